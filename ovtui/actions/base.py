@@ -1,0 +1,266 @@
+"""The action protocol shared by the TUI and the headless CLI.
+
+An :class:`Action` is one verb on one noun (``vm start``). It declares its parameters (which
+drive the argparse parser of ``ovtui run`` and the TUI forms), whether it changes anything
+(``mutating``, refused in read-only mode) and whether it needs a confirmation (``dangerous``).
+Its ``run`` callable gets an :class:`ActionContext` and reports :class:`Progress` through it;
+it returns a :class:`Result` or raises an :class:`ActionError` subclass carrying the exit code.
+
+Nothing here imports textual: the TUI renders ``Progress`` in its tasks pane, the CLI on stderr.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Exit codes of DESIGN section 3 (contract).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CONNECT = 3
+EXIT_NO_MATCH = 4
+EXIT_INTERRUPTED = 130
+
+
+class ActionError(Exception):
+    """An error the user must read: one line saying what, an optional line saying what to do."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        return [self.message] + ([self.hint] if self.hint else [])
+
+
+class EngineRefused(ActionError):
+    """The engine refused the request, or the action ended in failure (exit 1)."""
+
+    exit_code = EXIT_FAILED
+
+
+class WaitTimeout(EngineRefused):
+    """A wait ran out of time: the engine may still be working (exit 1)."""
+
+
+class UsageError(ActionError):
+    """Bad command line, config or template (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConnectError(ActionError):
+    """Cannot reach or authenticate to the engine (exit 3)."""
+
+    exit_code = EXIT_CONNECT
+
+
+class NoMatch(ActionError):
+    """No object, or more than one for a single-object verb, matches the selector (exit 4)."""
+
+    exit_code = EXIT_NO_MATCH
+
+
+class Cancelled(ActionError):
+    """The user stopped waiting (exit 130). The engine's own work goes on."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An engine event, as shown next to an action's progress."""
+
+    id: int
+    code: int | None
+    severity: str
+    time: str
+    description: str
+
+
+Level = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report of a running action.
+
+    ``step`` is a short machine-ish name (``accepted``, ``status``, ``migrating``, ``event``,
+    ``done``); ``message`` the human line; ``fraction`` 0..1 when known; ``status`` the entity
+    status when it changed; ``event`` an engine event belonging to this action.
+    """
+
+    step: str
+    message: str
+    fraction: float | None = None
+    status: str | None = None
+    event: EventInfo | None = None
+    level: Level = "info"
+    subject: str | None = None  # the object the line is about, when not the action's target
+
+
+@dataclass
+class Result:
+    """What an action ends with. ``data`` is what output renders (SDK objects, lists, dicts)."""
+
+    ok: bool = True
+    message: str = ""
+    data: Any = None
+
+
+@dataclass(frozen=True)
+class Param:
+    """One option of a verb, usable by argparse and by a TUI form.
+
+    ``flags`` are argparse flags (``("--host",)``) or a single positional name.
+    ``kind`` tells a form what to offer: ``text``, ``int``, ``flag``, ``choice``, ``host``,
+    ``cluster``, ``template``, ``storagedomain``, ``network``, ``file``, ``list``.
+    """
+
+    name: str
+    flags: tuple[str, ...]
+    help: str
+    kind: str = "text"
+    default: Any = None
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    repeat: bool = False  # may be given several times (argparse append)
+    nargs: str | int | None = None
+    metavar: str | None = None
+
+    def argparse_kwargs(self) -> dict[str, Any]:
+        kw: dict[str, Any] = {"help": self.help}
+        positional = not self.flags[0].startswith("-")
+        if not positional:
+            kw["dest"] = self.name
+        if self.kind == "flag":
+            kw["action"] = "store_true"
+            kw["default"] = bool(self.default)
+            return kw
+        if self.repeat:
+            kw["action"] = "append"
+        if self.kind == "int":
+            kw["type"] = int
+        elif self.kind == "float":
+            kw["type"] = float
+        if self.choices:
+            kw["choices"] = self.choices
+        if self.nargs is not None:
+            kw["nargs"] = self.nargs
+        if self.metavar:
+            kw["metavar"] = self.metavar
+        kw["default"] = self.default
+        if self.required and not positional:
+            kw["required"] = True
+        return kw
+
+
+Target = Literal["none", "one", "many"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A verb of a noun.
+
+    ``target``: ``none`` (the verb works on the noun: list, create; it gets ``target=None`` and
+    may read ``ctx.selector``), ``one`` (exactly one object must match the selector) or ``many``
+    (run once per matching object). ``run(ctx, target, **params) -> Result``.
+    """
+
+    noun: str
+    verb: str
+    help: str
+    run: Callable[..., Result]
+    params: tuple[Param, ...] = ()
+    target: Target = "one"
+    mutating: bool = False
+    dangerous: bool = False
+    waits: bool = False  # waits for the engine to finish; gets -a/--async
+    key: str | None = None  # suggested TUI key
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.noun} {self.verb}"
+
+
+@dataclass(frozen=True)
+class Selector:
+    """``-i ID`` / ``-n NAME`` / ``-s SEARCH`` of the command line, or the TUI's selection."""
+
+    id: str | None = None
+    name: str | None = None
+    search: str | None = None
+
+    @property
+    def given(self) -> bool:
+        return bool(self.id or self.name or self.search)
+
+    def describe(self) -> str:
+        if self.id:
+            return f"id {self.id}"
+        if self.name:
+            return f"name {self.name}"
+        if self.search:
+            return f"search '{self.search}'"
+        return "no selector"
+
+
+_correlation_counter = itertools.count(1)
+
+
+def new_correlation_id(verb: str = "ovtui") -> str:
+    """A correlation id the engine stamps on the events and job of one request."""
+    return f"ovtui-{verb}-{next(_correlation_counter)}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class ActionContext:
+    """Everything an action needs: the SDK connection, where progress goes, how long to wait.
+
+    ``report`` is called from the worker thread; the TUI posts it to the UI thread, the CLI
+    writes it to stderr. ``cancel`` set by the user stops the waiting (not the engine's work).
+    """
+
+    connection: Any  # ovirtsdk4.Connection
+    report: Callable[[Progress], None] = lambda p: None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    selector: Selector = field(default_factory=Selector)
+    async_: bool = False
+    timeout: float = 1800.0
+    poll_interval: float = 1.0
+    readonly: bool = False
+    assume_yes: bool = False
+    confirm: Callable[[str], bool] | None = None  # asks the user; None means "cannot ask"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def system(self) -> Any:
+        return self.connection.system_service()
+
+    def progress(self, step: str, message: str, **kw: Any) -> None:
+        self.report(Progress(step=step, message=message, **kw))
+
+    def check_cancelled(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled(
+                "Stopped waiting; the engine goes on with what it was asked to do.",
+            )
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` or until cancelled (the only sleep actions should use)."""
+        if self.cancel.wait(seconds):
+            self.check_cancelled()
+
+    def deadline(self, timeout: float | None = None) -> float:
+        return time.monotonic() + (self.timeout if timeout is None else timeout)

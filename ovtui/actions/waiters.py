@@ -1,0 +1,194 @@
+"""Waiting for the engine: poll an object until a status, follow an action's events.
+
+Every wait has a timeout and reports each status change as Progress; the user's cancel
+stops the wait (never the engine's work).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import ovirtsdk4
+
+from .base import ActionContext, EngineRefused, EventInfo, WaitTimeout, new_correlation_id
+from .errors import engine_errors
+
+
+def status_of(obj: Any) -> str | None:
+    """The lowercase API status of an SDK object (``up``, ``maintenance``...)."""
+    status = getattr(obj, "status", None)
+    if status is None:
+        return None
+    return getattr(status, "value", str(status))
+
+
+class EventFollower:
+    """The engine's events carrying one correlation id, each reported once, oldest first.
+
+    Starts after the newest event at creation time (``from=``). Disables itself quietly
+    when the engine does not serve events (an older or partial engine answers 404).
+    """
+
+    def __init__(self, ctx: ActionContext, correlation_id: str, since: int | None = None):
+        self.ctx = ctx
+        self.correlation_id = correlation_id
+        self.enabled = True
+        self.seen: list[EventInfo] = []
+        self.last_id = since if since is not None else self._newest_id()
+
+    def _service(self) -> Any:
+        return self.ctx.system.events_service()
+
+    def _newest_id(self) -> int:
+        try:
+            newest = self._service().list(max=1)
+        except ovirtsdk4.Error:
+            self.enabled = False
+            return 0
+        return int(newest[0].id) if newest else 0
+
+    def poll(self) -> list[EventInfo]:
+        if not self.enabled:
+            return []
+        try:
+            found = self._service().list(
+                from_=self.last_id, search=f"correlation_id={self.correlation_id}"
+            )
+        except ovirtsdk4.NotFoundError:
+            self.enabled = False
+            return []
+        except ovirtsdk4.Error:
+            return []  # a transient error: try again on the next poll
+        new = sorted((to_event_info(e) for e in found), key=lambda e: e.id)
+        new = [e for e in new if e.id > self.last_id]
+        if new:
+            self.last_id = new[-1].id
+        for ev in new:
+            self.seen.append(ev)
+            level = (
+                "error"
+                if ev.severity in ("error", "alert")
+                else ("warning" if ev.severity == "warning" else "info")
+            )
+            self.ctx.progress("event", ev.description, event=ev, level=level)
+        return new
+
+
+def to_event_info(ev: Any) -> EventInfo:
+    sev = getattr(ev.severity, "value", ev.severity) or "normal"
+    when = ev.time.isoformat(timespec="seconds") if getattr(ev, "time", None) else ""
+    return EventInfo(
+        id=int(ev.id), code=ev.code, severity=str(sev), time=when, description=ev.description or ""
+    )
+
+
+def wait_for(
+    ctx: ActionContext,
+    fetch: Callable[[], Any],
+    until: Callable[[Any], bool],
+    *,
+    what: str,
+    wanted: str,
+    fail: Callable[[Any], str | None] | None = None,
+    timeout: float | None = None,
+    follower: EventFollower | None = None,
+    on_poll: Callable[[Any], None] | None = None,
+) -> Any:
+    """Poll ``fetch()`` until ``until(obj)``; report status changes; raise on fail/timeout.
+
+    ``fail(obj)`` returns a reason when the object reached a state it will not come back
+    from (the action failed). ``what`` names the object, ``wanted`` the awaited state.
+    """
+    limit = ctx.timeout if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    last: str | None = None
+    while True:
+        ctx.check_cancelled()
+        with engine_errors(f"reading {what}"):
+            obj = fetch()
+        if follower is not None:
+            follower.poll()
+        status = status_of(obj)
+        if status != last and status is not None:
+            ctx.progress("status", f"{what}: {status}", status=status)
+            last = status
+        if on_poll is not None:
+            on_poll(obj)
+        if until(obj):
+            return obj
+        if fail is not None:
+            reason = fail(obj)
+            if reason:
+                raise EngineRefused(reason)
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(
+                f"Timed out after {limit:g} s waiting for {what} to be {wanted}"
+                f" (last status: {last or 'unknown'}).",
+                "The engine may still be working on it; check the object or raise the timeout.",
+            )
+        ctx.sleep(ctx.poll_interval)
+
+
+def wait_for_status(
+    ctx: ActionContext,
+    service: Any,
+    wanted: Iterable[str],
+    *,
+    what: str,
+    failed: Iterable[str] = (),
+    timeout: float | None = None,
+    follower: EventFollower | None = None,
+) -> Any:
+    """Poll ``service.get()`` until its status is one of ``wanted``; ``failed`` ends it."""
+    wanted_set, failed_set = set(wanted), set(failed)
+
+    def fail(obj: Any) -> str | None:
+        status = status_of(obj)
+        if status in failed_set:
+            last_error = _last_error(follower)
+            return f"{what} went {status}" + (f": {last_error}" if last_error else ".")
+        return None
+
+    return wait_for(
+        ctx,
+        service.get,
+        lambda o: status_of(o) in wanted_set,
+        what=what,
+        wanted=" or ".join(sorted(wanted_set)),
+        fail=fail,
+        timeout=timeout,
+        follower=follower,
+    )
+
+
+def _last_error(follower: EventFollower | None) -> str | None:
+    if follower is None:
+        return None
+    for ev in reversed(follower.seen):
+        if ev.severity in ("error", "alert"):
+            return ev.description
+    return None
+
+
+def send_action(
+    ctx: ActionContext,
+    service: Any,
+    method: str,
+    *,
+    what: str,
+    verb: str | None = None,
+    **kwargs: Any,
+) -> tuple[str, EventFollower]:
+    """Call ``service.method(**kwargs)`` with a fresh correlation id; report it accepted.
+
+    Returns the correlation id and an EventFollower started just before the call, so the
+    action's engine events can be reported while waiting.
+    """
+    cid = new_correlation_id(verb or method)
+    follower = EventFollower(ctx, cid)
+    with engine_errors(f"{verb or method} {what}"):
+        getattr(service, method)(headers={"Correlation-Id": cid}, **kwargs)
+    ctx.progress("accepted", f"{verb or method} {what}: accepted by the engine")
+    return cid, follower
