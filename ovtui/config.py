@@ -1,0 +1,283 @@
+"""The INI config: lookup order, profiles, validation, the permission warning.
+
+Compatible with ovirtcmd's ``[api]`` and ``[kerberos]`` sections. Extra engines are
+``[profile:NAME]`` sections with the ``[api]`` keys (and ``kerberos_*`` keys), picked with -p.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from .actions.base import UsageError
+
+APP = "ovtui"
+API_KEYS = (
+    "url",
+    "username",
+    "password",
+    "password_file",
+    "ca_file",
+    "insecure",
+    "kerberos",
+    "timeout",
+    "connections",
+)
+KERBEROS_KEYS = ("keytab", "ccache", "principal")
+OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size")
+
+
+@dataclass
+class Profile:
+    """One engine to talk to, with every setting resolved."""
+
+    name: str = "default"
+    url: str = ""
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_file: str | None = None
+    ca_file: str | None = None
+    insecure: bool = False
+    kerberos: bool = False
+    timeout: int = 60
+    connections: int = 4
+    keytab: str | None = None
+    ccache: str | None = None
+    principal: str | None = None
+    refresh: float = 5.0
+    readonly: bool = False
+    theme: str | None = None
+    page_size: int = 100
+    bookmarks: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def engine_label(self) -> str:
+        """Host part of the URL, for headers and messages."""
+        from urllib.parse import urlparse
+
+        return urlparse(self.url).netloc or self.url
+
+
+def config_search_paths() -> list[Path]:
+    """Where the config is looked for, after ``-c`` and ``$OVCONFIG``."""
+    return [
+        Path(platformdirs.user_config_dir(APP)) / "config.ini",
+        Path(platformdirs.site_config_dir(APP)) / "config.ini",
+    ]
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """The config file to read: ``-c``, then ``$OVCONFIG``, then the user and site dirs."""
+    if explicit:
+        p = Path(explicit).expanduser()
+        if not p.exists():
+            raise UsageError(f"Config file {p} does not exist.", "Check the path given with -c.")
+        return p
+    env = os.environ.get("OVCONFIG")
+    if env:
+        p = Path(env).expanduser()
+        if not p.exists():
+            raise UsageError(
+                f"Config file {p} (from $OVCONFIG) does not exist.", "Fix or unset OVCONFIG."
+            )
+        return p
+    for p in config_search_paths():
+        if p.exists():
+            return p
+    return None
+
+
+def _read_ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            parser.read_file(fh)
+    except PermissionError:
+        raise UsageError(
+            f"Cannot read config file {path}: permission denied.",
+            "Check its owner and mode (chmod 600 and your user).",
+        ) from None
+    except IsADirectoryError:
+        raise UsageError(f"Config path {path} is a directory, not a file.") from None
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(
+            f"Config file {path} is not a valid INI file: {first}",
+            "Each setting goes under a [section] as key = value; see sample_config.ini.",
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"Config file {path} is not UTF-8 text.") from None
+    return parser
+
+
+def _bool(path: Path, section: str, key: str, value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "yes", "true", "on"):
+        return True
+    if v in ("0", "no", "false", "off", ""):
+        return False
+    raise UsageError(
+        f"{path}: [{section}] {key} = {value!r} is not a boolean.", "Use true or false."
+    )
+
+
+def _number(path: Path, section: str, key: str, value: str, kind: type, minimum: float) -> float:
+    try:
+        n = kind(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{path}: [{section}] {key} = {value!r} is not a number.",
+            f"Use a {'whole ' if kind is int else ''}number of at least {minimum:g}.",
+        ) from None
+    if n < minimum:
+        raise UsageError(f"{path}: [{section}] {key} = {value} must be at least {minimum:g}.")
+    return n
+
+
+def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]) -> None:
+    for key, value in items.items():
+        k = key.replace("-", "_")
+        if k in ("url", "username", "ca_file", "password_file"):
+            setattr(
+                profile,
+                k,
+                os.path.expanduser(value.strip()) if k.endswith("file") else value.strip(),
+            )
+        elif k == "password":
+            profile.password = value
+        elif k in ("insecure", "kerberos"):
+            setattr(profile, k, _bool(path, section, key, value))
+        elif k == "timeout":
+            profile.timeout = int(_number(path, section, key, value, int, 1))
+        elif k == "connections":
+            profile.connections = int(_number(path, section, key, value, int, 1))
+        elif k.startswith("kerberos_") and k[9:] in KERBEROS_KEYS:
+            setattr(profile, k[9:], os.path.expanduser(value.strip()))
+        elif section.startswith("profile:") and k in OVTUI_KEYS:
+            _apply_ovtui(profile, path, section, {key: value})
+        else:
+            accepted = ", ".join(API_KEYS)
+            raise UsageError(
+                f"{path}: [{section}] has an unknown key {key!r}.", f"Accepted keys: {accepted}."
+            )
+
+
+def _apply_ovtui(profile: Profile, path: Path, section: str, items: dict[str, str]) -> None:
+    for key, value in items.items():
+        if key == "refresh":
+            profile.refresh = float(_number(path, section, key, value, float, 0.5))
+        elif key == "readonly":
+            profile.readonly = _bool(path, section, key, value)
+        elif key == "theme":
+            profile.theme = value.strip() or None
+        elif key == "page_size":
+            profile.page_size = int(_number(path, section, key, value, int, 1))
+        else:
+            raise UsageError(
+                f"{path}: [{section}] has an unknown key {key!r}.",
+                f"Accepted keys: {', '.join(OVTUI_KEYS)}.",
+            )
+
+
+def _validate(profile: Profile, path: Path, section: str) -> None:
+    if not profile.url:
+        raise UsageError(
+            f"{path}: [{section}] has no url.",
+            "Set url = https://ENGINE/ovirt-engine/api",
+        )
+    if not profile.url.startswith(("http://", "https://")):
+        raise UsageError(
+            f"{path}: [{section}] url = {profile.url!r} is not an http(s) URL.",
+            "Set url = https://ENGINE/ovirt-engine/api",
+        )
+    if not profile.kerberos and not profile.username:
+        raise UsageError(
+            f"{path}: [{section}] has no username.",
+            "Set username = admin@internal (or kerberos = true with a [kerberos] keytab).",
+        )
+    for key in ("ca_file", "password_file", "keytab"):
+        value = getattr(profile, key)
+        if value and not Path(value).exists():
+            raise UsageError(f"{path}: [{section}] {key} = {value} does not exist.")
+
+
+def _permission_warning(path: Path, holds_password: bool) -> str | None:
+    if not holds_password or os.name != "posix":
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        return (
+            f"warning: {path} holds a password and is readable by other users;"
+            f" run: chmod 600 {path}"
+        )
+    return None
+
+
+def load_profile(explicit: str | None = None, profile_name: str | None = None) -> Profile:
+    """Read the config and return the chosen profile; UsageError (exit 2) on any problem."""
+    path = find_config(explicit)
+    if path is None:
+        where = ", ".join(str(p) for p in config_search_paths())
+        raise UsageError(
+            "No config file found.",
+            f"Write one (see sample_config.ini) at {where}, or pass -c FILE; try 'ovtui demo'.",
+        )
+    parser = _read_ini(path)
+    profile = Profile(source=path)
+    if profile_name and profile_name != "default":
+        section = f"profile:{profile_name}"
+        if not parser.has_section(section):
+            names = [s.split(":", 1)[1] for s in parser.sections() if s.startswith("profile:")]
+            raise UsageError(
+                f"{path} has no profile {profile_name!r} (no [{section}] section).",
+                f"Profiles there: {', '.join(['default', *names])}.",
+            )
+    else:
+        section = "api"
+        if not parser.has_section("api"):
+            raise UsageError(
+                f"{path} has no [api] section.",
+                "Add [api] with url, username and password (see sample_config.ini).",
+            )
+    profile.name = profile_name or "default"
+    for known in parser.sections():
+        if known not in ("api", "kerberos", "ovtui", "bookmarks") and not known.startswith(
+            "profile:"
+        ):
+            raise UsageError(
+                f"{path} has an unknown section [{known}].",
+                "Sections: [api], [kerberos], [ovtui], [bookmarks], [profile:NAME].",
+            )
+    if parser.has_section("ovtui"):
+        _apply_ovtui(profile, path, "ovtui", dict(parser.items("ovtui")))
+    if parser.has_section("kerberos"):
+        for key, value in parser.items("kerberos"):
+            if key not in KERBEROS_KEYS:
+                raise UsageError(
+                    f"{path}: [kerberos] has an unknown key {key!r}.",
+                    f"Accepted keys: {', '.join(KERBEROS_KEYS)}.",
+                )
+            setattr(profile, key, os.path.expanduser(value.strip()))
+    if parser.has_section("bookmarks"):
+        profile.bookmarks = dict(parser.items("bookmarks"))
+    _apply_api(profile, path, section, dict(parser.items(section)))
+    _validate(profile, path, section)
+    holds_password = any(parser.has_option(s, "password") for s in parser.sections())
+    warning = _permission_warning(path, holds_password)
+    if warning:
+        profile.warnings.append(warning)
+    if profile.insecure:
+        profile.warnings.append(
+            f"warning: TLS verification is off for {profile.engine_label} (insecure = true in {path})."
+        )
+    return profile

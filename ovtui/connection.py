@@ -1,0 +1,152 @@
+"""Build, check and close an ``ovirtsdk4.Connection`` from a :class:`Profile`.
+
+The password comes from the config, ``password_file`` or an interactive prompt; it is never
+put on a command line, and a logging filter keeps it (and bearer tokens) out of debug logs.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import ovirtsdk4
+
+from .actions.base import ConnectError, UsageError
+from .actions.errors import translate
+from .config import Profile
+
+log = logging.getLogger("ovtui")
+
+
+class RedactFilter(logging.Filter):
+    """Replaces secrets in log records: the password (raw and form-encoded), bearer tokens."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        words = {s for s in secrets if s}
+        words |= {quote_plus(s) for s in words}
+        self._secrets = sorted(words, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for s in self._secrets:
+            text = text.replace(s, "********")
+        text = re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", r"\1********", text)
+        text = re.sub(r'("access_token"\s*:\s*")[^"]+', r"\1********", text)
+        return re.sub(r"(password=)[^&\s]+", r"\1********", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        return True
+
+
+def read_password(profile: Profile, interactive: bool) -> str | None:
+    """The password: config, then password_file, then a prompt on a terminal."""
+    if profile.password:
+        return profile.password
+    if profile.password_file:
+        path = Path(profile.password_file)
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise UsageError(f"Cannot read password_file {path}: {exc.strerror}.") from None
+    if profile.kerberos:
+        return None
+    if interactive and sys.stdin.isatty():
+        try:
+            return getpass.getpass(f"Password for {profile.username} at {profile.engine_label}: ")
+        except (EOFError, KeyboardInterrupt):
+            raise UsageError("No password given.") from None
+    where = profile.source or "the config"
+    raise UsageError(
+        f"No password for {profile.username}: {where} has neither password nor password_file.",
+        "Add password_file = PATH (mode 600) under [api], or run from a terminal to be asked.",
+    )
+
+
+def kerberos_login(profile: Profile) -> None:
+    """Acquire credentials from the keytab into the ccache, for libcurl's GSS-Negotiate."""
+    if not profile.keytab:
+        return  # rely on an existing ticket (kinit) in the default or given ccache
+    try:
+        import gssapi  # noqa: PLC0415 - optional dependency, imported only when used
+    except ImportError:
+        raise UsageError(
+            "Kerberos keytab login needs the gssapi module, which is not installed.",
+            "Install it with: pip install 'ovtui[kerberos]'",
+        ) from None
+    ccache = profile.ccache or os.path.join(
+        os.environ.get("XDG_RUNTIME_DIR", "/tmp"), f"krb5cc_ovtui_{os.getuid()}"
+    )
+    store = {"client_keytab": profile.keytab, "ccache": ccache}
+    try:
+        name = (
+            gssapi.Name(profile.principal, gssapi.NameType.kerberos_principal)
+            if profile.principal
+            else None
+        )
+        gssapi.Credentials(name=name, usage="initiate", store=store)
+    except gssapi.exceptions.GSSError as exc:
+        raise ConnectError(
+            f"Kerberos login from keytab {profile.keytab} failed: {exc.gen_message()}",
+            "Check keytab, principal and the realm settings in krb5.conf.",
+        ) from None
+    os.environ["KRB5CCNAME"] = ccache
+
+
+def connect(
+    profile: Profile, interactive: bool = False, debug: bool = False
+) -> ovirtsdk4.Connection:
+    """A lazy SDK connection (authenticates on the first request)."""
+    password = read_password(profile, interactive)
+    if profile.kerberos:
+        kerberos_login(profile)
+    kwargs: dict[str, Any] = {}
+    if debug:
+        sdk_log = logging.getLogger("ovtui.sdk")
+        sdk_log.addFilter(RedactFilter([password or ""]))
+        kwargs.update(debug=True, log=sdk_log)
+    try:
+        return ovirtsdk4.Connection(
+            url=profile.url,
+            username=None if profile.kerberos else profile.username,
+            password=None if profile.kerberos else password,
+            ca_file=profile.ca_file,
+            insecure=profile.insecure,
+            kerberos=profile.kerberos,
+            timeout=profile.timeout,
+            connections=profile.connections,
+            **kwargs,
+        )
+    except ovirtsdk4.Error as exc:
+        raise translate(exc) from None
+
+
+def check(connection: ovirtsdk4.Connection) -> Any:
+    """Log in and read the API root; ConnectError (exit 3) with the engine's reason on failure."""
+    try:
+        return connection.system_service().get()
+    except ovirtsdk4.Error as exc:
+        err = translate(exc, "reading the API root")
+        if isinstance(err, ConnectError):
+            raise err from None
+        raise ConnectError(err.message, err.hint) from None
+
+
+def close(connection: ovirtsdk4.Connection | None) -> None:
+    """Log out and close, ignoring an engine that is already gone."""
+    if connection is None:
+        return
+    try:
+        connection.close(logout=True)
+    except Exception:  # noqa: BLE001 - closing must never fail the caller
+        try:
+            connection.close(logout=False)
+        except Exception:  # noqa: BLE001
+            pass
