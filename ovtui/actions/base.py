@@ -115,6 +115,9 @@ class Result:
     ok: bool = True
     message: str = ""
     data: Any = None
+    columns: tuple[str, ...] | None = None  # table columns (dotted paths) for list data
+    names: dict[str, str] | None = None  # id -> name of referenced objects, for tables
+    root: str | None = None  # XML root element for list data ("vms", "nics")
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ class ActionContext:
     readonly: bool = False
     assume_yes: bool = False
     confirm: Callable[[str], bool] | None = None  # asks the user; None means "cannot ask"
+    emit: Callable[[Any], None] | None = None  # streams output objects (event list --follow)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -164,7 +164,6 @@ NOUNS: dict[str, Noun] = {
             "Job",
             "jobs_service",
             "job_service",
-            searchable=False,
             columns=("id", "status", "start_time", "end_time", "description"),
         ),
         Noun(
@@ -250,6 +249,13 @@ def verb(
         return fn
 
     return deco
+
+
+def register_verb_fn(
+    noun: str, name: str, fn: Callable[..., Result], help: str, **kw
+) -> Callable[..., Result]:
+    """Register an already-built function (for verbs made in a loop)."""
+    return verb(noun, name, help, **kw)(fn)
 
 
 def load_all() -> None:

@@ -1,0 +1,426 @@
+"""Command line: ``ovtui`` (TUI), ``ovtui demo``, ``ovtui sim``, ``ovtui run NOUN VERB``.
+
+The ``run`` parser is built from the action registry, so every verb of the action layer is
+reachable headless with the same options the TUI's forms offer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .actions import registry
+from .actions.base import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Action,
+    ActionContext,
+    ActionError,
+    NoMatch,
+    Selector,
+    UsageError,
+)
+from .progress_printer import ProgressPrinter
+from .render import FORMATS, render
+
+S = argparse.SUPPRESS
+
+
+def _add_global_options(p: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options accepted before the noun and again after the verb (last one wins)."""
+    d = (lambda v: S) if suppress else (lambda v: v)
+    p.add_argument("-c", "--config", default=d(None), help="config file (INI)")
+    p.add_argument("-p", "--profile", default=d(None), help="profile: a [profile:NAME] section")
+    p.add_argument("-o", "--output", choices=FORMATS, default=d("table"), help="output format")
+    p.add_argument(
+        "-d",
+        "--debug",
+        action="store_true",
+        default=d(False),
+        help="debug log on stderr (passwords redacted), tracebacks on errors",
+    )
+    p.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        default=d(False),
+        help="answer yes to the confirmation of dangerous verbs",
+    )
+    p.add_argument(
+        "--readonly",
+        action="store_true",
+        default=d(False),
+        help="refuse every verb that changes something",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ovtui",
+        description="A terminal UI and headless CLI for oVirt / RHV engines.",
+        epilog="Commands: 'ovtui demo' (TUI on a built-in simulated engine), 'ovtui sim' "
+        "(serve the simulator), 'ovtui run NOUN VERB' (headless). See 'ovtui run -h'.",
+    )
+    parser.add_argument("--version", action="version", version=f"ovtui {__version__}")
+    parser.add_argument("-c", "--config", help="config file (INI)")
+    parser.add_argument("-p", "--profile", help="profile: a [profile:NAME] section")
+    parser.add_argument("--readonly", action="store_true", help="hide and refuse mutating verbs")
+    parser.add_argument("-d", "--debug", action="store_true", help="debug log to ovtui.log")
+    sub = parser.add_subparsers(dest="command", metavar="{demo,sim,run}")
+
+    demo = sub.add_parser("demo", help="the TUI against an embedded simulated engine")
+    demo.add_argument("--vms", type=int, default=50, help="number of VMs (default 50)")
+    demo.add_argument("--hosts", type=int, default=4, help="number of hosts (default 4)")
+    demo.add_argument("--speed", type=float, default=1.0, help="simulated clock speed")
+    demo.add_argument("--seed", type=int, default=0, help="world seed")
+    demo.add_argument("--readonly", action="store_true", help="hide and refuse mutating verbs")
+
+    sim = sub.add_parser("sim", help="serve the oVirt engine simulator until interrupted")
+    try:
+        from .sim.cli import add_sim_arguments
+
+        add_sim_arguments(sim)
+    except ImportError:  # pragma: no cover - the simulator package is part of ovtui
+        pass
+
+    run = sub.add_parser(
+        "run",
+        help="run one verb headless: ovtui run NOUN [-i ID|-n NAME|-s SEARCH] VERB",
+        description="Run one verb headless, like ovirtcmd: "
+        "ovtui run NOUN [-i ID | -n NAME | -s SEARCH] VERB [options]. "
+        "Exit codes: 0 done, 1 refused or failed, 2 usage/config, 3 cannot connect, "
+        "4 no (single) match, 130 interrupted.",
+    )
+    _add_global_options(run, suppress=False)
+    add_noun_parsers(run)
+    return parser
+
+
+def add_noun_parsers(run: argparse.ArgumentParser) -> None:
+    nouns = run.add_subparsers(dest="noun", metavar="NOUN", required=True)
+    for noun in registry.NOUNS.values():
+        verbs = registry.verbs(noun.name)
+        np = nouns.add_parser(
+            noun.name,
+            aliases=[a for a in (noun.plural, *noun.aliases) if a != noun.name],
+            help=f"{noun.title}: {', '.join(verbs)}",
+            description=f"Verbs of {noun.name}. Select objects with -i, -n or -s.",
+        )
+        _add_global_options(np, suppress=True)
+        sel = np.add_mutually_exclusive_group()
+        sel.add_argument("-i", "--id", dest="sel_id", help="object id")
+        sel.add_argument("-n", "--name", dest="sel_name", help="object name (* wildcards)")
+        sel.add_argument("-s", "--search", dest="sel_search", help="engine search query")
+        vp = np.add_subparsers(dest="verb", metavar="VERB", required=True)
+        for action in verbs.values():
+            add_verb_parser(vp, action)
+
+
+def add_verb_parser(vp: Any, action: Action) -> None:
+    flags = []
+    if action.dangerous:
+        flags.append("dangerous: asks for confirmation, -y answers it")
+    if action.mutating:
+        flags.append("changes the engine")
+    p = vp.add_parser(
+        action.verb,
+        aliases=list(action.aliases),
+        help=action.help,
+        description=(action.description or action.help)
+        + (f" ({'; '.join(flags)})" if flags else ""),
+    )
+    _add_global_options(p, suppress=True)
+    for param in action.params:
+        p.add_argument(*param.flags, **param.argparse_kwargs())
+    if action.waits:
+        p.add_argument(
+            "-a",
+            "--async",
+            dest="async_",
+            action="store_true",
+            help="return once the engine accepted the request",
+        )
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            help="seconds to wait for the end (default: per verb)",
+        )
+    if action.params:
+        p.add_argument(
+            "-T",
+            "--template",
+            dest="template_file",
+            metavar="FILE",
+            help="YAML template giving values for the options above",
+        )
+        p.add_argument(
+            "-V",
+            "--var",
+            dest="template_vars",
+            nargs=2,
+            action="append",
+            metavar=("NAME", "VALUE"),
+            default=[],
+            help="set a template variable ${NAME}",
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (the console script exits with it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: -h (0) or a usage error (2)
+        return int(exc.code or 0)
+    try:
+        if args.command == "run":
+            return run_command(args)
+        if args.command == "sim":
+            from .sim.cli import serve
+
+            return serve(args)
+        if args.command == "demo":
+            return demo_command(args)
+        return tui_command(args)
+    except ActionError as err:
+        print_error(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("ovtui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def print_error(err: ActionError) -> None:
+    lines = err.lines()
+    print(f"ovtui: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"ovtui: {line}", file=sys.stderr)
+
+
+def setup_logging(debug: bool) -> None:
+    if debug:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s"
+        )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``ovtui run``: one verb, headless."""
+    from . import config, connection
+
+    debug = bool(getattr(args, "debug", False))
+    setup_logging(debug)
+    action = registry.get(registry.resolve_noun(args.noun).name, args.verb)
+    assert action is not None  # argparse only offers registered verbs
+    conn = None
+    try:
+        params = verb_params(args, action)
+        profile = config.load_profile(args.config, args.profile)
+        for warning in profile.warnings:
+            print(f"ovtui: {warning}", file=sys.stderr)
+        readonly = args.readonly or profile.readonly
+        if readonly and action.mutating:
+            raise UsageError(
+                f"'{action.label}' changes the engine and read-only mode is on.",
+                "Drop --readonly (or readonly = true in the config) to run it.",
+            )
+        conn = connection.connect(profile, interactive=True, debug=debug)
+        connection.check(conn)
+        printer = ProgressPrinter(sys.stderr)
+        ctx = ActionContext(
+            connection=conn,
+            report=printer,
+            selector=Selector(args.sel_id, args.sel_name, args.sel_search),
+            async_=bool(getattr(args, "async_", False)),
+            readonly=readonly,
+            assume_yes=args.yes,
+            emit=lambda obj: print(render([obj], args.output, columns=_cols(action)), flush=True),
+        )
+        if getattr(args, "timeout", None):
+            ctx.timeout = args.timeout
+        return execute(ctx, action, params, args.output, assume_yes=args.yes)
+    except ActionError as err:
+        print_error(err)
+        if debug:
+            traceback.print_exc()
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("\novtui: interrupted; the engine goes on with what it was asked.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback unless -d
+        print(f"ovtui: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        else:
+            print("ovtui: run again with -d for the details.", file=sys.stderr)
+        return 1
+    finally:
+        from .connection import close
+
+        close(conn)
+
+
+def _cols(action: Action) -> tuple[str, ...]:
+    return registry.NOUNS[action.noun].columns
+
+
+def verb_params(args: argparse.Namespace, action: Action) -> dict[str, Any]:
+    """The verb's parameters from the command line, over a -T template's values."""
+    given = {p.name: getattr(args, p.name, None) for p in action.params}
+    tfile = getattr(args, "template_file", None)
+    tvars = dict(getattr(args, "template_vars", None) or [])
+    if not tfile:
+        if tvars:
+            raise UsageError("-V sets template variables and needs -T FILE.")
+        return given
+    from .actions.templates import load_template, merge
+
+    data = load_template(tfile, tvars)
+    known = {p.name for p in action.params}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UsageError(
+            f"Template {tfile} has keys '{action.label}' does not take: {', '.join(unknown)}.",
+            f"It takes: {', '.join(sorted(known))}.",
+        )
+    defaults = {p.name: p.default for p in action.params}
+    merged = merge(data, given, defaults)
+    missing = [p.name for p in action.params if p.required and merged.get(p.name) is None]
+    if missing:
+        raise UsageError(f"'{action.label}' needs {', '.join(missing)} (option or template).")
+    return merged
+
+
+def resolve_targets(ctx: ActionContext, action: Action) -> list[Any]:
+    from .actions import selectors
+
+    noun = registry.NOUNS[action.noun]
+    if action.target == "none":
+        return [None]
+    if action.target == "one":
+        return [selectors.one(ctx, noun, ctx.selector)]
+    if not ctx.selector.given:
+        raise UsageError(f"Say which {noun.plural}: -i ID, -n NAME or -s SEARCH.")
+    found = selectors.find(ctx, noun, ctx.selector)
+    if not found:
+        raise NoMatch(f"No {noun.name} matches {ctx.selector.describe()}.")
+    return found
+
+
+def confirm_dangerous(action: Action, targets: list[Any], assume_yes: bool) -> None:
+    if not action.dangerous or assume_yes:
+        return
+    names = ", ".join(getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t)
+    question = f"{action.verb} {action.noun} {names}".strip()
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(
+            f"'{question}' is dangerous and needs confirmation, but stdin is not a terminal.",
+            "Add -y to confirm it non-interactively.",
+        )
+    sys.stderr.write(f"{question}? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise UsageError("Not confirmed; nothing was done.")
+
+
+def execute(
+    ctx: ActionContext, action: Action, params: dict[str, Any], fmt: str, assume_yes: bool
+) -> int:
+    targets = resolve_targets(ctx, action)
+    confirm_dangerous(action, targets, assume_yes)
+    results = []
+    failures: list[ActionError] = []
+    for target in targets:
+        try:
+            results.append(action.run(ctx, target, **params))
+        except ActionError as err:
+            if len(targets) == 1:
+                raise
+            failures.append(err)
+            print_error(err)
+    for res in results:
+        if res.message and (fmt != "table" or res.data is None):
+            print(res.message, file=sys.stderr)
+    data = [r.data for r in results if r.data is not None]
+    if data:
+        payload = data[0] if len(data) == 1 else _flatten(data)
+        first = results[0]
+        noun = registry.NOUNS[action.noun]
+        text = render(
+            payload,
+            fmt,
+            columns=first.columns or noun.columns,
+            root=first.root or noun.plural,
+            names=first.names,
+        )
+        if text:
+            print(text)
+    for res in results:
+        if res.message and fmt == "table" and res.data is not None and action.mutating:
+            print(res.message, file=sys.stderr)
+    if failures:
+        return max(f.exit_code for f in failures)
+    return EXIT_OK if all(r.ok for r in results) else 1
+
+
+def _flatten(data: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for d in data:
+        out.extend(d if isinstance(d, list) else [d])
+    return out
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """``ovtui demo``: start the simulator in this process, then the TUI on it."""
+    from .config import Profile
+    from .sim import Simulator
+
+    sim = Simulator(vms=args.vms, hosts=args.hosts, speed=args.speed, seed=args.seed)
+    sim.start()
+    try:
+        profile = Profile(name="demo", url=sim.url, username=sim.username, password=sim.password)
+        return _run_app(profile, readonly=args.readonly, demo=sim)
+    finally:
+        sim.stop()
+
+
+def tui_command(args: argparse.Namespace) -> int:
+    """``ovtui``: the TUI against the configured engine (a connect screen without config)."""
+    from . import config
+
+    profile = None
+    try:
+        profile = config.load_profile(args.config, args.profile)
+    except UsageError as err:
+        if args.config or args.profile or config.find_config(None) is not None:
+            raise
+        del err  # no config at all: the TUI shows its connect screen
+    if profile is not None:
+        for warning in profile.warnings:
+            print(f"ovtui: {warning}", file=sys.stderr)
+    readonly = args.readonly or bool(profile and profile.readonly)
+    return _run_app(profile, readonly=readonly, demo=None)
+
+
+def _run_app(profile: Any, readonly: bool, demo: Any) -> int:
+    from .app import OvtuiApp
+
+    app = OvtuiApp(profile, readonly=readonly, demo=demo)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def console_main() -> None:  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Progress of a headless action on stderr: a live line on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import threading
+from typing import TextIO
+
+from .actions.base import Progress
+
+_BAR = 24
+
+
+class ProgressPrinter:
+    """Callable as an ActionContext ``report``. Thread-safe (actions may report from workers)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = bool(getattr(stream, "isatty", lambda: False)())
+        self._lock = threading.Lock()
+        self._open_line = False  # a live line is on screen and must be cleared first
+
+    def __call__(self, p: Progress) -> None:
+        with self._lock:
+            text = self.format(p)
+            if self.live and p.fraction is not None and p.step != "event":
+                bar = int(_BAR * max(0.0, min(1.0, p.fraction)))
+                self.stream.write(f"\r\x1b[2K[{'#' * bar}{'.' * (_BAR - bar)}] {text}")
+                self._open_line = True
+            else:
+                if self._open_line:
+                    self.stream.write("\r\x1b[2K")
+                    self._open_line = False
+                self.stream.write(text + "\n")
+            self.stream.flush()
+
+    @staticmethod
+    def format(p: Progress) -> str:
+        pct = f" {p.fraction * 100:.0f}%" if p.fraction is not None else ""
+        tag = {"error": "error: ", "warning": "warning: "}.get(p.level, "")
+        if p.step == "event" and p.event is not None:
+            return f"  event {p.event.code}: {tag}{p.message}"
+        return f"  {tag}{p.message}{pct}"

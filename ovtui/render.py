@@ -1,0 +1,183 @@
+"""Headless output: SDK objects as table, json, yaml or xml (the SDK's own writers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import shutil
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from ovirtsdk4 import writer as sdk_writer
+
+FORMATS = ("table", "json", "yaml", "xml")
+
+
+def is_struct(value: Any) -> bool:
+    return hasattr(value, "__dict__") and type(value).__module__.startswith("ovirtsdk4")
+
+
+def to_data(value: Any) -> Any:
+    """Plain data (dicts, lists, strings, numbers) from SDK objects: keys are SDK attribute
+    names, enums their lowercase API value, times ISO 8601; empty attributes left out."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_data(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    if is_struct(value):
+        out: dict[str, Any] = {}
+        for key, val in vars(value).items():
+            name = key.lstrip("_")
+            if name == "href" or val is None:
+                continue
+            if isinstance(val, list) and not val:
+                continue
+            out[name] = to_data(val)
+        # id first, then name, for readability
+        ordered = {k: out[k] for k in ("id", "name") if k in out}
+        ordered.update({k: v for k, v in out.items() if k not in ordered})
+        return ordered
+    return str(value)
+
+
+def dig(obj: Any, path: str) -> Any:
+    """``dig(vm, "cpu.topology.sockets")``; None when any step is missing."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def human_bytes(n: float | int | None) -> str:
+    if n is None:
+        return ""
+    n = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+_BYTE_COLUMNS = {"memory", "provisioned_size", "actual_size", "available", "used", "total_size"}
+
+
+def cell(value: Any, column: str, names: dict[str, str] | None = None) -> str:
+    if value is None:
+        return ""
+    if column.split(".")[-1] in _BYTE_COLUMNS and isinstance(value, (int, float)):
+        return human_bytes(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, list):
+        return ",".join(cell(v, column, names) for v in value)
+    if is_struct(value):
+        if getattr(value, "name", None):
+            return value.name
+        if getattr(value, "id", None):
+            return (names or {}).get(value.id, value.id)
+        if getattr(value, "full_version", None):
+            return value.full_version
+        if getattr(value, "major", None) is not None:
+            return f"{value.major}.{value.minor}"
+        return json.dumps(to_data(value), separators=(",", ":"))
+    return str(value)
+
+
+def table(rows: list[list[str]], headers: list[str], width: int | None = None) -> str:
+    """A plain text table that fits ``width`` columns: the widest columns are cut first."""
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    budget = width - 2 * (len(headers) - 1)
+    while sum(widths) > budget and max(widths) > 6:
+        i = widths.index(max(widths))
+        widths[i] -= 1
+
+    def fit(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: max(w - 1, 0)] + "…"
+
+    lines = ["  ".join(fit(h.upper(), w).ljust(w) for h, w in zip(headers, widths, strict=True))]
+    for r in rows:
+        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def render(
+    data: Any,
+    fmt: str,
+    *,
+    columns: Iterable[str] = ("name", "id"),
+    root: str | None = None,
+    names: dict[str, str] | None = None,
+    width: int | None = None,
+) -> str:
+    """Render an SDK object or list of them (or plain data) in ``fmt``."""
+    if fmt == "json":
+        return json.dumps(to_data(data), indent=2, ensure_ascii=False)
+    if fmt == "yaml":
+        return yaml.safe_dump(to_data(data), sort_keys=False, allow_unicode=True).rstrip()
+    if fmt == "xml":
+        return xml(data, root=root)
+    items = data if isinstance(data, list) else [data]
+    if items and not is_struct(items[0]):
+        return plain_table(items, width)
+    if not isinstance(data, list):
+        return detail(data)
+    cols = list(columns)
+    rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
+    return table(rows, [c.split(".")[-1] if c.count(".") < 2 else c for c in cols], width)
+
+
+def plain_table(items: list[Any], width: int | None) -> str:
+    """A table of dicts (or a list of scalars)."""
+    if items and isinstance(items[0], dict):
+        headers = list(dict.fromkeys(k for it in items for k in it))
+        rows = [[_scalar(it.get(h)) for h in headers] for it in items]
+        return table(rows, headers, width)
+    return "\n".join(_scalar(i) for i in items)
+
+
+def _scalar(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, separators=(",", ":"))
+    return str(v)
+
+
+def detail(obj: Any) -> str:
+    """One object as ``key: value`` lines (nested values flattened with dots)."""
+    lines: list[str] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, v in enumerate(value):
+                walk(f"{prefix}[{i}]", v)
+        else:
+            lines.append(f"{prefix}: {_scalar(value)}")
+
+    walk("", to_data(obj))
+    return "\n".join(lines)
+
+
+def xml(data: Any, root: str | None = None) -> str:
+    """XML through the SDK's own writers (as ``ovtui run ... export`` prints it)."""
+    if isinstance(data, list):
+        return sdk_writer.Writer.write(data, root=root or "list", indent=True).rstrip()
+    return sdk_writer.Writer.write(data, indent=True).rstrip()
