@@ -1,0 +1,117 @@
+"""``vm autoinstall``: boot an installer kernel once, then the VM's own disk (ovirtcmd's verb).
+
+Steps: remember the VM's boot settings (os kernel / initrd / cmdline / boot devices), set the
+installer's kernel, initrd and command line, start the VM, wait for the installer to power it
+off, restore the old settings, start it again. The old settings are restored whatever happens
+after they were changed (failure, timeout, cancel), and the restore is reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import ActionContext, EngineRefused, Param, Result
+from .errors import engine_errors
+from .registry import verb
+from .vm_common import fetch_vm, finished, timeout_for, vm_service, wait_vm, with_reason
+from .waiters import EventFollower, send_action, status_of
+
+
+def boot_settings(vm: Any) -> dict[str, Any]:
+    """The parts of ``vm.os`` autoinstall changes, as plain values."""
+    os_ = getattr(vm, "os", None)
+    devices = []
+    boot = getattr(os_, "boot", None) if os_ is not None else None
+    for d in getattr(boot, "devices", None) or []:
+        devices.append(getattr(d, "value", str(d)))
+    return {
+        "kernel": getattr(os_, "kernel", None) or "",
+        "initrd": getattr(os_, "initrd", None) or "",
+        "cmdline": getattr(os_, "cmdline", None) or "",
+        "boot": devices,
+    }
+
+
+def _os(settings: dict[str, Any]) -> Any:
+    from ovirtsdk4 import types
+
+    os_ = types.OperatingSystem(
+        kernel=settings["kernel"], initrd=settings["initrd"], cmdline=settings["cmdline"]
+    )
+    if settings.get("boot"):
+        os_.boot = types.Boot(devices=[types.BootDevice(d) for d in settings["boot"]])
+    return os_
+
+
+def _update_os(ctx: ActionContext, vm: Any, settings: dict[str, Any], doing: str) -> None:
+    from ovirtsdk4 import types
+
+    with engine_errors(f"{doing} of VM {vm.name}"):
+        vm_service(ctx, vm).update(types.Vm(os=_os(settings)))
+
+
+def _start_and_wait_up(ctx: ActionContext, vm: Any, label: str) -> EventFollower:
+    svc = vm_service(ctx, vm)
+    _, follower = send_action(ctx, svc, "start", what=f"VM {vm.name}", verb=label)
+
+    def fail(obj: Any, seen: set[str]) -> str | None:
+        if status_of(obj) == "down" and seen & {"wait_for_launch", "powering_up"}:
+            return with_reason(f"VM {vm.name} went down while starting", follower)
+        return None
+
+    wait_vm(ctx, vm, wanted={"up"}, verb="start", follower=follower, fail=fail)
+    return follower
+
+
+@verb(
+    "vm",
+    "autoinstall",
+    "Boot an installer (kernel, initrd, cmdline) once, then the VM's own disk",
+    params=(
+        Param("kernel", ("-k", "--kernel"), "installer kernel path (on the host / ISO domain)",
+              "text", required=True),
+        Param("initrd", ("-i", "--initrd"), "installer initrd path", "text", required=True),
+        Param("cmdline", ("-c", "--cmdline"), "kernel command line (kickstart...)", "text",
+              default=""),
+    ),
+    target="one",
+    mutating=True,
+    waits=True,
+    key="I",
+)  # fmt: skip
+def autoinstall(
+    ctx: ActionContext, target: Any, kernel: str = "", initrd: str = "", cmdline: str = ""
+) -> Result:
+    """The VM must be down. Waits (up to the autoinstall timeout) for the install to finish."""
+    vm = fetch_vm(ctx, target)
+    if status_of(vm) != "down":
+        raise EngineRefused(
+            f"Cannot autoinstall VM {vm.name}: it is {status_of(vm)}; it must be down.",
+            "Stop it first (this reinstalls it!).",
+        )
+    old = boot_settings(vm)
+    installer = dict(old, kernel=kernel, initrd=initrd, cmdline=cmdline or "")
+    _update_os(ctx, vm, installer, "setting the installer boot")
+    ctx.progress("boot", f"VM {vm.name}: installer boot set (kernel {kernel})")
+    try:
+        follower = _start_and_wait_up(ctx, vm, "start installer")
+        ctx.progress("install", f"VM {vm.name}: installer running; waiting for it to power off")
+
+        def fail(obj: Any, seen: set[str]) -> str | None:
+            if status_of(obj) in ("paused", "not_responding"):
+                return with_reason(f"VM {vm.name} is {status_of(obj)} during the install", follower)
+            return None
+
+        wait_vm(
+            ctx, vm, wanted={"down"}, verb="autoinstall", follower=follower, fail=fail,
+            timeout=timeout_for(ctx, "autoinstall"),
+        )  # fmt: skip
+    finally:
+        try:
+            _update_os(ctx, vm, old, "restoring the boot settings")
+            ctx.progress("boot", f"VM {vm.name}: original boot settings restored")
+        except Exception as exc:  # report, but do not hide the first error
+            ctx.progress("boot", f"could not restore the boot settings: {exc}", level="error")
+            raise
+    _start_and_wait_up(ctx, vm, "start installed")
+    return finished(ctx, vm, f"VM {vm.name} installed and up with its own boot settings")

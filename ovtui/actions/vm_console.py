@@ -1,0 +1,182 @@
+"""Console verbs: ``ticket`` (a spice:// or vnc:// URL with its password) and ``viewer``
+(a remote-viewer ``.vv`` file, mode 600 since it holds the password).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from .base import ActionContext, EngineRefused, Param, Result
+from .errors import engine_errors
+from .registry import verb
+from .vm_common import fetch_vm, name_of, vm_service
+from .waiters import status_of
+
+DEFAULT_EXPIRY = 120  # seconds a console password stays valid
+
+
+def _console(ctx: ActionContext, vm: Any, protocol: str | None = None) -> tuple[Any, Any]:
+    """The VM's current graphics console (spice preferred) and its service."""
+    if status_of(vm) not in ("up", "powering_up", "reboot_in_progress", "migrating", "paused"):
+        raise EngineRefused(
+            f"Cannot connect to the console of VM {vm.name}: it is {status_of(vm)}, not running."
+        )
+    consoles_svc = vm_service(ctx, vm).graphics_consoles_service()
+    with engine_errors(f"reading the consoles of VM {vm.name}"):
+        consoles = list(consoles_svc.list(current=True))
+    if protocol:
+        consoles = [c for c in consoles if _proto(c) == protocol]
+    if not consoles:
+        wanted = f"{protocol} " if protocol else ""
+        raise EngineRefused(f"VM {vm.name} has no {wanted}graphics console.")
+    consoles.sort(key=lambda c: 0 if _proto(c) == "spice" else 1)
+    console = consoles[0]
+    svc = consoles_svc.console_service(console.id)
+    if console.address is None or console.port is None:
+        with engine_errors(f"reading the console of VM {vm.name}"):
+            console = svc.get(current=True)
+    return console, svc
+
+
+def _proto(console: Any) -> str:
+    p = getattr(console, "protocol", None)
+    return getattr(p, "value", str(p or "")).lower()
+
+
+def new_ticket(ctx: ActionContext, vm: Any, protocol: str | None, expiry: int) -> dict[str, Any]:
+    """Set a console password on the engine; return what a client needs to connect."""
+    from ovirtsdk4 import types
+
+    console, svc = _console(ctx, vm, protocol)
+    with engine_errors(f"setting a console ticket on VM {vm.name}"):
+        ticket = svc.ticket(ticket=types.Ticket(expiry=int(expiry)))
+    proto = _proto(console)
+    info = {
+        "vm": vm.name,
+        "protocol": proto,
+        "host": console.address,
+        "port": console.port,
+        "tls_port": console.tls_port,
+        "password": ticket.value,
+        "expiry": ticket.expiry if ticket.expiry is not None else expiry,
+    }
+    info["url"] = ticket_url(info)
+    return info
+
+
+def ticket_url(info: dict[str, Any]) -> str:
+    """``spice://host:port?tls-port=N&password=P`` or ``vnc://:P@host:port``."""
+    pw = urlquote(str(info["password"] or ""), safe="")
+    if info["protocol"] == "vnc":
+        return f"vnc://:{pw}@{info['host']}:{info['port']}"
+    url = f"spice://{info['host']}:{info['port'] or ''}"
+    query = []
+    if info.get("tls_port"):
+        query.append(f"tls-port={info['tls_port']}")
+    query.append(f"password={pw}")
+    return url + "?" + "&".join(query)
+
+
+def viewer_text(info: dict[str, Any]) -> str:
+    lines = [
+        "[virt-viewer]",
+        f"type={info['protocol']}",
+        f"host={info['host']}",
+        f"port={info['port'] if info['port'] is not None else -1}",
+        f"password={info['password']}",
+        "delete-this-file=1",
+        f"title={info['vm']}:%d",
+        "fullscreen=0",
+        "toggle-fullscreen=shift+f11",
+        "release-cursor=shift+f12",
+        "secure-attention=ctrl+alt+end",
+    ]
+    if info.get("tls_port"):
+        lines.insert(4, f"tls-port={info['tls_port']}")
+    if info.get("expiry"):
+        lines.append(f"# the password expires {info['expiry']} s after it was issued")
+    return "\n".join(lines) + "\n"
+
+
+def write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (it holds a password)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def default_path(vm: Any) -> str:
+    d = os.path.join(tempfile.gettempdir(), f"ovtui-{os.getuid()}")
+    os.makedirs(d, mode=0o700, exist_ok=True)
+    return os.path.join(d, f"{name_of(vm)}.vv")
+
+
+def write_viewer_file(
+    ctx: ActionContext, vm: Any, output: str | None, protocol: str | None = None
+) -> str:
+    """Ask a ticket and write the .vv file; return its path."""
+    info = new_ticket(ctx, vm, protocol, DEFAULT_EXPIRY)
+    path = output or default_path(vm)
+    try:
+        write_private(path, viewer_text(info))
+    except OSError as exc:
+        raise EngineRefused(f"Cannot write the console file {path}: {exc.strerror}.") from None
+    return path
+
+
+PROTOCOL = Param(
+    "protocol", ("--protocol",), "console protocol (default: spice if the VM has one)",
+    "choice", choices=("spice", "vnc"),
+)  # fmt: skip
+
+
+@verb(
+    "vm",
+    "ticket",
+    "Print a console URL (spice:// or vnc://) with a fresh password",
+    params=(
+        PROTOCOL,
+        Param("expiry", ("--expiry",), "seconds the password stays valid", "int", DEFAULT_EXPIRY),
+    ),
+    target="one",
+    mutating=True,
+    key="T",
+)
+def ticket(
+    ctx: ActionContext, target: Any, protocol: str | None = None, expiry: int = DEFAULT_EXPIRY
+) -> Result:
+    """Sets a console password on the engine (valid --expiry seconds) and prints the URL."""
+    vm = fetch_vm(ctx, target)
+    info = new_ticket(ctx, vm, protocol, expiry or DEFAULT_EXPIRY)
+    return Result(ok=True, message=info["url"], data=info)
+
+
+@verb(
+    "vm",
+    "viewer",
+    "Write a remote-viewer .vv console file (mode 600) and print its path",
+    params=(
+        PROTOCOL,
+        Param("output", ("--output", "-O"), "where to write the .vv file", "file"),
+    ),
+    target="one",
+    mutating=True,
+    key="v",
+)
+def viewer(
+    ctx: ActionContext, target: Any, protocol: str | None = None, output: str | None = None
+) -> Result:
+    """The file holds a one-time password: open it with ``remote-viewer FILE`` soon."""
+    vm = fetch_vm(ctx, target)
+    path = write_viewer_file(ctx, vm, output, protocol)
+    return Result(ok=True, message=path, data={"vm": vm.name, "path": path})
+
+
+__all__ = ["ticket", "viewer", "write_viewer_file"]

@@ -1,0 +1,265 @@
+"""``vm create`` (from a template, with NICs and disks) and ``vm remove``.
+
+``create`` receives its parameters already merged from ``-T vm.yaml -V name value`` by the
+CLI (command line over template); list parameters (``network``, ``disk``) also accept a
+comma-separated string or a YAML list, and sizes accept ``2048`` (MiB), ``2G``, ``512M``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import ovirtsdk4
+
+from .base import (
+    ActionContext,
+    EngineRefused,
+    Param,
+    Result,
+    UsageError,
+    WaitTimeout,
+    new_correlation_id,
+)
+from .errors import engine_errors
+from .registry import verb
+from .vm_common import fetch_vm, finished, timeout_for, vm_service, vms_service, wait_vm
+from .waiters import EventFollower, send_action, status_of
+
+_UNITS = {"": 2**20, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+
+def parse_size(value: Any, what: str) -> int:
+    """Bytes from ``2048`` (MiB), ``2G``, ``512MiB``, ``1.5g``."""
+    if isinstance(value, bool):
+        raise UsageError(f"{what}: {value!r} is not a size.")
+    if isinstance(value, int | float):
+        return int(value * _UNITS[""])
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([bkmgt]?)(?:i?b)?\s*", str(value), re.I)
+    if not m:
+        raise UsageError(f"{what}: {value!r} is not a size.", "Write e.g. 2048 (MiB), 2G or 512M.")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in items:
+        out.extend(p.strip() for p in str(item).split(",") if p.strip())
+    return out
+
+
+def _int(value: Any, what: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what}: {value!r} is not a whole number.") from None
+
+
+CREATE_PARAMS = (
+    Param("name", ("--name",), "name of the new VM", "text"),
+    Param("cluster", ("--cluster",), "cluster to create it in", "cluster"),
+    Param("template", ("--template",), "template to base it on", "template", "Blank"),
+    Param("memory", ("--memory",), "memory: MiB, or with a unit (2G, 512M)", "text"),
+    Param("cores", ("--cores",), "CPU cores per socket", "int"),
+    Param("sockets", ("--sockets",), "CPU sockets", "int"),
+    Param("os", ("--os",), "operating system type (rhel_9x64, windows_2022...)", "text"),
+    Param("network", ("--network",), "add a NIC on this network (repeat)", "network",
+          repeat=True),
+    Param("disk", ("--disk",), "add a disk of this size (2G, repeat)", "text", repeat=True),
+    Param("storagedomain", ("--storagedomain", "--sd"), "storage domain for the disks",
+          "storagedomain"),
+    Param("description", ("--description",), "description", "text"),
+    Param("start", ("--start",), "start the VM once created", "flag"),
+)  # fmt: skip
+
+
+def build_vm(params: dict[str, Any]) -> Any:
+    """The ``types.Vm`` to add, from the merged parameters (checked here)."""
+    from ovirtsdk4 import types
+
+    name, cluster = params.get("name"), params.get("cluster")
+    missing = [f"--{k}" for k, v in (("name", name), ("cluster", cluster)) if not v]
+    if missing:
+        raise UsageError(
+            f"vm create needs {' and '.join(missing)}.",
+            "Give them on the command line or in the -T template.",
+        )
+    vm = types.Vm(
+        name=str(name),
+        cluster=types.Cluster(name=str(cluster)),
+        template=types.Template(name=str(params.get("template") or "Blank")),
+        description=params.get("description"),
+    )
+    if params.get("memory") not in (None, ""):
+        vm.memory = parse_size(params["memory"], "memory")
+    cores, sockets = _int(params.get("cores"), "cores"), _int(params.get("sockets"), "sockets")
+    if cores or sockets:
+        vm.cpu = types.Cpu(
+            topology=types.CpuTopology(cores=cores or 1, sockets=sockets or 1, threads=1)
+        )
+    if params.get("os"):
+        vm.os = types.OperatingSystem(type=str(params["os"]))
+    return vm
+
+
+def _vnic_profile(ctx: ActionContext, network: str) -> Any:
+    """The vNIC profile named after ``network`` (the engine's default profile), if any."""
+    try:
+        profiles = ctx.system.vnic_profiles_service().list()
+    except ovirtsdk4.Error:
+        return None
+    for p in profiles:
+        if p.name == network:
+            return p
+    return None
+
+
+def add_nics(ctx: ActionContext, vm: Any, networks: list[str]) -> None:
+    from ovirtsdk4 import types
+
+    nics = vm_service(ctx, vm).nics_service()
+    for i, net in enumerate(networks, start=1):
+        profile = _vnic_profile(ctx, net)
+        nic = types.Nic(name=f"nic{i}", interface=types.NicInterface.VIRTIO)
+        if profile is not None:
+            nic.vnic_profile = types.VnicProfile(id=profile.id)
+        else:
+            nic.network = types.Network(name=net)
+        with engine_errors(f"adding NIC nic{i} on network {net}"):
+            nics.add(nic)
+        ctx.progress("nic", f"NIC nic{i} on network {net} added")
+
+
+def add_disks(
+    ctx: ActionContext, vm: Any, sizes: list[str], storagedomain: str | None
+) -> list[str]:
+    from ovirtsdk4 import types
+
+    if sizes and not storagedomain:
+        raise UsageError("Disks need a storage domain: give --storagedomain.")
+    atts = vm_service(ctx, vm).disk_attachments_service()
+    ids = []
+    for i, size in enumerate(sizes, start=1):
+        att = types.DiskAttachment(
+            disk=types.Disk(
+                name=f"{vm.name}_disk{i}",
+                format=types.DiskFormat.COW,
+                provisioned_size=parse_size(size, "disk"),
+                storage_domains=[types.StorageDomain(name=storagedomain)],
+            ),
+            interface=types.DiskInterface.VIRTIO_SCSI,
+            bootable=(i == 1),
+            active=True,
+        )
+        with engine_errors(f"adding disk {i} ({size}) on {storagedomain}"):
+            added = atts.add(att)
+        ids.append(added.id)
+        ctx.progress("disk", f"disk {vm.name}_disk{i} ({size}) on {storagedomain} added")
+    return ids
+
+
+def wait_disks_ok(ctx: ActionContext, vm: Any, follower: EventFollower, deadline: float) -> None:
+    """Wait until every disk of the VM is ``ok`` (``locked`` while the engine copies)."""
+    disks = ctx.system.disks_service()
+    atts = vm_service(ctx, vm).disk_attachments_service()
+    with engine_errors(f"listing the disks of VM {vm.name}"):
+        ids = [a.disk.id for a in atts.list() if a.disk is not None]
+    pending = set(ids)
+    while pending:
+        ctx.check_cancelled()
+        follower.poll()
+        for did in sorted(pending):
+            with engine_errors("reading a disk"):
+                d = disks.disk_service(did).get()
+            st = status_of(d)
+            if st == "ok":
+                pending.discard(did)
+                ctx.progress("disk", f"disk {d.name}: ok", fraction=1 - len(pending) / len(ids))
+            elif st == "illegal":
+                raise EngineRefused(f"Disk {d.name} of VM {vm.name} became illegal.")
+        if not pending:
+            return
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(
+                f"Timed out waiting for the disks of VM {vm.name} to be ok"
+                f" ({len(pending)} still locked)."
+            )
+        ctx.sleep(ctx.poll_interval)
+
+
+@verb("vm", "create", "Create a VM from a template (or -T vm.yaml -V name value)",
+      params=CREATE_PARAMS, target="none", mutating=True, waits=True, key="c")  # fmt: skip
+def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
+    """Adds the VM, then its NICs and disks, and waits until it is down with disks ok."""
+    spec = build_vm(params)
+    cid = new_correlation_id("create")
+    cid_follow = EventFollower(ctx, cid)
+    with engine_errors(f"create VM {spec.name}"):
+        vm = vms_service(ctx).add(spec, headers={"Correlation-Id": cid})
+    ctx.progress("accepted", f"create VM {spec.name}: accepted by the engine (id {vm.id})")
+    deadline = time.monotonic() + timeout_for(ctx, "create")
+    add_nics(ctx, vm, as_list(params.get("network")))
+    add_disks(ctx, vm, as_list(params.get("disk")), params.get("storagedomain"))
+    if ctx.async_:
+        return Result(ok=True, message=f"VM {vm.name} created (id {vm.id})", data=fetch_vm(ctx, vm))
+    wait_vm(
+        ctx, vm, wanted={"down"}, verb="create", follower=cid_follow,
+        timeout=max(1.0, deadline - time.monotonic()),
+    )  # fmt: skip
+    wait_disks_ok(ctx, vm, cid_follow, deadline)
+    if params.get("start"):
+        from .vms import start
+
+        return start(ctx, vm)
+    return finished(ctx, vm, f"VM {vm.name} created (id {vm.id})")
+
+
+@verb(
+    "vm",
+    "remove",
+    "Remove the VM (and its disks, unless --detach-only)",
+    params=(Param("detach_only", ("--detach-only",), "keep the disks, only detach them", "flag"),),
+    target="many",
+    mutating=True,
+    dangerous=True,
+    waits=True,
+    key="D",
+)
+def remove(ctx: ActionContext, target: Any, detach_only: bool = False) -> Result:
+    """The VM must be down; waits until the engine no longer knows it."""
+    vm = fetch_vm(ctx, target)
+    if status_of(vm) not in ("down", "suspended"):
+        raise EngineRefused(
+            "Cannot remove VM. VM is running.",
+            f"VM {vm.name} is {status_of(vm)}: stop it first.",
+        )
+    svc = vm_service(ctx, vm)
+    kw = {"detach_only": True} if detach_only else {}
+    _, follower = send_action(ctx, svc, "remove", what=f"VM {vm.name}", verb="remove", **kw)
+    if ctx.async_:
+        return Result(ok=True, message=f"remove VM {vm.name}: accepted by the engine", data=vm)
+    limit = timeout_for(ctx, "remove")
+    deadline = time.monotonic() + limit
+    while True:
+        ctx.check_cancelled()
+        follower.poll()
+        try:
+            cur = svc.get()
+        except ovirtsdk4.NotFoundError:
+            break
+        except ovirtsdk4.Error as exc:
+            with engine_errors(f"reading VM {vm.name}"):
+                raise exc
+        ctx.progress("status", f"VM {vm.name}: {status_of(cur)}", status=status_of(cur))
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(f"Timed out after {limit:g} s waiting for VM {vm.name} to go away.")
+        ctx.sleep(ctx.poll_interval)
+    kept = " (disks kept)" if detach_only else ""
+    ctx.progress("done", f"VM {vm.name} removed{kept}", fraction=1.0)
+    return Result(ok=True, message=f"VM {vm.name} removed{kept}", data=vm)
