@@ -4,6 +4,9 @@ Steps: remember the VM's boot settings (os kernel / initrd / cmdline / boot devi
 installer's kernel, initrd and command line, start the VM, wait for the installer to power it
 off, restore the old settings, start it again. The old settings are restored whatever happens
 after they were changed (failure, timeout, cancel), and the restore is reported.
+
+ovirtcmd spells the command line ``-c``; here ``-c`` after the verb is the global
+``--config``, so it is ``-C`` / ``--cmdline``.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def _start_and_wait_up(ctx: ActionContext, vm: Any, label: str) -> EventFollower
         Param("kernel", ("-k", "--kernel"), "installer kernel path (on the host / ISO domain)",
               "text", required=True),
         Param("initrd", ("-i", "--initrd"), "installer initrd path", "text", required=True),
-        Param("cmdline", ("-c", "--cmdline"), "kernel command line (kickstart...)", "text",
+        Param("cmdline", ("--cmdline", "-C"), "kernel command line (kickstart...)", "text",
               default=""),
     ),
     target="one",

@@ -1,5 +1,6 @@
 """``vm create`` (from a template, with NICs and disks) and ``vm remove``.
 
+``--from-template`` names the engine template (``--template`` is the CLI's ``-T`` file).
 ``create`` receives its parameters already merged from ``-T vm.yaml -V name value`` by the
 CLI (command line over template); list parameters (``network``, ``disk``) also accept a
 comma-separated string or a YAML list, and sizes accept ``2048`` (MiB), ``2G``, ``512M``.
@@ -64,7 +65,7 @@ def _int(value: Any, what: str) -> int | None:
 CREATE_PARAMS = (
     Param("name", ("--name",), "name of the new VM", "text"),
     Param("cluster", ("--cluster",), "cluster to create it in", "cluster"),
-    Param("template", ("--template",), "template to base it on", "template", "Blank"),
+    Param("template", ("--from-template",), "template to base it on (YAML key: template)", "template", "Blank"),
     Param("memory", ("--memory",), "memory: MiB, or with a unit (2G, 512M)", "text"),
     Param("cores", ("--cores",), "CPU cores per socket", "int"),
     Param("sockets", ("--sockets",), "CPU sockets", "int"),
