@@ -1,0 +1,60 @@
+"""Fault injection, scriptable from Python and from ``--faults SPEC``."""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+
+class FaultInjector:
+    """Knobs the request handler consults on every API request.
+
+    ``latency`` seconds added; ``error_rate`` fraction answered 503 with a fault;
+    ``drop_rate`` fraction of connections closed unanswered; ``token_lifetime`` seconds
+    (None: tokens live for the session); ``not_found`` top-level collections answered 404;
+    ``fail_upgrade`` host names whose next upgrade fails; ``restart()`` drops all tokens.
+    """
+
+    def __init__(self, spec: str | None = None, seed: int = 0) -> None:
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self.restart_hooks: list[Any] = []
+        self.clear()
+        if spec:
+            self.apply_spec(spec)
+
+    def clear(self) -> None:
+        self.latency = 0.0
+        self.error_rate = 0.0
+        self.drop_rate = 0.0
+        self.token_lifetime: float | None = None
+        self.not_found: set[str] = set()
+        self.fail_upgrade: set[str] = set()
+
+    def apply_spec(self, spec: str) -> None:
+        """``latency=0.2,error_rate=0.1,drop_rate=0.05,token_lifetime=30,not_found=events+jobs,fail_upgrade=h1+h2``"""
+        for item in filter(None, (p.strip() for p in spec.split(","))):
+            key, sep, value = item.partition("=")
+            key = key.strip().replace("-", "_")
+            if not sep:
+                raise ValueError(f"bad fault {item!r}: expected KEY=VALUE")
+            if key in ("latency", "error_rate", "drop_rate", "token_lifetime"):
+                setattr(self, key, float(value))
+            elif key in ("not_found", "fail_upgrade"):
+                getattr(self, key).update(v for v in value.split("+") if v)
+            else:
+                raise ValueError(
+                    f"unknown fault {key!r} (latency, error_rate, drop_rate, token_lifetime, not_found, fail_upgrade)"
+                )
+
+    def roll(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._rng.random() < rate
+
+    def restart(self) -> None:
+        """Engine restart: the world is kept, every token is forgotten."""
+        for hook in self.restart_hooks:
+            hook()

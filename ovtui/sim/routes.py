@@ -1,0 +1,424 @@
+"""The API's resource tree: top-level collections, sub-collections, path resolution, GET rendering."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ovirtsdk4 import types as T
+
+from ovtui.sim import render, search, stats
+from ovtui.sim.world import API, World, href, mk, now_dt, ref
+
+ListFn = Callable[[World], list[Any]]
+
+TOP: dict[str, tuple[str, ListFn]] = {
+    "vms": ("vm", lambda w: list(w.coll["vms"].values())),
+    "hosts": ("host", lambda w: list(w.coll["hosts"].values())),
+    "clusters": ("cluster", lambda w: list(w.coll["clusters"].values())),
+    "datacenters": ("data_center", lambda w: list(w.coll["datacenters"].values())),
+    "storagedomains": (
+        "storage_domain",
+        lambda w: [top_sd(w, sd) for sd in w.coll["storagedomains"].values()],
+    ),
+    "templates": ("template", lambda w: list(w.coll["templates"].values())),
+    "disks": ("disk", lambda w: list(w.all_disks().values())),
+    "networks": ("network", lambda w: list(w.coll["networks"].values())),
+    "vnicprofiles": ("vnic_profile", lambda w: list(w.coll["vnicprofiles"].values())),
+    "events": ("event", lambda w: list(reversed(w.coll["events"].values()))),
+    "jobs": ("job", lambda w: list(reversed(w.coll["jobs"].values()))),
+    "tags": ("tag", lambda w: list(w.coll["tags"].values())),
+    "users": ("user", lambda w: list(w.coll["users"].values())),
+    "groups": ("group", lambda w: list(w.coll["groups"].values())),
+    "operatingsystems": ("operating_system", lambda w: list(w.coll["operatingsystems"].values())),
+    "affinitylabels": ("affinity_label", lambda w: []),
+    "roles": ("role", lambda w: []),
+    "macpools": ("mac_pool", lambda w: []),
+    "diskprofiles": ("disk_profile", lambda w: []),
+    "cpuprofiles": ("cpu_profile", lambda w: []),
+    "schedulingpolicies": ("scheduling_policy", lambda w: []),
+    "icons": ("icon", lambda w: []),
+    "instancetypes": ("instance_type", lambda w: []),
+    "vmpools": ("vm_pool", lambda w: []),
+    "bookmarks": ("bookmark", lambda w: []),
+    "domains": ("domain", lambda w: []),
+    "networkfilters": ("network_filter", lambda w: []),
+}
+
+# rel (URL segment) -> element name of the collection / inline attribute
+PLURAL = {
+    "diskattachments": "disk_attachments",
+    "reporteddevices": "reported_devices",
+    "graphicsconsoles": "graphics_consoles",
+    "hostdevices": "host_devices",
+    "networkattachments": "network_attachments",
+    "affinitygroups": "affinity_groups",
+    "affinitylabels": "affinity_labels",
+    "storagedomains": "storage_domains",
+    "vnicprofiles": "vnic_profiles",
+    "diskprofiles": "disk_profiles",
+    "katelloerrata": "katello_errata",
+    "datacenters": "data_centers",
+    "numanodes": "host_numa_nodes",
+    "operatingsystems": "operating_systems",
+    "fenceagents": "agents",
+    "networklabels": "network_labels",
+    "cpuprofiles": "cpu_profiles",
+    "storageconnections": "storage_connections",
+    "disksnapshots": "disk_snapshots",
+    "networkfilterparameters": "network_filter_parameters",
+    "linklayerdiscoveryprotocolelements": "link_layer_discovery_protocol_elements",
+    "unmanagednetworks": "unmanaged_networks",
+    "iscsibonds": "iscsi_bonds",
+    "glusterhooks": "gluster_hooks",
+    "glustervolumes": "gluster_volumes",
+    "enabledfeatures": "enabled_features",
+    "externalnetworkproviders": "external_network_providers",
+    "externalnetworkproviderconfigurations": "external_network_provider_configurations",
+    "storageconnectionextensions": "storage_connection_extensions",
+    "affinitygroups_": "affinity_groups",
+    "qoss": "qoss",
+    "storage": "host_storages",
+    "vmpools": "vm_pools",
+    "instancetypes": "instance_types",
+    "schedulingpolicies": "scheduling_policies",
+    "macpools": "mac_pools",
+    "networkfilters": "network_filters",
+}
+
+
+def plural_of(rel: str) -> str:
+    return PLURAL.get(rel, rel)
+
+
+def top_sd(w: World, sd: Any) -> Any:
+    """Storage domains at top level carry no status when attached (as in the engine)."""
+    return sd
+
+
+def dc_sd(w: World, dc: Any, sd: Any) -> Any:
+    """A storage domain as seen under ``/datacenters/DC/storagedomains``: with status."""
+    view = copy.copy(sd)
+    view.href = href("datacenters", dc.id, "storagedomains", sd.id)
+    view.status = sd._sim_dc_status
+    view.data_center = ref(T.DataCenter, "datacenters", dc.id)
+    view._sim_source = sd
+    return view
+
+
+def _vm_of(w: World, obj: Any) -> Any:
+    return w.get("vms", obj.vm.id)
+
+
+def _host_nic_stats(w: World, nic: Any) -> list[Any]:
+    return stats.nic_statistics(
+        nic.href, ("host_nic", mk(T.HostNic, id=nic.id, href=nic.href)), nic.id
+    )
+
+
+def _vm_nic_stats(w: World, nic: Any) -> list[Any]:
+    return stats.nic_statistics(nic.href, ("nic", mk(T.Nic, id=nic.id, href=nic.href)), nic.id)
+
+
+def _sd_disks(w: World, sd: Any) -> list[Any]:
+    src = getattr(sd, "_sim_source", sd)
+    return [
+        d for d in w.all_disks().values() if any(s.id == src.id for s in d.storage_domains or [])
+    ]
+
+
+def _dc_sds(w: World, dc: Any) -> list[Any]:
+    return [
+        dc_sd(w, dc, sd)
+        for sd in w.coll["storagedomains"].values()
+        if sd.data_centers and sd.data_centers[0].id == dc.id
+    ]
+
+
+def _snapshot_disks(w: World, snap: Any) -> list[Any]:
+    vm = w.get("vms", snap.vm.id)
+    if vm is None:
+        return []
+    return [
+        w.get("disks", a.disk.id)
+        for a in w.sub("vms", vm, "diskattachments") or []
+        if w.get("disks", a.disk.id)
+    ]
+
+
+def _sub(coll: str, name: str) -> Callable[[World, Any], list[Any]]:
+    return lambda w, o: list(w.sub(coll, o, name) or [])
+
+
+def _diskprofiles(w: World, sd: Any) -> list[Any]:
+    src = getattr(sd, "_sim_source", sd)
+    pid = "58ca604e-01a7-003f-01de-000000000251"
+    return [
+        mk(
+            T.DiskProfile,
+            id=pid,
+            href=href("diskprofiles", pid),
+            name=src.name,
+            storage_domain=ref(T.StorageDomain, "storagedomains", src.id),
+        )
+    ]
+
+
+# (entity element, rel) -> (child element, items)
+CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] = {
+    ("vm", "nics"): ("nic", _sub("vms", "nics")),
+    ("vm", "diskattachments"): ("disk_attachment", _sub("vms", "diskattachments")),
+    ("vm", "snapshots"): ("snapshot", _sub("vms", "snapshots")),
+    ("vm", "applications"): (
+        "application",
+        lambda w, o: (
+            list(w.sub("vms", o, "applications") or []) if o.status == T.VmStatus.UP else []
+        ),
+    ),
+    ("vm", "graphicsconsoles"): ("graphics_console", _sub("vms", "graphicsconsoles")),
+    ("vm", "cdroms"): ("cdrom", _sub("vms", "cdroms")),
+    ("vm", "permissions"): ("permission", _sub("vms", "permissions")),
+    ("vm", "statistics"): ("statistic", lambda w, o: stats.vm_statistics(w, o)),
+    ("vm", "reporteddevices"): ("reported_device", lambda w, o: w.reported_devices(o)),
+    ("nic", "statistics"): ("statistic", _vm_nic_stats),
+    ("nic", "reporteddevices"): (
+        "reported_device",
+        lambda w, n: w.reported_devices(_vm_of(w, n), n) if n.vm else [],
+    ),
+    ("snapshot", "disks"): ("disk", _snapshot_disks),
+    ("host", "nics"): ("host_nic", _sub("hosts", "nics")),
+    ("host", "devices"): ("host_device", _sub("hosts", "devices")),
+    ("host", "hooks"): ("hook", _sub("hosts", "hooks")),
+    ("host", "networkattachments"): ("network_attachment", _sub("hosts", "networkattachments")),
+    ("host", "permissions"): ("permission", _sub("hosts", "permissions")),
+    ("host", "statistics"): ("statistic", lambda w, o: stats.host_statistics(w, o)),
+    ("host_nic", "statistics"): ("statistic", _host_nic_stats),
+    ("cluster", "affinitygroups"): (
+        "affinity_group",
+        lambda w, o: [g for g in w.coll["affinitygroups"].values() if g.cluster.id == o.id],
+    ),
+    ("cluster", "networks"): (
+        "network",
+        lambda w, o: [
+            n for n in w.coll["networks"].values() if n.data_center.id == o.data_center.id
+        ],
+    ),
+    ("cluster", "permissions"): ("permission", _sub("clusters", "permissions")),
+    ("data_center", "storagedomains"): ("storage_domain", _dc_sds),
+    ("data_center", "clusters"): (
+        "cluster",
+        lambda w, o: [c for c in w.coll["clusters"].values() if c.data_center.id == o.id],
+    ),
+    ("data_center", "networks"): (
+        "network",
+        lambda w, o: [n for n in w.coll["networks"].values() if n.data_center.id == o.id],
+    ),
+    ("data_center", "permissions"): ("permission", _sub("datacenters", "permissions")),
+    ("storage_domain", "disks"): ("disk", _sd_disks),
+    ("storage_domain", "permissions"): ("permission", _sub("storagedomains", "permissions")),
+    ("storage_domain", "diskprofiles"): ("disk_profile", _diskprofiles),
+    ("template", "nics"): ("nic", _sub("templates", "nics")),
+    ("template", "diskattachments"): ("disk_attachment", _sub("templates", "diskattachments")),
+    ("network", "vnicprofiles"): (
+        "vnic_profile",
+        lambda w, o: [p for p in w.coll["vnicprofiles"].values() if p.network.id == o.id],
+    ),
+    ("network", "permissions"): ("permission", _sub("networks", "permissions")),
+    ("job", "steps"): ("step", lambda w, o: list(getattr(o, "_sim_steps", []))),
+    ("disk", "statistics"): ("statistic", lambda w, o: stats.disk_statistics(o)),
+    ("affinity_group", "vms"): (
+        "vm",
+        lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
+    ),
+}
+
+
+@dataclass
+class Node:
+    """A resolved path: a collection (``items`` set) or an entity (``obj`` set)."""
+
+    tag: str
+    path: list[str]
+    items: list[Any] | None = None
+    obj: Any = None
+    plural: str = ""
+    top: str | None = None  # top-level collection name, for search
+    parent: Any = None
+    parent_tag: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def actions_tag(self) -> str | None:
+        if self.tag == "storage_domain" and self.parent_tag == "data_center":
+            return "attached_storage_domain"
+        return None
+
+
+def children(world: World, tag: str, obj: Any, rel: str) -> tuple[str, list[Any]] | None:
+    entry = CHILDREN.get((tag, rel))
+    if entry is not None:
+        return entry[0], entry[1](world, obj)
+    if rel in render.LINKS.get(tag, []):
+        return rel.rstrip("s"), []  # a real but empty sub-collection
+    return None
+
+
+def find_top(world: World, coll: str, obj_id: str) -> Any | None:
+    if coll == "disks":
+        obj = world.get("disks", obj_id)
+        return obj if obj is not None else world.all_disks().get(obj_id)
+    key = coll if coll in world.coll else None
+    if key is not None:
+        return world.get(key, obj_id)
+    return None
+
+
+def resolve(world: World, segs: list[str]) -> Node | None:
+    """Walk ``segs`` (after /ovirt-engine/api). None when nothing is there."""
+    if not segs or segs[0] not in TOP:
+        return None
+    tag, fn = TOP[segs[0]]
+    node = Node(tag=tag, path=[segs[0]], plural=plural_of(segs[0]), top=segs[0])
+    lazy_items: Callable[[], list[Any]] | None = lambda: fn(world)  # noqa: E731
+    for i, seg in enumerate(segs[1:], start=1):
+        if node.obj is None:  # collection -> entity
+            obj = None
+            if node.top and len(node.path) == 1:
+                obj = find_top(world, node.top, seg)
+            else:
+                items = (
+                    node.items if node.items is not None else (lazy_items() if lazy_items else [])
+                )
+                obj = next((o for o in items if getattr(o, "id", None) == seg), None)
+            if obj is None:
+                return None
+            node = Node(
+                tag=node.tag,
+                path=segs[: i + 1],
+                obj=obj,
+                parent=node.parent,
+                parent_tag=node.parent_tag,
+                top=None,
+            )
+            lazy_items = None
+        else:  # entity -> sub-collection
+            sub = children(world, node.tag, node.obj, seg)
+            if sub is None:
+                return None
+            child_tag, items = sub
+            node = Node(
+                tag=child_tag,
+                path=segs[: i + 1],
+                items=items,
+                plural=plural_of(seg),
+                parent=node.obj,
+                parent_tag=node.tag,
+            )
+    if node.obj is None and node.items is None and lazy_items is not None:
+        node.items = lazy_items()
+    return node
+
+
+def follow_fn(world: World) -> render.FollowFn:
+    def inline(obj: Any, tag: str, rel: str, nested: list[str]) -> str | None:
+        sub = children(world, tag, obj, rel)
+        if sub is None:
+            return None
+        child_tag, items = sub
+        return render.collection(
+            (render.entity(i, child_tag, follow=nested, follow_fn=inline) for i in items),
+            plural_of(rel),
+        )
+
+    return inline
+
+
+def render_entity(world: World, node: Node, follow: list[str] | None = None) -> str:
+    return render.entity(
+        node.obj, node.tag, actions_tag=node.actions_tag, follow=follow, follow_fn=follow_fn(world)
+    )
+
+
+def list_items(world: World, node: Node, params: dict[str, str]) -> list[Any]:
+    """Filter / page a collection node according to the query parameters."""
+    items = node.items or []
+    max_ = None
+    if params.get("max") not in (None, ""):
+        try:
+            max_ = int(params["max"])
+        except ValueError:
+            raise search.SearchError(
+                f"Invalid value for 'max' parameter: '{params['max']}'."
+            ) from None
+    if node.top == "events" and params.get("from"):
+        try:
+            from_id = int(params["from"])
+        except ValueError:
+            raise search.SearchError(
+                f"Invalid value for 'from' parameter: '{params['from']}'."
+            ) from None
+        items = [e for e in items if int(e.id) > from_id]
+    if node.top:
+        cs = params.get("case_sensitive", "false").lower() == "true"
+        return search.run(world, node.top, items, params.get("search"), max_, cs)
+    return items[:max_] if max_ is not None and max_ >= 0 else items
+
+
+def render_collection(world: World, node: Node, params: dict[str, str]) -> str:
+    items = list_items(world, node, params)
+    follow = [f.strip() for f in params.get("follow", "").split(",") if f.strip()]
+    inline = follow_fn(world)
+    at = node.actions_tag if node.parent_tag else None
+    if node.tag == "storage_domain" and node.parent_tag == "data_center":
+        at = "attached_storage_domain"
+    return render.collection(
+        (
+            render.entity(o, node.tag, actions_tag=at, follow=follow, follow_fn=inline)
+            for o in items
+        ),
+        node.plural,
+    )
+
+
+def api_root(world: World, user: str) -> str:
+    vms = world.coll["vms"].values()
+    hosts = world.coll["hosts"].values()
+    sds = world.coll["storagedomains"].values()
+    api = T.Api(
+        product_info=T.ProductInfo(
+            name="oVirt Engine",
+            vendor="ovirt.org",
+            instance_id="c8d2a4b6-3f1e-4a57-9b0d-5e6f7a8b9c01",
+            version=T.Version(build=8, full_version="4.5.4-1.el8", major=4, minor=5, revision=0),
+        ),
+        special_objects=T.SpecialObjects(
+            blank_template=ref(T.Template, "templates", "00000000-0000-0000-0000-000000000000"),
+            root_tag=ref(T.Tag, "tags", "00000000-0000-0000-0000-000000000000"),
+        ),
+        summary=T.ApiSummary(
+            hosts=T.ApiSummaryItem(
+                active=sum(1 for h in hosts if h.status == T.HostStatus.UP), total=len(hosts)
+            ),
+            storage_domains=T.ApiSummaryItem(
+                active=sum(1 for s in sds if s._sim_dc_status == T.StorageDomainStatus.ACTIVE),
+                total=len(sds),
+            ),
+            users=T.ApiSummaryItem(active=1, total=len(world.coll["users"])),
+            vms=T.ApiSummaryItem(
+                active=sum(1 for v in vms if v.status == T.VmStatus.UP), total=len(vms)
+            ),
+        ),
+        time=now_dt(),
+        authenticated_user=ref(T.User, "users", next(iter(world.coll["users"]))),
+        effective_user=ref(T.User, "users", next(iter(world.coll["users"]))),
+    )
+    text = render.write_plain(api, "api").rstrip("\n")
+    links = []
+    for name in TOP:
+        links.append(f'<link href="{API}/{name}" rel="{name}"/>')
+        if name in search.FIELDS:
+            links.append(f'<link href="{API}/{name}?search={{query}}" rel="{name}/search"/>')
+    cut = text.index(">") + 1
+    return text[:cut] + "\n" + "\n".join(links) + text[cut:]

@@ -1,0 +1,320 @@
+"""The subset of the engine search language ovtui uses.
+
+``name=web* and status=up or host=h1 sortby name desc page 2``; ``and`` binds tighter than
+``or``; values may be quoted; ``*`` is a wildcard; case-insensitive unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+from ovirtsdk4 import types as T
+
+from ovtui.sim.world import World
+
+
+class SearchError(ValueError):
+    """An invalid search; the server answers 400 with the engine-style message."""
+
+
+Getter = Callable[[World, Any], Any]
+
+
+def _enum(v: Any) -> Any:
+    return v.value if hasattr(v, "value") else v
+
+
+def _name_of(coll: str, attr: str) -> Getter:
+    def get(w: World, o: Any) -> Any:
+        r = getattr(o, attr, None)
+        return w.name_of(coll, r.id) if r is not None else None
+
+    return get
+
+
+def _vm_dc(w: World, o: Any) -> Any:
+    return w.cluster_dc(o.cluster.id).name if o.cluster else None
+
+
+def _vm_storage(w: World, o: Any) -> list[str]:
+    names = []
+    for att in w.sub("vms", o, "diskattachments") or []:
+        d = w.get("disks", att.disk.id)
+        for sd in (d.storage_domains or []) if d else []:
+            names.append(w.name_of("storagedomains", sd.id))
+    return names
+
+
+def _host_dc(w: World, o: Any) -> Any:
+    return w.cluster_dc(o.cluster.id).name
+
+
+def _sd_dc(w: World, o: Any) -> Any:
+    return [w.name_of("datacenters", d.id) for d in o.data_centers or []]
+
+
+def _sd_status(w: World, o: Any) -> Any:
+    return _enum(getattr(o, "_sim_dc_status", None)) if o.data_centers else "unattached"
+
+
+COMMON: dict[str, Getter] = {
+    "name": lambda w, o: o.name,
+    "id": lambda w, o: o.id,
+    "description": lambda w, o: o.description,
+    "comment": lambda w, o: o.comment,
+    "status": lambda w, o: _enum(getattr(o, "status", None)),
+}
+
+FIELDS: dict[str, dict[str, Getter]] = {
+    "vms": {
+        **COMMON,
+        "host": _name_of("hosts", "host"),
+        "cluster": _name_of("clusters", "cluster"),
+        "datacenter": _vm_dc,
+        "storage": _vm_storage,
+        "template": _name_of("templates", "template"),
+        "memory": lambda w, o: (o.memory or 0) // 1024**2,
+        "fqdn": lambda w, o: o.fqdn,
+        "os": lambda w, o: o.os.type if o.os else None,
+        "type": lambda w, o: _enum(o.type),
+        "creationdate": lambda w, o: o.creation_time.isoformat() if o.creation_time else None,
+        "uptime": lambda w, o: o.start_time.isoformat() if o.start_time else "",
+        "ip": lambda w, o: [getattr(n, "_sim_ip", "") for n in (w.sub("vms", o, "nics") or [])],
+    },
+    "hosts": {
+        **COMMON,
+        "cluster": _name_of("clusters", "cluster"),
+        "datacenter": _host_dc,
+        "address": lambda w, o: o.address,
+        "type": lambda w, o: _enum(o.type),
+        "update_available": lambda w, o: str(bool(o.update_available)).lower(),
+        "spm_id": lambda w, o: o.spm.status.value if o.spm else None,
+        "memory": lambda w, o: (o.memory or 0) // 1024**2,
+    },
+    "clusters": {**COMMON, "datacenter": _name_of("datacenters", "data_center")},
+    "datacenters": {**COMMON},
+    "storagedomains": {
+        **COMMON,
+        "status": _sd_status,
+        "datacenter": _sd_dc,
+        "type": lambda w, o: _enum(o.type),
+    },
+    "templates": {
+        **COMMON,
+        "cluster": _name_of("clusters", "cluster"),
+        "vm.id": lambda w, o: None,
+    },
+    "disks": {
+        **COMMON,
+        "alias": lambda w, o: o.alias,
+        "storage": lambda w, o: [
+            w.name_of("storagedomains", s.id) for s in o.storage_domains or []
+        ],
+        "vm": lambda w, o: (
+            w.name_of("vms", o._sim_owner[1])
+            if getattr(o, "_sim_owner", ("",))[0] == "vms"
+            else None
+        ),
+    },
+    "networks": {**COMMON, "datacenter": _name_of("datacenters", "data_center")},
+    "vnicprofiles": {**COMMON},
+    "events": {
+        "id": lambda w, o: o.id,
+        "type": lambda w, o: str(o.code),
+        "severity": lambda w, o: _enum(o.severity),
+        "message": lambda w, o: o.description,
+        "description": lambda w, o: o.description,
+        "correlation_id": lambda w, o: o.correlation_id,
+        "vm": lambda w, o: w.name_of("vms", o.vm.id) if o.vm else None,
+        "vm.name": lambda w, o: w.name_of("vms", o.vm.id) if o.vm else None,
+        "host": lambda w, o: w.name_of("hosts", o.host.id) if o.host else None,
+        "host.name": lambda w, o: w.name_of("hosts", o.host.id) if o.host else None,
+        "cluster": lambda w, o: w.name_of("clusters", o.cluster.id) if o.cluster else None,
+        "datacenter": lambda w, o: (
+            w.name_of("datacenters", o.data_center.id) if o.data_center else None
+        ),
+        "storage": lambda w, o: (
+            w.name_of("storagedomains", o.storage_domain.id) if o.storage_domain else None
+        ),
+        "time": lambda w, o: o.time.isoformat(),
+        "usrname": lambda w, o: "admin@internal",
+    },
+    "jobs": {
+        "id": lambda w, o: o.id,
+        "status": lambda w, o: _enum(o.status),
+        "description": lambda w, o: o.description,
+        "correlation_id": lambda w, o: getattr(o, "_sim_correlation_id", None),
+    },
+    "tags": {**COMMON},
+    "users": {**COMMON, "usrname": lambda w, o: o.user_name},
+    "groups": {**COMMON},
+    "operatingsystems": {**COMMON},
+}
+
+ENTITY_WORD = {
+    "vms": "Vms",
+    "hosts": "Hosts",
+    "clusters": "Clusters",
+    "datacenters": "Datacenters",
+    "storagedomains": "Storage",
+    "templates": "Templates",
+    "disks": "Disks",
+    "networks": "Networks",
+    "vnicprofiles": "VnicProfiles",
+    "events": "Events",
+    "jobs": "Jobs",
+}
+
+_COND = re.compile(r"^([A-Za-z_][\w.]*)\s*(!=|<=|>=|=|<|>)\s*(.*)$", re.S)
+
+
+class Query:
+    """A parsed search: OR of ANDs of (field, op, value), plus sort and page."""
+
+    def __init__(self, coll: str, text: str, case_sensitive: bool = False) -> None:
+        self.coll = coll
+        self.case_sensitive = case_sensitive
+        self.groups: list[list[tuple[str, str, str]]] = []
+        self.sort: tuple[str, bool] | None = None
+        self.page: int | None = None
+        self._parse(text)
+
+    def _err(self, msg: str) -> SearchError:
+        word = ENTITY_WORD.get(self.coll, self.coll.capitalize())
+        return SearchError(f"Cannot search {word}. The search syntax is invalid: {msg}.")
+
+    def _parse(self, text: str) -> None:
+        text = re.sub(r"^\s*\w+\s*:\s*", "", text) if re.match(r"^\s*\w+\s*:(?!=)", text) else text
+        try:
+            lex = shlex.shlex(text, posix=True, punctuation_chars="=!<>")
+            lex.whitespace_split = True
+            lex.wordchars += "*.-:/@+"
+            tokens = list(lex)
+        except ValueError as exc:
+            raise self._err(str(exc)) from None
+        # glue "field", "=", "value" into one condition token
+        conds: list[Any] = []
+        i = 0
+        fields = FIELDS.get(self.coll, COMMON)
+        group: list[tuple[str, str, str]] = []
+        while i < len(tokens):
+            tok = tokens[i]
+            low = tok.lower()
+            if low == "and":
+                i += 1
+                continue
+            if low == "or":
+                if group:
+                    self.groups.append(group)
+                group = []
+                i += 1
+                continue
+            if low == "sortby":
+                if i + 1 >= len(tokens):
+                    raise self._err("sortby needs a field")
+                field = tokens[i + 1].lower()
+                if field not in fields:
+                    raise self._err(f"unknown field '{tokens[i + 1]}'")
+                desc = False
+                i += 2
+                if i < len(tokens) and tokens[i].lower() in ("asc", "desc"):
+                    desc = tokens[i].lower() == "desc"
+                    i += 1
+                self.sort = (field, desc)
+                continue
+            if low == "page":
+                if i + 1 >= len(tokens) or not tokens[i + 1].isdigit():
+                    raise self._err("page needs a number")
+                self.page = max(1, int(tokens[i + 1]))
+                i += 2
+                continue
+            # condition: field op value, possibly split over tokens
+            joined = tok
+            j = i + 1
+            while not _COND.match(joined) or joined.endswith(("=", "<", ">")):
+                if j >= len(tokens):
+                    break
+                joined += tokens[j]
+                j += 1
+            m = _COND.match(joined)
+            if not m:
+                raise self._err(f"unexpected '{tok}'")
+            field, op, value = m.group(1).lower(), m.group(2), m.group(3)
+            if field not in fields:
+                raise self._err(f"unknown field '{m.group(1)}'")
+            group.append((field, op, value))
+            conds.append(joined)
+            i = j
+        if group:
+            self.groups.append(group)
+
+    # ------------------------------------------------------------------ match
+    def _cmp(self, actual: Any, op: str, value: str) -> bool:
+        if isinstance(actual, list):
+            hits = [self._cmp(a, "=", value) for a in actual]
+            return any(hits) if op != "!=" else not any(hits)
+        if actual is None:
+            actual = ""
+        a = str(actual)
+        v = value
+        if not self.case_sensitive:
+            a, v = a.lower(), v.lower()
+        if op in ("=", "!="):
+            if "*" in v:
+                hit = (
+                    re.fullmatch(".*".join(re.escape(p) for p in v.split("*")), a, re.S) is not None
+                )
+            else:
+                hit = a == v
+            return hit if op == "=" else not hit
+        try:
+            fa, fv = float(a), float(v)
+            return {"<": fa < fv, ">": fa > fv, "<=": fa <= fv, ">=": fa >= fv}[op]
+        except ValueError:
+            return {"<": a < v, ">": a > v, "<=": a <= v, ">=": a >= v}[op]
+
+    def matches(self, world: World, obj: Any) -> bool:
+        if not self.groups:
+            return True
+        fields = FIELDS.get(self.coll, COMMON)
+        for group in self.groups:
+            if all(self._cmp(fields[f](world, obj), op, v) for f, op, v in group):
+                return True
+        return False
+
+    def apply(self, world: World, objs: list[Any], max_: int | None) -> list[Any]:
+        out = [o for o in objs if self.matches(world, o)] if self.groups else list(objs)
+        if self.sort:
+            getter = FIELDS.get(self.coll, COMMON)[self.sort[0]]
+
+            def key(o: Any) -> Any:
+                v = getter(world, o)
+                if isinstance(v, (int, float)):
+                    return (0, v, "")
+                return (1, 0, str(v or "").lower())
+
+            out.sort(key=key, reverse=self.sort[1])
+        if max_ is not None and max_ >= 0:
+            start = ((self.page or 1) - 1) * max_
+            out = out[start : start + max_]
+        return out
+
+
+def run(
+    world: World,
+    coll: str,
+    objs: list[Any],
+    search: str | None,
+    max_: int | None,
+    case_sensitive: bool = False,
+) -> list[Any]:
+    """Filter, sort and page ``objs`` (already in the collection's natural order)."""
+    if not search:
+        return objs[:max_] if max_ is not None and max_ >= 0 else objs
+    return Query(coll, search, case_sensitive).apply(world, objs, max_)
+
+
+__all__ = ["Query", "SearchError", "run", "T"]

@@ -1,0 +1,284 @@
+"""HTTP(S) server: SSO endpoints, fault injection, routing to the resource tree and verbs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ovtui.sim import render, routes, search
+
+if TYPE_CHECKING:
+    from ovtui.sim.simulator import Simulator
+
+log = logging.getLogger("ovtui.sim")
+
+API_PREFIX = "/ovirt-engine/api"
+XML_TYPE = "application/xml;charset=UTF-8"
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
+class HttpError(Exception):
+    """Raised by handlers to answer with ``code`` and an engine fault (or an empty body)."""
+
+    def __init__(
+        self, code: int, detail: str | None = None, reason: str = "Operation Failed"
+    ) -> None:
+        super().__init__(detail or str(code))
+        self.code = code
+        self.detail = detail
+        self.reason = reason
+
+
+class Response:
+    def __init__(
+        self,
+        code: int = 200,
+        body: bytes = b"",
+        ctype: str = XML_TYPE,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.code = code
+        self.body = body
+        self.ctype = ctype
+        self.headers = headers or {}
+
+
+class Request:
+    """What verb handlers need from an HTTP request."""
+
+    def __init__(
+        self, method: str, segs: list[str], params: dict[str, str], headers: Any, body: bytes
+    ) -> None:
+        self.method = method
+        self.segs = segs
+        self.params = params
+        self.headers = headers
+        self.body = body
+
+    @property
+    def correlation_id(self) -> str | None:
+        return self.headers.get("Correlation-Id") or self.params.get("correlation_id")
+
+    def flag(self, name: str) -> bool:
+        return self.params.get(name, "").lower() == "true"
+
+
+class SimHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr: tuple[str, int], sim: Simulator) -> None:
+        self.sim = sim
+        self.open_sockets: set[Any] = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(addr, Handler)
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, addr = super().get_request()
+        with self.sockets_lock:
+            self.open_sockets.add(sock)
+        return sock, addr
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def close_all(self) -> None:
+        with self.sockets_lock:
+            socks = list(self.open_sockets)
+            self.open_sockets.clear()
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("connection error from %s", client_address, exc_info=True)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Apache"
+    sys_version = ""
+    timeout = 60
+    server: SimHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    # ----------------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, resp: Response) -> None:
+        self.send_response(resp.code)
+        self.send_header("Content-Type", resp.ctype)
+        self.send_header("Content-Length", str(len(resp.body)))
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if resp.body and self.command != "HEAD":
+            self.wfile.write(resp.body)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _handle(self, method: str) -> None:
+        sim = self.server.sim
+        try:
+            body = self._read_body()
+            split = urlsplit(self.path)
+            path = split.path.rstrip("/")
+            params = dict(parse_qsl(split.query, keep_blank_values=True))
+            if path.startswith("/ovirt-engine/sso/") or path == "/ovirt-engine/services/sso-logout":
+                self._send(self._sso(path, body))
+                return
+            if not path.startswith(API_PREFIX):
+                self._send(Response(404, b""))
+                return
+            faults = sim.faults
+            if faults.latency > 0:
+                time.sleep(faults.latency)
+            if faults.roll(faults.drop_rate):
+                self._drop()
+                return
+            if not sim.tokens.check_authorization(self.headers.get("Authorization")):
+                self._send(
+                    Response(401, b"", headers={"WWW-Authenticate": 'Bearer realm="RESTAPI"'})
+                )
+                return
+            if faults.roll(faults.error_rate):
+                self._send(
+                    Response(
+                        503,
+                        render.fault(
+                            "Service Unavailable",
+                            "The engine is temporarily unavailable (injected fault).",
+                        ),
+                    )
+                )
+                return
+            segs = [s for s in path[len(API_PREFIX) :].split("/") if s]
+            if segs and segs[0] in faults.not_found:
+                self._send(Response(404, b""))
+                return
+            req = Request(method, segs, params, self.headers, body)
+            self._send(self._api(req))
+        except HttpError as exc:
+            if exc.detail is None:
+                self._send(Response(exc.code, b""))
+            else:
+                self._send(Response(exc.code, render.fault(exc.reason, f"[{exc.detail}]")))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:  # noqa: BLE001 - one bad request must never kill the server
+            log.exception("error handling %s %s", method, self.path)
+            try:
+                self._send(
+                    Response(500, render.fault("Operation Failed", "[Internal Engine Error]"))
+                )
+            except OSError:
+                self.close_connection = True
+
+    # ----------------------------------------------------------------- SSO
+    def _sso(self, path: str, body: bytes) -> Response:
+        sim = self.server.sim
+        form = dict(parse_qsl(body.decode("utf-8", "replace")))
+        if path.endswith("/sso/oauth/token"):
+            user = form.get("username", "")
+            if form.get("grant_type") != "password":
+                return _json(
+                    400,
+                    {
+                        "error_code": "invalid_grant",
+                        "error": "The provided authorization grant is invalid.",
+                    },
+                )
+            if not sim.tokens.credentials_ok(user, form.get("password", "")):
+                return _json(400, _bad(user))
+            return _json(200, sim.tokens.issue())
+        if path.endswith("/sso/oauth/token-http-auth"):
+            auth = self.headers.get("Authorization", "")
+            if not auth.lower().startswith("negotiate"):
+                return Response(401, b"", JSON_TYPE, {"WWW-Authenticate": "Negotiate"})
+            return _json(200, sim.tokens.issue())
+        if path.endswith("/sso-logout"):
+            if form.get("token"):
+                sim.tokens.revoke(form["token"])
+            return _json(200, {})
+        return Response(404, b"")
+
+    # ----------------------------------------------------------------- API
+    def _api(self, req: Request) -> Response:
+        sim = self.server.sim
+        world = sim.world
+        if not req.segs:
+            if req.method != "GET":
+                raise HttpError(405, "Method not allowed.")
+            with world.lock:
+                return Response(200, render.document(routes.api_root(world, sim.username)))
+        with world.lock:
+            if req.method == "GET":
+                node = routes.resolve(world, req.segs)
+                if node is None:
+                    # GET of a graphics console in virt-viewer format
+                    raise HttpError(404)
+                accept = self.headers.get("Accept", "")
+                if (
+                    node.obj is not None
+                    and node.tag == "graphics_console"
+                    and "x-virt-viewer" in accept
+                ):
+                    return Response(
+                        200, sim.machines.console_file(node).encode(), "application/x-virt-viewer"
+                    )
+                try:
+                    if node.obj is not None:
+                        follow = [
+                            f.strip() for f in req.params.get("follow", "").split(",") if f.strip()
+                        ]
+                        return Response(
+                            200, render.document(routes.render_entity(world, node, follow))
+                        )
+                    return Response(
+                        200, render.document(routes.render_collection(world, node, req.params))
+                    )
+                except search.SearchError as exc:
+                    raise HttpError(400, str(exc)) from None
+            return sim.machines.handle(req)
+
+
+def _json(code: int, data: Any) -> Response:
+    return Response(code, json.dumps(data).encode(), JSON_TYPE)
+
+
+def _bad(user: str) -> dict[str, str]:
+    from ovtui.sim.sso import bad_credentials
+
+    return bad_credentials(user)

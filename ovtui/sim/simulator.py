@@ -1,0 +1,99 @@
+"""The Simulator: world + clock + HTTP(S) server in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from typing import Any
+
+from ovtui.sim.faults import FaultInjector
+from ovtui.sim.machines import Machines
+from ovtui.sim.server import SimHTTPServer
+from ovtui.sim.sso import TokenStore
+from ovtui.sim.world import World
+
+log = logging.getLogger("ovtui.sim")
+
+
+class Simulator:
+    """An oVirt engine that ``ovirtsdk4`` cannot tell from a real one (for what ovtui uses)."""
+
+    def __init__(
+        self,
+        vms: int = 50,
+        hosts: int = 4,
+        speed: float = 1.0,
+        seed: int = 0,
+        user: str = "admin@internal",
+        password: str = "admin",
+        bind: str = "127.0.0.1",
+        port: int = 0,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        faults: str | FaultInjector | None = None,
+    ) -> None:
+        self.username = user
+        self.password = password
+        self.bind = bind
+        self.port = port
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
+        self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults, seed)
+        self.world = World(vms=vms, hosts=hosts, seed=seed)
+        self.tokens = TokenStore(user, password, self.faults)
+        self.faults.restart_hooks.append(self.tokens.drop_all)
+        self.machines = Machines(self.world, speed=speed, faults=self.faults)
+        self._server: SimHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def speed(self) -> float:
+        return self.machines.clock.speed
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.tls_cert else "http"
+        host = self.bind if ":" not in self.bind else f"[{self.bind}]"
+        if host in ("0.0.0.0", "[::]"):
+            host = "127.0.0.1"
+        return f"{scheme}://{host}:{self.port}/ovirt-engine/api"
+
+    def start(self) -> Simulator:
+        """Serve in a background thread; returns once the port is listening."""
+        server = SimHTTPServer((self.bind, self.port), self)
+        if self.tls_cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(self.tls_cert, self.tls_key)
+            server.socket = ctx.wrap_socket(
+                server.socket, server_side=True, do_handshake_on_connect=False
+            )
+        self.port = server.server_address[1]
+        self._server = server
+        self.machines.start()
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name="ovtui-sim-http",
+            daemon=True,
+        )
+        self._thread.start()
+        log.info("simulator serving on %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.close_all()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.machines.stop()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
