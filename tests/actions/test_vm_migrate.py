@@ -1,0 +1,110 @@
+"""migrate / cancelmigration / migrating against the simulator with the real SDK."""
+
+from __future__ import annotations
+
+import pytest
+from ovirtsdk4 import types
+
+from ovtui.actions import vm_migrate
+from ovtui.actions.base import EngineRefused
+from ovtui.actions.vm_common import host_id_of
+
+from .test_vm_helpers import api_vm, in_order, make_ctx, run_cli, vm_named, write_config, wstatus
+
+
+def other_up_host(ctx, vm):
+    hosts = [
+        h
+        for h in ctx.system.hosts_service().list()
+        if h.status.value == "up" and h.cluster.id == vm.cluster.id and h.id != host_id_of(vm)
+    ]
+    assert hosts, "the simulator world has a second up host in the VM's cluster"
+    return hosts[0]
+
+
+def force_down(sim, name):
+    """The VM dies under the engine (qemu killed): down, on no host."""
+    with sim.world.lock:
+        vm = sim.world.find("vm", name)
+        vm.status = types.VmStatus.DOWN
+        vm.host = None
+
+
+def test_migrate_reports_increasing_percent_and_ends_on_other_host(sim):
+    ctx, rec = make_ctx(sim)
+    vm = api_vm(ctx, vm_named(sim, "up"))
+    dest = other_up_host(ctx, vm)
+    res = vm_migrate.migrate(ctx, vm, host=dest.name)
+    assert res.ok, res.message
+    assert res.data.status.value == "up"
+    assert host_id_of(res.data) == dest.id != host_id_of(vm)
+    pct = rec.fractions("migrating")
+    assert len(pct) >= 2, rec.text()
+    assert pct == sorted(pct) and len(set(pct)) == len(pct), pct
+    assert in_order(rec.statuses(), ["migrating", "up"])
+
+
+def test_migrate_engine_choice(sim):
+    ctx, rec = make_ctx(sim)
+    vm = api_vm(ctx, vm_named(sim, "up", 1))
+    res = vm_migrate.migrate(ctx, vm)
+    assert res.data.status.value == "up"
+    assert host_id_of(res.data) != host_id_of(vm)
+
+
+def test_vm_down_during_migration_ends_with_reason(sim, tmp_path, capsys):
+    ctx, rec = make_ctx(sim)
+    name = vm_named(sim, "up")
+    vm = api_vm(ctx, name)
+    rec.when(lambda p: p.status == "migrating", lambda p: force_down(sim, name))
+    with pytest.raises(EngineRefused, match="went down during the migration"):
+        vm_migrate.migrate(ctx, vm, host=other_up_host(ctx, vm).name)
+
+
+def test_migrate_down_vm_refused_before_sending(sim, tmp_path, capsys):
+    cfg = write_config(sim, tmp_path)
+    name = vm_named(sim, "down")
+    code, out, err = run_cli(capsys, cfg, "vm", "-n", name, "migrate")
+    assert code == 1
+    assert "Cannot migrate VM. VM is not running." in err
+    assert "accepted" not in err
+
+
+def test_migrate_to_own_host_refused(sim):
+    ctx, rec = make_ctx(sim)
+    vm = api_vm(ctx, vm_named(sim, "up"))
+    own = ctx.system.hosts_service().host_service(host_id_of(vm)).get()
+    with pytest.raises(EngineRefused, match="already running on host"):
+        vm_migrate.migrate(ctx, vm, host=own.name)
+
+
+def test_migrating_lists_progress_and_cancel(sim):
+    ctx, rec = make_ctx(sim)
+    name = vm_named(sim, "up")
+    vm = api_vm(ctx, name)
+    seen: dict = {}
+
+    def look(_p):
+        ctx2, _ = make_ctx(sim)
+        seen["rows"] = vm_migrate.migrating(ctx2).data
+        seen["cancel"] = vm_migrate.cancelmigration(ctx2, vm)
+
+    rec.when(lambda p: p.step == "migrating", look)
+    with pytest.raises(EngineRefused):
+        vm_migrate.migrate(ctx, vm, host=other_up_host(ctx, vm).name)
+    rows = [r for r in seen["rows"] if r["name"] == name]
+    assert rows and rows[0]["status"] == "migrating" and rows[0]["progress"] is not None
+    assert seen["cancel"].data.status.value == "up"
+    assert host_id_of(seen["cancel"].data) == host_id_of(vm)
+    assert wstatus(sim, name) == "up"
+
+
+def test_migrating_follow_until_none(sim, tmp_path, capsys):
+    ctx, rec = make_ctx(sim, async_=True)
+    name = vm_named(sim, "up")
+    vm_migrate.migrate(ctx, api_vm(ctx, name))
+    ctx2, rec2 = make_ctx(sim)
+    res = vm_migrate.migrating(ctx2, follow=True, pause=0.02)
+    assert [v.name for v in res.data] == [name]
+    assert any(p.step == "migrating" for p in rec2.items)
+    assert wstatus(sim, name) == "up"
