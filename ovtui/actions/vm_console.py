@@ -9,6 +9,8 @@ import tempfile
 from typing import Any
 from urllib.parse import quote as urlquote
 
+import ovirtsdk4
+
 from .base import ActionContext, EngineRefused, Param, Result
 from .errors import engine_errors
 from .registry import verb
@@ -112,6 +114,19 @@ def write_private(path: str, text: str) -> None:
         os.close(fd)
 
 
+def engine_viewer_file(ctx: ActionContext, vm: Any, protocol: str | None) -> str | None:
+    """The engine's .vv text for the console, or None when it has none (or an incomplete one)."""
+    _, svc = _console(ctx, vm, protocol)
+    try:
+        text = svc.remote_viewer_connection_file()
+    except ovirtsdk4.Error:
+        return None
+    if not text or "[virt-viewer]" not in text:
+        return None
+    keys = {line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line}
+    return text if {"type", "host", "port", "password"} <= keys else None
+
+
 def default_path(vm: Any) -> str:
     d = os.path.join(tempfile.gettempdir(), f"ovtui-{os.getuid()}")
     os.makedirs(d, mode=0o700, exist_ok=True)
@@ -121,11 +136,17 @@ def default_path(vm: Any) -> str:
 def write_viewer_file(
     ctx: ActionContext, vm: Any, output: str | None, protocol: str | None = None
 ) -> str:
-    """Ask a ticket and write the .vv file; return its path."""
-    info = new_ticket(ctx, vm, protocol, DEFAULT_EXPIRY)
+    """Write the .vv file; return its path.
+
+    The engine's own file (``remoteviewerconnectionfile``: CA, proxy, secure channels, a fresh
+    password) is used when it gives a complete one; otherwise one is built from a new ticket.
+    """
+    text = engine_viewer_file(ctx, vm, protocol)
+    if text is None:
+        text = viewer_text(new_ticket(ctx, vm, protocol, DEFAULT_EXPIRY))
     path = output or default_path(vm)
     try:
-        write_private(path, viewer_text(info))
+        write_private(path, text)
     except OSError as exc:
         raise EngineRefused(f"Cannot write the console file {path}: {exc.strerror}.") from None
     return path
