@@ -175,18 +175,17 @@ def vms_on_host(ctx: ActionContext, host: Any) -> list[Any]:
     ]
 
 
-def host_free_memory(ctx: ActionContext, host: Any) -> int:
-    """Memory the scheduler can still give on ``host``: max_scheduling_memory, else the
-    ``memory.free`` statistic, else 0."""
+def host_free_memory(host: Any, used: int, overcommit: float = 1.0) -> int:
+    """Memory the scheduler can still give on ``host``: the lower of the engine's
+    ``max_scheduling_memory`` and physical memory (times the cluster's overcommit) less the
+    memory of the VMs running there. Taking both keeps the estimate safe with engines that
+    refresh ``max_scheduling_memory`` late."""
+    estimates = []
     if host.max_scheduling_memory is not None:
-        return int(host.max_scheduling_memory)
-    hs = ctx.system.hosts_service().host_service(host.id)
-    with engine_errors(f"reading statistics of {host.name}"):
-        stats = hs.statistics_service().list()
-    for st in stats:
-        if st.name == "memory.free" and st.values:
-            return int(st.values[0].datum or 0)
-    return 0
+        estimates.append(int(host.max_scheduling_memory))
+    if host.memory:
+        estimates.append(int(host.memory * overcommit) - used)
+    return max(0, min(estimates)) if estimates else 0
 
 
 def _vm_need(vm: Any, host_id: str) -> VmNeed:
@@ -204,14 +203,26 @@ def _vm_need(vm: Any, host_id: str) -> VmNeed:
 
 
 def plan_for_host(ctx: ActionContext, host: Any, vms: list[Any] | None = None) -> Plan:
-    """Read the engine and compute where the running VMs of ``host`` would go."""
+    """Read the engine and compute where the running VMs of ``host`` would go.
+
+    Four requests whatever the cluster size: the host's VMs, the cluster, its hosts, its VMs."""
     if vms is None:
         vms = vms_on_host(ctx, host)
-    with engine_errors(f"listing the hosts of the cluster of {host.name}"):
-        peers = ctx.system.hosts_service().list(search=f"cluster={quote(_cluster_name(ctx, host))}")
-    cluster_id = host.cluster.id if host.cluster is not None else None
+    cluster = _cluster(ctx, host)
+    cname = quote(cluster.name) if cluster is not None else "*"
+    with engine_errors(f"listing the hosts and VMs of the cluster of {host.name}"):
+        peers = ctx.system.hosts_service().list(search=f"cluster={cname}")
+        cluster_vms = ctx.system.vms_service().list(search=f"cluster={cname}")
+    used: dict[str, int] = {}
+    for v in cluster_vms:
+        if v.host is not None and status_of(v) in RUNNING:
+            used[v.host.id] = used.get(v.host.id, 0) + int(v.memory or 0)
+    policy = getattr(cluster, "memory_policy", None)
+    pct = getattr(getattr(policy, "over_commit", None), "percent", None)
+    overcommit = pct / 100.0 if pct else 1.0
+    cluster_id = cluster.id if cluster is not None else None
     rooms = [
-        HostRoom(h.id, h.name, host_free_memory(ctx, h))
+        HostRoom(h.id, h.name, host_free_memory(h, used.get(h.id, 0), overcommit))
         for h in peers
         if h.id != host.id
         and status_of(h) == "up"
@@ -221,11 +232,8 @@ def plan_for_host(ctx: ActionContext, host: Any, vms: list[Any] | None = None) -
     return compute_plan(host.name, host.id, needs, rooms)
 
 
-def _cluster_name(ctx: ActionContext, host: Any) -> str:
-    cl = host.cluster
-    if cl is None:
-        return "*"
-    if cl.name:
-        return cl.name
+def _cluster(ctx: ActionContext, host: Any) -> Any:
+    if host.cluster is None:
+        return None
     with engine_errors("reading the cluster"):
-        return ctx.system.clusters_service().cluster_service(cl.id).get().name
+        return ctx.system.clusters_service().cluster_service(host.cluster.id).get()

@@ -1,0 +1,125 @@
+"""Shared helpers of the host, cluster and storage verb tests (no tests here).
+
+Synchronisation is by the actions' own progress reports or by polling with a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ovtui.actions.base import ActionContext, Progress
+from ovtui.cli import main
+from ovtui.sim.testing import connect
+
+
+class Recorder:
+    """Collects the Progress reports of an action (called from its thread)."""
+
+    def __init__(self) -> None:
+        self.items: list[Progress] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, p: Progress) -> None:
+        with self.lock:
+            self.items.append(p)
+
+    def statuses(self) -> list[str]:
+        return [p.status for p in self.items if p.step == "status" and p.status]
+
+    def steps(self) -> list[str]:
+        return [p.step for p in self.items]
+
+    def messages(self, step: str | None = None) -> list[str]:
+        return [p.message for p in self.items if step in (None, p.step)]
+
+    def text(self) -> str:
+        return "\n".join(f"{p.step}: {p.message}" for p in self.items)
+
+
+def make_ctx(sim: Any, **kw: Any) -> tuple[ActionContext, Recorder]:
+    rec = Recorder()
+    kw.setdefault("poll_interval", 0.02)
+    kw.setdefault("timeout", 60.0)
+    return ActionContext(connection=connect(sim), report=rec, **kw), rec
+
+
+def sval(obj: Any) -> str | None:
+    st = getattr(obj, "status", None)
+    return getattr(st, "value", st)
+
+
+def whost(sim: Any, name: str) -> Any:
+    return sim.world.find("host", name)
+
+
+def api_host(ctx: ActionContext, name: str) -> Any:
+    found = [h for h in ctx.system.hosts_service().list(search=f"name={name}") if h.name == name]
+    assert found, name
+    return found[0]
+
+
+def cluster_of(sim: Any, host_name: str) -> list[Any]:
+    """The world's hosts of the same cluster as ``host_name``, by name."""
+    h = whost(sim, host_name)
+    with sim.world.lock:
+        hosts = [x for x in sim.world.coll["hosts"].values() if x.cluster.id == h.cluster.id]
+    return sorted(hosts, key=lambda x: x.name)
+
+
+def running_vms_on(sim: Any, host: Any) -> list[Any]:
+    with sim.world.lock:
+        return [
+            v
+            for v in sim.world.coll["vms"].values()
+            if v.host is not None and v.host.id == host.id and sval(v) == "up"
+        ]
+
+
+def write_config(sim: Any, tmp_path: Path) -> Path:
+    path = tmp_path / "ovtui.ini"
+    path.write_text(
+        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n"
+    )
+    os.chmod(path, 0o600)
+    return path
+
+
+def run_cli(capsys: Any, cfg: Path, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["run", "-c", str(cfg), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class VmWatch:
+    """Polls the engine's VM statuses in a thread while an action runs: records every VM that
+    was up at the start and was ever seen in a status other than up/migrating."""
+
+    def __init__(self, sim: Any, vm_names: list[str]) -> None:
+        self.conn = connect(sim)
+        self.names = set(vm_names)
+        self.bad: list[tuple[str, str]] = []
+        self.polls = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        vms = self.conn.system_service().vms_service()
+        while not self._stop.is_set():
+            for v in vms.list():
+                if v.name in self.names and sval(v) not in ("up", "migrating"):
+                    self.bad.append((v.name, sval(v) or "?"))
+            self.polls += 1
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> VmWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.conn.close()
