@@ -128,13 +128,16 @@ def _power_verb(
     wanted: set[str],
     via: set[str],
     back: set[str],
+    transit: set[str] | None = None,
     settle: float | None = None,
     **kw: Any,
 ) -> Result:
     """Shared body: refuse when not in ``need``, send, wait for ``wanted`` through ``via``.
 
-    Coming back to one of ``back`` after a ``via`` status means the engine gave up.
+    Coming back to one of ``back`` after a ``transit`` status (default: ``via``) means the
+    engine gave up (a guest ignoring shutdown comes back up).
     """
+    transit = via if transit is None else transit
     vm = fetch_vm(ctx, target)
     status = status_of(vm)
     if status not in need:
@@ -149,9 +152,9 @@ def _power_verb(
 
     def fail(obj: Any, seen: set[str]) -> str | None:
         st = status_of(obj)
-        if st in back and seen & via and st not in wanted:
+        if st in back and seen & transit and st not in wanted:
             return with_reason(f"VM {vm.name} came back {st}: {verb_name} did not finish", follower)
-        if st == "down" and "down" not in wanted and (seen & via or len(seen) > 1):
+        if st == "down" and "down" not in wanted:
             return with_reason(f"VM {vm.name} went down during {verb_name}", follower)
         return None
 
@@ -204,7 +207,7 @@ def suspend(ctx: ActionContext, target: Any) -> Result:
         )
     return _power_verb(
         ctx, vm, verb_name="suspend", method="suspend", engine_verb="hibernate",
-        need={"up"}, wanted={"suspended"}, via=set(), back={"up"},
+        need={"up"}, wanted={"suspended"}, via=set(), back={"up"}, transit={"saving_state"},
     )  # fmt: skip
 
 
