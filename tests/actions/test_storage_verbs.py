@@ -1,0 +1,44 @@
+"""storagedomain deactivate / activate / refresh against the simulator."""
+
+from __future__ import annotations
+
+from ovtui.actions import storage
+
+from .test_host_helpers import make_ctx, run_cli, sval, write_config
+
+
+def _in_order(seen, wanted):
+    it = iter(seen)
+    return all(any(s == w for s in it) for w in wanted)
+
+
+def _active_data_domain(sim):
+    with sim.world.lock:
+        for sd in sorted(sim.world.coll["storagedomains"].values(), key=lambda s: s.name):
+            if getattr(sd.type, "value", sd.type) == "data" and sd.data_centers:
+                return sd
+    raise AssertionError("no attached data domain")
+
+
+def test_deactivate_then_activate_follow_status_paths(sim) -> None:
+    ctx, rec = make_ctx(sim)
+    sd = _active_data_domain(sim)
+    target = ctx.system.storage_domains_service().storage_domain_service(sd.id).get()
+    res = storage.deactivate(ctx, target)
+    assert res.ok and sval(res.data) == "maintenance", rec.text()
+    assert _in_order(rec.statuses(), ["preparing_for_maintenance", "maintenance"]), rec.text()
+    rec.items.clear()
+    res = storage.activate(ctx, target)
+    assert sval(res.data) == "active"
+    assert _in_order(rec.statuses(), ["activating", "active"]), rec.text()
+
+
+def test_refresh_on_a_file_domain_is_not_supported(sim, tmp_path, capsys) -> None:
+    with sim.world.lock:
+        nfs = next(
+            s
+            for s in sim.world.coll["storagedomains"].values()
+            if getattr(s.storage.type, "value", s.storage.type) == "nfs"
+        )
+    code, _, err = run_cli(capsys, write_config(sim, tmp_path), "sd", "-n", nfs.name, "refresh")
+    assert code == 1 and "not supported for nfs" in err
