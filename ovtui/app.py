@@ -1,0 +1,345 @@
+"""The ovtui Textual application: connection, refresh clock, header state, task runner."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from ovtui.actions.base import Action, ActionContext, ActionError, Progress, Selector
+from ovtui.actions.browse import Browser, ConnectionPool, open_connection
+from ovtui.actions.errors import translate
+
+from .screens.connect import ConnectScreen
+from .screens.main import MainScreen
+from .screens.modals import HelpScreen
+from .screens.palette import OvtuiCommands
+from .widgets.resource_view import ResourceView
+from .widgets.tasks_pane import Task, TasksPane
+
+
+class TaskProgress(Message):
+    def __init__(self, task: Task, progress: Progress | None, end: str | None = None) -> None:
+        super().__init__()
+        self.task_, self.progress, self.end = task, progress, end
+
+
+class OvtuiApp(App):
+    """``OvtuiApp(profile, readonly=False, demo=None)``; ``live=False`` freezes clocks (tests)."""
+
+    CSS_PATH = "ovtui.tcss"
+    TITLE = "ovtui"
+    COMMANDS = {OvtuiCommands}
+    BINDINGS = [Binding("ctrl+p", "command_palette", "Palette", show=True)]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        profile: Any = None,
+        readonly: bool = False,
+        demo: Any = None,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.readonly = readonly or bool(getattr(profile, "readonly", False))
+        self.demo = demo
+        self._own_demo = False
+        self.live = live
+        self.paused = not live
+        self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
+        self.pool: ConnectionPool | None = None
+        self.browser: Browser = None  # type: ignore[assignment]
+        self.engine_info = ""
+        self.conn_state = "connecting"
+        self.last_ok: float | None = None
+        self.tasks: dict[int, Task] = {}
+        self._task_ids = itertools.count(1)
+        self._jobs_in_flight = False
+
+    # ------------------------------------------------------------------ start / stop
+    def on_mount(self) -> None:
+        if self.profile is None or not getattr(self.profile, "url", ""):
+            self.push_screen(ConnectScreen())
+            return
+        self._open(self.profile)
+
+    def _open(self, profile: Any) -> None:
+        self.profile = profile
+        self.readonly = self.readonly or bool(getattr(profile, "readonly", False))
+        self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
+        size = max(4, int(getattr(profile, "connections", 4) or 4) + 4)
+        self.pool = ConnectionPool(lambda: open_connection(profile), size=size)
+        self.browser = Browser(self.pool, page_size=int(getattr(profile, "page_size", 100) or 100))
+        self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
+            self.screen, ConnectScreen
+        ) else self.push_screen(MainScreen())
+        self.update_header()
+        self._fetch_system()
+        if self.live:
+            self.set_interval(self.refresh_interval, self._tick, name="refresh")
+            self.set_interval(1.0, self.update_header, name="clock")
+
+    def start_demo(self) -> None:
+        self._start_demo()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def _start_demo(self) -> None:
+        from ovtui.config import Profile
+        from ovtui.sim import Simulator
+
+        sim = Simulator(vms=50, hosts=4, speed=1.0, seed=0).start()
+        self.demo, self._own_demo = sim, True
+        profile = Profile(name="demo", url=sim.url, username=sim.username, password=sim.password)
+        self.call_from_thread(self._open, profile)
+
+    def on_unmount(self) -> None:
+        if self.pool is not None:
+            for t in self.tasks.values():
+                t.cancel.set()
+            self.pool.close()
+        if self._own_demo and self.demo is not None:
+            self.demo.stop()
+
+    # ------------------------------------------------------------------ header
+    def update_header(self) -> None:
+        try:
+            header = self.query_one("#header", Static)
+        except Exception:  # noqa: BLE001 - not on the main screen
+            return
+        p = self.profile
+        engine = getattr(p, "engine_label", None) or getattr(p, "url", "")
+        state = {
+            "connected": "[green]● connected[/green]",
+            "connecting": "[yellow]○ connecting[/yellow]",
+            "error": "[red]✖ engine unreachable[/red]",
+        }.get(self.conn_state, self.conn_state)
+        if not self.live:
+            last = "refresh off"
+        elif self.last_ok is None:
+            last = "not refreshed yet"
+        else:
+            last = "refreshed " + time.strftime("%H:%M:%S", time.localtime(self.last_ok))
+        live = (
+            "[yellow]paused[/yellow]"
+            if self.paused and self.live
+            else (f"every {self.refresh_interval:g}s" if self.live else "")
+        )
+        ro = " · [yellow]read-only[/yellow]" if self.readonly else ""
+        demo = " · [magenta]demo[/magenta]" if self.demo is not None else ""
+        parts = [
+            f"[b]ovtui[/b] {engine}",
+            self.engine_info,
+            getattr(p, "username", "") or "",
+            state,
+            last,
+            live,
+        ]
+        header.update(" · ".join(x for x in parts if x) + ro + demo)
+
+    @work(thread=True, exclusive=True, group="system")
+    def _fetch_system(self) -> None:
+        try:
+            api = self.browser.system()
+        except ActionError:
+            return
+        info = api.product_info
+        if info is not None:
+            ver = info.version.full_version if info.version else ""
+            self.engine_info = f"{info.name or 'engine'} {ver}".strip()
+        self.call_from_thread(self.update_header)
+
+    def on_resource_view_loaded(self, event: ResourceView.Loaded) -> None:
+        self.conn_state = "connected"
+        self.last_ok = time.time()
+        if not self.engine_info:
+            self._fetch_system()
+        self.update_header()
+
+    def on_resource_view_failed(self, event: ResourceView.Failed) -> None:
+        from ovtui.actions.base import ConnectError
+        from ovtui.actions.browse import PathNotServed
+
+        if isinstance(event.error, ConnectError):
+            self.conn_state = "error"
+        elif not isinstance(event.error, PathNotServed):
+            self.conn_state = "connected"
+        self.update_header()
+
+    # ------------------------------------------------------------------ refresh
+    def _tick(self) -> None:
+        if self.paused:
+            return
+        screen = self.screen
+        tick = getattr(screen, "tick", None)
+        if tick is not None:
+            tick()
+        elif hasattr(screen, "refresh_object"):
+            screen.refresh_object()
+
+    def action_pause(self) -> None:
+        if not self.live:
+            return
+        self.paused = not self.paused
+        self.notify(
+            "Live refresh paused (p resumes)." if self.paused else "Live refresh on.", timeout=2
+        )
+        self.update_header()
+
+    def poll_jobs(self) -> None:
+        if self._jobs_in_flight or self.browser is None:
+            return
+        self._jobs_in_flight = True
+        self._fetch_jobs()
+
+    @work(thread=True, exclusive=True, group="jobs")
+    def _fetch_jobs(self) -> None:
+        try:
+            jobs, err = self.browser.running_jobs(), None
+        except ActionError as exc:
+            jobs, err = None, exc.message
+        except Exception as exc:  # noqa: BLE001
+            jobs, err = None, str(exc)
+        self.call_from_thread(self._set_jobs, jobs, err)
+
+    def _set_jobs(self, jobs: list[Any] | None, err: str | None) -> None:
+        self._jobs_in_flight = False
+        for pane in self.query(TasksPane):
+            pane.set_jobs(jobs, err)
+
+    # ------------------------------------------------------------------ navigation helpers
+    def main_screen(self) -> MainScreen | None:
+        for s in self.screen_stack:
+            if isinstance(s, MainScreen):
+                return s
+        return None
+
+    def goto_tab(self, noun: str, search: str | None = None) -> None:
+        main = self.main_screen()
+        if main is None:
+            return
+        while self.screen is not main:
+            self.pop_screen()
+        main.show_tab(noun, search)
+
+    def goto_bookmark(self, spec: str) -> None:
+        main = self.main_screen()
+        if main is not None:
+            while self.screen is not main:
+                self.pop_screen()
+            main.open_bookmark(spec)
+
+    def bookmarks(self) -> dict[str, str]:
+        return dict(getattr(self.profile, "bookmarks", None) or {})
+
+    def open_object(self, noun: str, obj: Any) -> None:
+        from .screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(noun, obj))
+
+    def run_verb_from_palette(self, noun: str, verb: str, form: bool) -> None:
+        screen: Any = self.screen
+        if isinstance(screen, MainScreen) and screen.current != noun:
+            screen.show_tab(noun)
+        if hasattr(screen, "action_verb"):
+            screen.action_verb(noun, verb, form)
+
+    def action_help(self) -> None:
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for key, ab in self.screen.active_bindings.items():
+            b = ab.binding
+            desc = b.description or b.action
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((b.key_display or self.get_key_display(b), desc))
+        rows += [
+            ("enter", "open the highlighted object (detail with sub-tabs)"),
+            ("space", "mark / unmark the row (verbs act on marked rows)"),
+            ("click", "a header sorts; a tab in the bar switches"),
+        ]
+        self.push_screen(HelpScreen(rows))
+
+    # ------------------------------------------------------------------ actions (verbs)
+    def start_action(self, action: Action, targets: list[Any], params: dict[str, Any]) -> None:
+        """One task per target object, each in its own thread worker."""
+        main = self.main_screen()
+        for obj in targets:
+            name = (getattr(obj, "name", None) or getattr(obj, "id", "")) if obj is not None else ""
+            task = Task(next(self._task_ids), action.label, name)
+            self.tasks[task.id] = task
+            if main is not None:
+                main.query_one(TasksPane).add_task(task)
+            self._run_task(task, action, obj, params)
+        if main is not None:
+            pane = main.query_one(TasksPane)
+            if pane.has_class("hidden"):
+                self.notify(
+                    f"{action.label}: {len(targets)} task(s) started (t shows them).", timeout=3
+                )
+
+    @work(thread=True, group="actions")
+    def _run_task(self, task: Task, action: Action, obj: Any, params: dict[str, Any]) -> None:
+        def report(p: Progress) -> None:
+            self.post_message(TaskProgress(task, p))
+
+        try:
+            with self.pool.lease() as conn:  # type: ignore[union-attr]
+                ctx = ActionContext(
+                    connection=conn,
+                    report=report,
+                    cancel=task.cancel,
+                    selector=Selector(id=getattr(obj, "id", None))
+                    if obj is not None
+                    else Selector(),
+                    readonly=self.readonly,
+                    assume_yes=True,
+                    timeout=float(getattr(self.profile, "timeout", 600) or 600) * 10,
+                )
+                result = action.run(ctx, obj, **params)
+        except ActionError as exc:
+            from ovtui.actions.base import Cancelled
+
+            state = "cancelled" if isinstance(exc, Cancelled) else "failed"
+            self.post_message(TaskProgress(task, None, end=f"{state}:" + " ".join(exc.lines())))
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug in a verb must not take the TUI down
+            err = translate(exc)
+            self.post_message(TaskProgress(task, None, end="failed:" + err.message))
+            return
+        ok = getattr(result, "ok", True)
+        msg = getattr(result, "message", "") or "done"
+        self.post_message(TaskProgress(task, None, end=("done:" if ok else "failed:") + msg))
+
+    def on_task_progress(self, event: TaskProgress) -> None:
+        task = event.task_
+        if event.progress is not None:
+            p = event.progress
+            if task.running:
+                task.step = p.message or p.step
+                if p.fraction is not None:
+                    task.fraction = p.fraction
+        if event.end is not None:
+            state, _, msg = event.end.partition(":")
+            task.state = state
+            task.step = msg
+            if state == "done":
+                task.fraction = 1.0
+            sev = {"done": "information", "failed": "error", "cancelled": "warning"}[state]
+            self.notify(f"{task.label} {task.target}: {msg}", severity=sev, timeout=6)
+            main = self.main_screen()
+            if main is not None and main.view.due():
+                main.view.reload()
+        main = self.main_screen()
+        if main is not None:
+            main.query_one(TasksPane).update_task(task)
+
+    def running_tasks(self) -> list[Task]:
+        return [t for t in self.tasks.values() if t.running]

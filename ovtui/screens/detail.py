@@ -1,0 +1,208 @@
+"""The detail screen of one object: General, webadmin's sub-tabs (loaded when shown), XML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from ovtui.actions.base import ActionError
+from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
+from ovtui.actions.registry import NOUNS
+from ovtui.widgets.columns import columns_for, enum, fmt_time, generic_cells, row_cells, status_text
+
+from .verbs import VerbHost
+
+SKIP_GENERAL = {"href", "statistics", "reported_devices", "actions", "link"}
+
+
+def general_rows(obj: Any) -> list[tuple[str, str]]:
+    """Scalar attributes of an SDK object, plus names of referenced objects."""
+    rows: list[tuple[str, str]] = []
+    for attr in sorted(vars(obj)):
+        name = attr.lstrip("_")
+        if name in SKIP_GENERAL:
+            continue
+        v = getattr(obj, name, None)
+        if v is None or isinstance(v, list):
+            continue
+        if hasattr(v, "value") and not hasattr(v, "id"):  # enum
+            text = enum(v)
+        elif hasattr(v, "__dict__"):
+            text = getattr(v, "name", None) or getattr(v, "id", None)
+            if text is None:
+                inner = [
+                    f"{k.lstrip('_')}={getattr(v, k)}" for k in vars(v) if getattr(v, k) is not None
+                ]
+                inner = [i for i in inner if "object at" not in i and not i.startswith("href")]
+                text = ", ".join(inner)[:120]
+        elif hasattr(v, "strftime"):
+            text = fmt_time(v)
+        else:
+            text = str(v)
+        if text not in (None, ""):
+            rows.append((name.replace("_", " "), str(text)))
+    return rows
+
+
+class DetailScreen(VerbHost, Screen):
+    """``escape`` goes back; ``enter`` on a sub-tab row that is an object opens it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+r", "reload", "Reload"),
+        Binding("question_mark", "app.help", "Keys"),
+    ]
+
+    def __init__(self, noun: str, obj: Any) -> None:
+        super().__init__()
+        self.noun = noun
+        self.obj = obj
+        self.loaded: set[str] = set()
+        self.sub_objects: dict[str, dict[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="detail-title")
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("General", id="tab-general"):
+                yield DataTable(id="general", cursor_type="row", show_header=False)
+            for i, (title, _key, _jump) in enumerate(SUBTABS.get(self.noun, [])):
+                with TabPane(title, id=f"tab-{i}"):
+                    yield Static("", classes="view-message")
+                    yield DataTable(id=f"sub-{i}", cursor_type="row")
+            with TabPane("XML", id="tab-xml"):
+                with VerticalScroll():
+                    yield Static("", id="xml", markup=False)
+        yield Footer()
+
+    def _title(self) -> str:
+        noun = NOUNS[self.noun]
+        name = getattr(self.obj, "name", None) or self.obj.id
+        st = getattr(self.obj, "status", None)
+        status = f" · {status_text(st).markup}" if st is not None else ""
+        return f"[b]{noun.title}[/b] › [b]{name}[/b]{status}  [dim](escape: back)[/dim]"
+
+    def on_mount(self) -> None:
+        self._fill_general()
+        self.set_verb_bindings(self.noun)
+        self.query_one("#general", DataTable).focus()
+
+    def _fill_general(self) -> None:
+        t = self.query_one("#general", DataTable)
+        if not t.columns:
+            t.add_column("Attribute", key="k")
+            t.add_column("Value", key="v")
+        t.clear()
+        for k, v in general_rows(self.obj):
+            t.add_row(k, v)
+        self.query_one("#detail-title", Static).update(self._title())
+
+    # ------------------------------------------------------------------ sub-tabs on demand
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        pane_id = event.pane.id or ""
+        if pane_id == "tab-xml":
+            self.query_one("#xml", Static).update(xml_of(self.obj))
+        elif pane_id.startswith("tab-") and pane_id[4:].isdigit():
+            i = int(pane_id[4:])
+            if pane_id not in self.loaded:
+                self._load_sub(i)
+            event.pane.query_one(DataTable).focus()
+
+    def _load_sub(self, i: int) -> None:
+        self.loaded.add(f"tab-{i}")
+        title, key, jump = SUBTABS[self.noun][i]
+        self._message(i, f"Loading {title}...")
+        self._fetch_sub(i, key, jump)
+
+    @work(thread=True, group="sub")
+    def _fetch_sub(self, i: int, key: str, jump: str | None) -> None:
+        try:
+            rows = self.app.browser.subtab(self.noun, self.obj, key)
+            names = self.app.browser.names()
+        except ActionError as exc:
+            self.app.call_from_thread(self._sub_failed, i, exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._sub_failed, i, ActionError(str(exc)))
+            return
+        self.app.call_from_thread(self._fill_sub, i, jump, rows, names)
+
+    def _sub_failed(self, i: int, exc: ActionError) -> None:
+        self.loaded.discard(f"tab-{i}")
+        extra = "" if isinstance(exc, PathNotServed) else " (ctrl+r retries)"
+        self._message(i, f"[red]{exc.message}{extra}[/red]")
+
+    def _message(self, i: int, text: str) -> None:
+        msg = self.query_one(f"#tab-{i} .view-message", Static)
+        msg.update(text)
+        msg.set_class(bool(text), "shown")
+
+    def _fill_sub(self, i: int, jump: str | None, rows: list[Any], names: dict) -> None:
+        t = self.query_one(f"#sub-{i}", DataTable)
+        t.clear(columns=True)
+        objs: dict[str, Any] = {}
+        cols = columns_for(jump) if jump else []
+        if cols:
+            for c in cols:
+                t.add_column(c.title, key=c.key)
+        else:
+            for title in ("Name", "Value/Status", "Description"):
+                t.add_column(title)
+        for n, r in enumerate(rows):
+            key = getattr(r, "id", None) or f"row{n}"
+            if key in objs:
+                key = f"{key}-{n}"
+            objs[key] = r
+            cells = row_cells(jump, r, names, cols) if cols else generic_cells(r)
+            t.add_row(*cells, key=key)
+        self.sub_objects[f"sub-{i}"] = objs
+        self._message(i, "" if rows else "Nothing here.")
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        tid = event.data_table.id or ""
+        if not tid.startswith("sub-"):
+            return
+        i = int(tid[4:])
+        jump = SUBTABS[self.noun][i][2]
+        obj = self.sub_objects.get(tid, {}).get(event.row_key.value)
+        if jump and obj is not None:
+            self.app.push_screen(DetailScreen(jump, obj))
+
+    # ------------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.refresh_object()
+        active = self.query_one(TabbedContent).active
+        if active.startswith("tab-") and active[4:].isdigit():
+            self._load_sub(int(active[4:]))
+
+    def refresh_object(self) -> None:
+        self._refetch()
+
+    @work(thread=True, exclusive=True, group="obj")
+    def _refetch(self) -> None:
+        try:
+            obj = self.app.browser.get(self.noun, self.obj.id)
+        except Exception:  # noqa: BLE001 - keep what is shown; the header says the state
+            return
+        self.app.call_from_thread(self._set_obj, obj)
+
+    def _set_obj(self, obj: Any) -> None:
+        self.obj = obj
+        self._fill_general()
+
+    # VerbHost
+    def verb_noun(self) -> str:
+        return self.noun
+
+    def verb_targets(self) -> list[Any]:
+        return [self.obj]

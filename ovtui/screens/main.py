@@ -1,0 +1,254 @@
+"""The main screen: header, tab bar, the nine main tabs, search/command bar, events and tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+
+from ovtui.actions.browse import MAIN_TABS
+from ovtui.actions.registry import NOUNS, resolve_noun
+from ovtui.widgets.events_pane import EventsPane
+from ovtui.widgets.resource_view import ResourceView
+from ovtui.widgets.tasks_pane import TasksPane
+
+from .verbs import VerbHost
+
+SHORT = {
+    "datacenter": "DCs",
+    "cluster": "Clusters",
+    "host": "Hosts",
+    "vm": "VMs",
+    "storagedomain": "Storage",
+    "event": "Events",
+    "template": "Templates",
+    "disk": "Disks",
+    "network": "Networks",
+}
+
+
+class MainScreen(VerbHost, Screen):
+    BINDINGS = [
+        *[
+            Binding(str(i + 1), f"tab('{n}')", SHORT[n], show=False)
+            for i, n in enumerate(MAIN_TABS)
+        ],
+        Binding("slash", "search", "Search"),
+        Binding("colon", "command", "Cmd", show=False),
+        Binding("right_square_bracket", "page(1)", "Next pg"),
+        Binding("left_square_bracket", "page(-1)", "Prev pg"),
+        Binding("o", "sort", "Sort"),
+        Binding("e", "toggle_events", "Events"),
+        Binding("t", "toggle_tasks", "Tasks"),
+        Binding("p", "app.pause", "Pause"),
+        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("a", "advanced", "Advanced", show=False),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("question_mark", "app.help", "Keys"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current = "vm"
+        self.bar_mode = "search"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="header")
+        yield Static("", id="tabbar")
+        with Horizontal(id="body"):
+            with Vertical(id="main-col"):
+                with ContentSwitcher(initial=f"view-{self.current}", id="views"):
+                    for n in MAIN_TABS:
+                        yield ResourceView(n, id=f"view-{n}")
+                yield EventsPane(id="events-pane", classes="hidden")
+            yield TasksPane(id="tasks-pane", classes="hidden")
+        yield Input(placeholder="", id="bar", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_tab(self.current)
+
+    # ------------------------------------------------------------------ tabs
+    @property
+    def view(self) -> ResourceView:
+        return self.query_one(f"#view-{self.current}", ResourceView)
+
+    def tabbar_text(self) -> str:
+        parts = []
+        for i, n in enumerate(MAIN_TABS):
+            label = f"{i + 1} {SHORT[n]}"
+            if n == self.current:
+                parts.append(f"[reverse][b] {label} [/b][/reverse]")
+            else:
+                parts.append(f"[@click=screen.tab('{n}')] {label} [/]")
+        return "".join(parts)
+
+    def show_tab(self, noun: str, search: str | None = None) -> None:
+        self.current = noun
+        self.query_one("#views", ContentSwitcher).current = f"view-{noun}"
+        self.query_one("#tabbar", Static).update(self.tabbar_text())
+        view = self.view
+        if search is not None and search != view.search:
+            view.set_query(search=search)
+        elif not view.loaded_once or view.due():
+            view.reload()
+        view.table.focus()
+        self.set_verb_bindings(noun)
+
+    def action_tab(self, noun: str) -> None:
+        self.show_tab(noun)
+
+    def action_page(self, delta: int) -> None:
+        view = self.view
+        if delta < 0 and view.page == 1:
+            return
+        if delta > 0 and view.loaded_once and len(view.objects) < self.app.browser.page_size:
+            self.notify("This is the last page.")
+            return
+        view.set_query(page=view.page + delta)
+
+    def action_sort(self) -> None:
+        """``o`` cycles: first column ascending, descending, next column..., engine order."""
+        t = self.view.table
+        if t.sort_col is None:
+            col, rev = 0, False
+        elif not t.sort_reverse:
+            col, rev = t.sort_col, True
+        else:
+            col, rev = t.sort_col + 1, False
+        t.set_sort(col if col is not None and col < len(t.col_keys) else None, rev)
+        title = t.col_keys[t.sort_col] if t.sort_col is not None else "engine order"
+        self.notify(f"Sorted by {title}{' (descending)' if t.sort_reverse else ''}", timeout=2)
+
+    def action_reload(self) -> None:
+        self.view.reload()
+
+    def action_advanced(self) -> None:
+        if self.current == "event":
+            self.view.toggle_advanced()
+
+    def action_escape(self) -> None:
+        bar = self.query_one("#bar", Input)
+        if not bar.has_class("hidden"):
+            self._hide_bar()
+        elif self.view.table.marks:
+            self.clear_marks()
+
+    def clear_marks(self) -> None:
+        self.view.table.clear_marks()
+
+    # ------------------------------------------------------------------ search and command bar
+    def action_search(self) -> None:
+        self._show_bar(
+            "search",
+            self.view.search,
+            f"search {NOUNS[self.current].plural} (engine syntax, enter applies, escape cancels)",
+        )
+
+    def action_command(self) -> None:
+        self._show_bar("command", "", ":TAB [search]   e.g. vms web*   hosts status=maintenance")
+
+    def _show_bar(self, mode: str, value: str, placeholder: str) -> None:
+        self.bar_mode = mode
+        bar = self.query_one("#bar", Input)
+        bar.value = value
+        bar.placeholder = placeholder
+        bar.remove_class("hidden")
+        bar.border_title = "/" if mode == "search" else ":"
+        bar.focus()
+
+    def _hide_bar(self) -> None:
+        bar = self.query_one("#bar", Input)
+        bar.add_class("hidden")
+        self.view.table.focus()
+
+    @on(Input.Submitted, "#bar")
+    def _bar_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        self._hide_bar()
+        if self.bar_mode == "search":
+            self.view.set_query(search=text)
+            return
+        self.run_command(text)
+
+    def run_command(self, text: str) -> None:
+        """``:vms web*`` switches tab with a search; ``:bookmark NAME`` opens a bookmark."""
+        text = text.lstrip(":").strip()
+        if not text:
+            return
+        word, _, rest = text.partition(" ")
+        if word in ("q", "quit"):
+            self.app.exit()
+            return
+        noun = resolve_noun(word)
+        if noun is None or noun.name not in MAIN_TABS:
+            bm = self.app.bookmarks().get(text)
+            if bm:
+                self.open_bookmark(bm)
+                return
+            self.notify(
+                f"Unknown tab {word!r}: try vms, hosts, clusters, dcs, storage, events, templates, disks, networks.",
+                severity="warning",
+            )
+            return
+        self.show_tab(noun.name, rest.strip())
+
+    def open_bookmark(self, spec: str) -> None:
+        """A bookmark is ``TAB: search``."""
+        tab, _, search = spec.partition(":")
+        noun = resolve_noun(tab.strip())
+        if noun is None:
+            self.notify(f"Bookmark {spec!r} names no tab.", severity="warning")
+            return
+        self.show_tab(noun.name, search.strip())
+
+    # ------------------------------------------------------------------ panes
+    def action_toggle_events(self) -> None:
+        pane = self.query_one(EventsPane)
+        pane.toggle_class("hidden")
+        if not pane.has_class("hidden"):
+            pane.poll()
+
+    def action_toggle_tasks(self) -> None:
+        pane = self.query_one(TasksPane)
+        pane.toggle_class("hidden")
+        if not pane.has_class("hidden"):
+            self.app.poll_jobs()
+
+    # ------------------------------------------------------------------ detail
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        table_id = event.data_table.id or ""
+        if not table_id.startswith("table-"):
+            return
+        noun = table_id[len("table-") :]
+        view = self.query_one(f"#view-{noun}", ResourceView)
+        obj = view.objects.get(event.row_key.value)
+        if obj is not None:
+            from .detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(noun, obj))
+
+    # ------------------------------------------------------------------ VerbHost
+    def verb_noun(self) -> str:
+        return self.current
+
+    def verb_targets(self) -> list[Any]:
+        return self.view.selected_objects()
+
+    def tick(self) -> None:
+        """A refresh: the visible table, and the panes that are shown."""
+        view = self.view
+        if view.due():
+            view.reload()
+        events = self.query_one(EventsPane)
+        if not events.has_class("hidden"):
+            events.poll()
+        if not self.query_one(TasksPane).has_class("hidden"):
+            self.app.poll_jobs()

@@ -1,0 +1,181 @@
+"""Small modal screens: confirmation naming the objects, the keys help, a verb's form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from ovtui.actions.base import Action, Param
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no for a dangerous verb; names every object it will act on."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, names: list[str]) -> None:
+        super().__init__()
+        self.title_ = title
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(self.names[:20])
+        more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
+        with Vertical(classes="dialog"):
+            yield Static(f"[b]{_esc(self.title_)}?[/b]", classes="dialog-title")
+            yield Static(_esc(shown + more), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes [y]", variant="error", id="yes")
+                yield Button("No [n]", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class HelpScreen(ModalScreen[None]):
+    """``?``: the keys of the screen it was opened on."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        lines = [f"[b]{_esc(k):>12}[/b]  {_esc(d)}" for k, d in self.rows]
+        with VerticalScroll(classes="dialog help"):
+            yield Static("[b]Keys[/b] (escape closes)", classes="dialog-title")
+            yield Static("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# Param kinds that pick an engine object: (noun, search to offer)
+PICKERS = {
+    "host": "host",
+    "cluster": "cluster",
+    "template": "template",
+    "storagedomain": "storagedomain",
+    "network": "network",
+}
+
+
+class VerbForm(ModalScreen[dict[str, Any] | None]):
+    """A form built from an action's Params; object pickers are Selects fed by the engine."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Run")]
+
+    def __init__(self, action: Action, targets: list[Any]) -> None:
+        super().__init__()
+        self.action_ = action
+        self.targets = targets
+
+    def compose(self) -> ComposeResult:
+        a = self.action_
+        names = ", ".join(getattr(t, "name", None) or t.id for t in self.targets[:5])
+        with VerticalScroll(classes="dialog form"):
+            yield Static(f"[b]{_esc(a.label)}[/b] {_esc(names)}", classes="dialog-title")
+            yield Static(_esc(a.help), classes="dialog-body")
+            for p in a.params:
+                yield from self._field(p)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Run [ctrl+s]", variant="primary", id="run")
+                yield Button("Cancel [esc]", id="cancel")
+
+    def _field(self, p: Param) -> ComposeResult:
+        label = p.help + (" (required)" if p.required else "")
+        fid = f"p-{p.name}"
+        if p.kind == "flag":
+            yield Checkbox(_esc(label), value=bool(p.default), id=fid)
+            return
+        yield Label(_esc(label))
+        if p.choices:
+            opts = [(c, c) for c in p.choices]
+            yield Select(opts, value=p.default if p.default in p.choices else Select.BLANK, id=fid)
+        elif p.kind in PICKERS:
+            yield Select([], prompt="loading...", id=fid)
+        else:
+            value = "" if p.default is None else str(p.default)
+            yield Input(value=value, id=fid, type="integer" if p.kind == "int" else "text")
+
+    def on_mount(self) -> None:
+        for p in self.action_.params:
+            if p.kind in PICKERS and not p.choices:
+                self._load_choices(p)
+        inputs = self.query("Input, Select, Checkbox")
+        if inputs:
+            inputs.first().focus()
+
+    @work(thread=True, group="form")
+    def _load_choices(self, p: Param) -> None:
+        try:
+            opts = self.app.browser.choices(p.kind, self.targets[0] if self.targets else None)
+        except Exception as exc:  # noqa: BLE001
+            opts = []
+            self.app.call_from_thread(
+                self.notify, f"Cannot list {p.kind}s: {exc}", severity="error"
+            )
+        self.app.call_from_thread(self._set_choices, p, opts)
+
+    def _set_choices(self, p: Param, opts: list[tuple[str, str]]) -> None:
+        sel = self.query_one(f"#p-{p.name}", Select)
+        sel.set_options(opts)
+        sel.prompt = "(let the engine choose)" if not p.required else "(pick one)"
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for p in self.action_.params:
+            w = self.query_one(f"#p-{p.name}")
+            if isinstance(w, Checkbox):
+                out[p.name] = w.value
+            elif isinstance(w, Select):
+                v = w.value
+                out[p.name] = None if v is Select.BLANK or v == Select.BLANK else v
+            elif isinstance(w, Input):
+                v = w.value.strip()
+                if p.kind == "int":
+                    out[p.name] = int(v) if v else p.default
+                else:
+                    out[p.name] = v or p.default
+            if p.repeat and out.get(p.name) is not None and not isinstance(out[p.name], list):
+                out[p.name] = [out[p.name]]
+        return out
+
+    def action_submit(self) -> None:
+        vals = self.values()
+        missing = [
+            p.name for p in self.action_.params if p.required and vals.get(p.name) in (None, "")
+        ]
+        if missing:
+            self.notify(f"Required: {', '.join(missing)}", severity="warning")
+            return
+        self.dismiss(vals)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "run":
+            self.action_submit()
+        else:
+            self.dismiss(None)

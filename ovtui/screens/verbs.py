@@ -1,0 +1,127 @@
+"""Generic verb machinery for screens: footer keys from the registry, form, confirm, run.
+
+A screen mixes in :class:`VerbHost` and says which noun it shows (``verb_noun``) and which
+objects a verb acts on (``verb_targets``: the marked rows, or the highlighted one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+from ovtui.actions import registry
+from ovtui.actions.base import Action
+
+from .modals import ConfirmScreen, VerbForm
+
+# Keys of DESIGN section 3 and ovtui's own: a verb whose key is one of these stays in the palette.
+RESERVED_KEYS = set("123456789:/ teq?pnoa[]") | {
+    "enter",
+    "escape",
+    "space",
+    "question_mark",
+    "colon",
+    "slash",
+    "left_square_bracket",
+    "right_square_bracket",
+    "ctrl+p",
+    "ctrl+r",
+    "up",
+    "down",
+    "left",
+    "right",
+    "tab",
+}
+
+
+def visible_verbs(noun: str, readonly: bool) -> list[Action]:
+    """Verbs the TUI offers on objects of ``noun`` (list/show-like verbs left out)."""
+    try:
+        acts = registry.verbs(noun)
+    except KeyError:
+        return []
+    out = []
+    for a in acts.values():
+        if a.target == "none" and not a.mutating:
+            continue
+        if readonly and a.mutating:
+            continue
+        if a.verb in ("show", "export", "list"):
+            continue
+        out.append(a)
+    return out
+
+
+class VerbHost:
+    """Mixin for a Screen: verb bindings in the footer and running them on the selection."""
+
+    def verb_noun(self) -> str | None:
+        raise NotImplementedError
+
+    def verb_targets(self) -> list[Any]:
+        raise NotImplementedError
+
+    def set_verb_bindings(self, noun: str | None) -> None:
+        bindings = self._merged_bindings.copy()  # type: ignore[attr-defined]
+        if noun:
+            for a in visible_verbs(noun, self.app.readonly):  # type: ignore[attr-defined]
+                if a.key and a.key not in RESERVED_KEYS and a.key not in bindings.key_to_bindings:
+                    bindings.key_to_bindings[a.key] = [
+                        Binding(a.key, f"verb('{a.noun}', '{a.verb}')", a.verb)
+                    ]
+        self._bindings = bindings
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def action_verb(self, noun: str, verb: str, with_form: bool | None = None) -> None:
+        """Run ``noun verb`` on the targets: form (if it has options), confirm (if dangerous)."""
+        app: Any = self.app  # type: ignore[attr-defined]
+        action = registry.get(noun, verb)
+        if action is None:
+            app.notify(f"No verb {noun} {verb}.", severity="error")
+            return
+        if action.mutating and app.readonly:
+            app.notify(
+                f"{action.label} changes the engine: refused in read-only mode.", severity="warning"
+            )
+            return
+        targets: list[Any] = [None]
+        if action.target != "none":
+            targets = self.verb_targets() if self.verb_noun() == noun else []
+            if not targets:
+                app.notify(
+                    f"Select a {noun} first (highlight a row, or space to mark).",
+                    severity="warning",
+                )
+                return
+            if action.target == "one" and len(targets) > 1:
+                app.notify(
+                    f"{action.label} works on one object; {len(targets)} are marked.",
+                    severity="warning",
+                )
+                return
+
+        def confirmed(params: dict[str, Any], ok: bool | None) -> None:
+            if ok:
+                app.start_action(action, targets, params)
+                clear = getattr(self, "clear_marks", None)
+                if clear:
+                    clear()
+
+        def got_params(params: dict[str, Any] | None) -> None:
+            if params is None:
+                return
+            if action.dangerous:
+                names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
+                app.push_screen(
+                    ConfirmScreen(f"{action.verb.capitalize()} {len(names)} {noun}(s)", names),
+                    lambda ok: confirmed(params, ok),
+                )
+            else:
+                confirmed(params, True)
+
+        show_form = bool(action.params) if with_form is None else with_form
+        if show_form and action.params:
+            app.push_screen(VerbForm(action, [t for t in targets if t is not None]), got_params)
+        else:
+            got_params({p.name: p.default for p in action.params if p.default is not None})

@@ -1,0 +1,169 @@
+"""A DataTable keyed by object id, updated by diff so the cursor and marks stay on objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+MARK = Text("●", style="bold yellow")
+
+Row = tuple[str, tuple[Any, ...]]
+
+
+def _sort_value(cell: Any) -> Any:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    # numbers (with units) sort as numbers, the rest as text
+    head = text.split(" ")[0].rstrip("%")
+    try:
+        num = float(head)
+    except ValueError:
+        return (1, 0.0, text.lower())
+    unit = text.split(" ")[1] if " " in text else ""
+    scale = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40, "PiB": 1 << 50}
+    return (0, num * scale.get(unit, 1), text.lower())
+
+
+class ResourceTable(DataTable):
+    """Rows keyed by object id; ``apply_rows`` diffs a fresh page into the table.
+
+    ``space`` marks the highlighted row (a dot in the first column); marks are kept by key,
+    so they follow the object across refreshes, sorts and pages.
+    """
+
+    BINDINGS = [
+        Binding("space", "toggle_mark", "Mark", show=True),
+    ]
+
+    class MarksChanged(Message):
+        def __init__(self, table: ResourceTable) -> None:
+            super().__init__()
+            self.table = table
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kw)
+        self.marks: set[str] = set()
+        self.order: list[str] = []
+        self.cells: dict[str, tuple[Any, ...]] = {}
+        self.col_keys: list[str] = []
+        self.sort_col: int | None = None
+        self.sort_reverse = False
+        self._raw: list[Row] = []
+
+    def set_columns(self, cols: list[tuple[str, str]]) -> None:
+        """(key, title) columns after the mark column; clears rows."""
+        self.clear(columns=True)
+        self.order, self.cells, self._raw = [], {}, []
+        self.col_keys = [k for k, _ in cols]
+        self.add_column(" ", key="_mark", width=1)
+        for key, title in cols:
+            self.add_column(title, key=key)
+
+    @property
+    def current_key(self) -> str | None:
+        if not self.order or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        except Exception:  # noqa: BLE001 - empty or shrinking table
+            return None
+
+    def selection(self) -> list[str]:
+        """Marked keys, or the highlighted one."""
+        if self.marks:
+            return [k for k in self.order if k in self.marks] or sorted(self.marks)
+        key = self.current_key
+        return [key] if key else []
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        if self.sort_col is None or self.sort_col >= len(self.col_keys):
+            return rows
+        i = self.sort_col
+        return sorted(rows, key=lambda r: _sort_value(r[1][i]), reverse=self.sort_reverse)
+
+    def apply_rows(self, rows: list[Row]) -> None:
+        """Diff ``rows`` into the table: update changed cells, drop gone rows, add new ones.
+
+        When the order of surviving rows changes the table is rebuilt; either way the cursor
+        returns to the object it was on (or the same index when that object is gone).
+        """
+        self._raw = list(rows)
+        rows = self._sorted(rows)
+        new_order = [k for k, _ in rows]
+        new_cells = dict(rows)
+        cur_key, cur_row = self.current_key, self.cursor_row
+        scroll_y = self.scroll_y
+        surviving = [k for k in self.order if k in new_cells]
+        if (
+            surviving == [k for k in new_order if k in self.cells]
+            and surviving == new_order[: len(surviving)]
+        ):
+            for k in self.order:
+                if k not in new_cells:
+                    self.remove_row(k)
+            for k in surviving:
+                old, new = self.cells[k], new_cells[k]
+                for ci, (a, b) in enumerate(zip(old, new, strict=False)):
+                    if a != b:
+                        self.update_cell(k, self.col_keys[ci], b, update_width=True)
+            for k in new_order[len(surviving) :]:
+                self.add_row(self._mark_cell(k), *new_cells[k], key=k)
+        else:
+            self.clear()
+            for k in new_order:
+                self.add_row(self._mark_cell(k), *new_cells[k], key=k)
+        self.order, self.cells = new_order, new_cells
+        if cur_key in new_cells:
+            self.move_cursor(row=self.get_row_index(cur_key), animate=False, scroll=False)
+        elif new_order:
+            self.move_cursor(row=min(max(cur_row, 0), len(new_order) - 1), animate=False)
+        self.scroll_y = scroll_y
+
+    def _mark_cell(self, key: str) -> Text | str:
+        return MARK if key in self.marks else " "
+
+    def action_toggle_mark(self) -> None:
+        key = self.current_key
+        if key is None:
+            return
+        if key in self.marks:
+            self.marks.discard(key)
+        else:
+            self.marks.add(key)
+        self.update_cell(key, "_mark", self._mark_cell(key))
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)
+        self.post_message(self.MarksChanged(self))
+
+    def clear_marks(self) -> None:
+        for key in list(self.marks):
+            if key in self.cells:
+                self.update_cell(key, "_mark", " ")
+        self.marks.clear()
+        self.post_message(self.MarksChanged(self))
+
+    def sort_by(self, index: int) -> None:
+        """Sort by column ``index`` (again: reverse, third time: engine order)."""
+        if self.sort_col == index and not self.sort_reverse:
+            self.sort_reverse = True
+        elif self.sort_col == index:
+            self.sort_col, self.sort_reverse = None, False
+        else:
+            self.sort_col, self.sort_reverse = index, False
+        rows = self._raw
+        self.order = []  # force a rebuild in the new order
+        self.apply_rows(rows)
+
+    def set_sort(self, col: int | None, reverse: bool = False) -> None:
+        self.sort_col, self.sort_reverse = col, reverse
+        rows = self._raw
+        self.order = []
+        self.apply_rows(rows)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        if event.column_index > 0:
+            self.sort_by(event.column_index - 1)

@@ -1,0 +1,171 @@
+"""One main tab: its title (query, page), an in-place message line and the keyed table."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from ovtui.actions.base import ActionError
+from ovtui.actions.browse import PageResult, PathNotServed
+from ovtui.actions.registry import NOUNS
+
+from .columns import columns_for, row_cells
+from .resource_table import ResourceTable
+
+
+class ResourceView(Vertical):
+    """A main tab. Engine I/O runs in a thread worker; ``_apply`` runs on the UI thread."""
+
+    class Loaded(Message):
+        def __init__(self, view: ResourceView, result: PageResult, rows: list) -> None:
+            super().__init__()
+            self.view, self.result, self.rows = view, result, rows
+
+    class Failed(Message):
+        def __init__(self, view: ResourceView, error: ActionError) -> None:
+            super().__init__()
+            self.view, self.error = view, error
+
+    def __init__(self, noun: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.noun = noun
+        self.search = ""
+        self.page = 1
+        self.advanced = False
+        self.objects: dict[str, Any] = {}
+        self.loaded_once = False
+        self.failures = 0
+        self.retry_at = 0.0
+        self.in_flight = False
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text(), classes="view-title")
+        yield Static("", classes="view-message")
+        yield ResourceTable(id=f"table-{self.noun}")
+
+    def on_mount(self) -> None:
+        self.table.set_columns([(c.key, c.title) for c in columns_for(self.noun, self.advanced)])
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    def title_text(self) -> str:
+        noun = NOUNS[self.noun]
+        parts = [f"[b]{noun.title}[/b]"]
+        if self.search:
+            parts.append(f"search: [i]{self.search}[/i]")
+        parts.append(f"page {self.page}")
+        if self.loaded_once:
+            parts.append(f"{len(self.objects)} shown")
+        if self.table_marks():
+            parts.append(f"{self.table_marks()} marked")
+        return " · ".join(parts)
+
+    def table_marks(self) -> int:
+        try:
+            return len(self.table.marks)
+        except Exception:  # noqa: BLE001 - before compose
+            return 0
+
+    def update_title(self) -> None:
+        self.query_one(".view-title", Static).update(self.title_text())
+
+    def set_message(self, text: str, level: str = "") -> None:
+        msg = self.query_one(".view-message", Static)
+        msg.update(text)
+        msg.set_class(bool(text), "shown")
+        msg.set_class(level == "error", "error")
+
+    def set_query(self, search: str | None = None, page: int | None = None) -> None:
+        if search is not None and search != self.search:
+            self.search = search
+            self.page = 1
+        if page is not None:
+            self.page = max(1, page)
+        self.update_title()
+        self.reload()
+
+    def toggle_advanced(self) -> None:
+        self.advanced = not self.advanced
+        self.table.set_columns([(c.key, c.title) for c in columns_for(self.noun, self.advanced)])
+        self.reload()
+
+    # ---------------------------------------------------------------- loading
+    def reload(self) -> None:
+        self.generation += 1
+        self.in_flight = True
+        self._load(self.noun, self.search, self.page, self.advanced, self.generation)
+
+    @work(thread=True, exclusive=True, group="page")
+    def _load(self, noun: str, search: str, page: int, advanced: bool, gen: int) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.app.browser.page(noun, search, page)
+        except ActionError as exc:
+            self.post_message(self.Failed(self, exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - never let an engine error kill the TUI
+            self.post_message(self.Failed(self, ActionError(f"{type(exc).__name__}: {exc}")))
+            return
+        if worker.is_cancelled or gen != self.generation:
+            return
+        cols = columns_for(noun, advanced)
+        rows = [(o.id, row_cells(noun, o, result.names, cols)) for o in result.objects]
+        self.post_message(self.Loaded(self, result, rows))
+
+    def on_resource_view_loaded(self, event: Loaded) -> None:
+        if event.view is not self:
+            return
+        self.in_flight = False
+        if event.result.search != self.search or event.result.page != self.page:
+            return  # an answer to an older query
+        self.objects = {o.id: o for o in event.result.objects}
+        self.table.apply_rows(event.rows)
+        self.failures, self.retry_at = 0, 0.0
+        self.loaded_once = True
+        if not event.rows:
+            empty = "No match." if self.search else "Nothing here."
+            if self.page > 1:
+                empty = f"No rows on page {self.page}: [b]\\[[/b] goes back."
+            self.set_message(empty)
+        else:
+            self.set_message("")
+        self.update_title()
+
+    def on_resource_view_failed(self, event: Failed) -> None:
+        if event.view is not self:
+            return
+        self.in_flight = False
+        self.failures += 1
+        refresh = getattr(self.app, "refresh_interval", 5.0) or 5.0
+        delay = min(60.0, refresh * (2 ** min(self.failures - 1, 4)))
+        self.retry_at = time.monotonic() + delay
+        err = event.error
+        if isinstance(err, PathNotServed):
+            text = f"{err.message} This tab is not available on this engine."
+        else:
+            kept = " Showing what was last loaded." if self.objects else ""
+            text = f"{err.message}{kept} Retrying in {delay:.0f}s."
+        self.set_message(text, "error")
+
+    def due(self) -> bool:
+        return not self.in_flight and time.monotonic() >= self.retry_at
+
+    def on_resource_table_marks_changed(self, event: ResourceTable.MarksChanged) -> None:
+        self.update_title()
+
+    def selected_objects(self) -> list[Any]:
+        return [self.objects[k] for k in self.table.selection() if k in self.objects]
+
+    def highlighted(self) -> Any | None:
+        key = self.table.current_key
+        return self.objects.get(key) if key else None
