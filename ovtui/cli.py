@@ -31,28 +31,43 @@ from .render import FORMATS, render
 S = argparse.SUPPRESS
 
 
-def _add_global_options(p: argparse.ArgumentParser, suppress: bool) -> None:
-    """Options accepted before the noun and again after the verb (last one wins)."""
+def _add_global_options(
+    p: argparse.ArgumentParser, suppress: bool, taken: frozenset[str] = frozenset()
+) -> None:
+    """Options accepted before the noun and again after it (last one wins).
+
+    After the verb, a verb's own flag wins: ``bond -o NAME VALUE`` or ``autoinstall -c
+    CMDLINE`` (ovirtcmd's spellings) keep their short flag and the global keeps its long one.
+    """
     d = (lambda v: S) if suppress else (lambda v: v)
-    p.add_argument("-c", "--config", default=d(None), help="config file (INI)")
-    p.add_argument("-p", "--profile", default=d(None), help="profile: a [profile:NAME] section")
-    p.add_argument("-o", "--output", choices=FORMATS, default=d("table"), help="output format")
-    p.add_argument(
+
+    def add(*flags: str, **kw: Any) -> None:
+        free = [f for f in flags if f not in taken]
+        if free:
+            p.add_argument(*free, **kw)
+
+    add("-c", "--config", dest="config", default=d(None), help="config file (INI)")
+    add("-p", "--profile", dest="profile", default=d(None), help="profile: [profile:NAME]")
+    add("-o", "--output", dest="output", choices=FORMATS, default=d("table"), help="output format")
+    add(
         "-d",
         "--debug",
+        dest="debug",
         action="store_true",
         default=d(False),
         help="debug log on stderr (passwords redacted), tracebacks on errors",
     )
-    p.add_argument(
+    add(
         "-y",
         "--yes",
+        dest="yes",
         action="store_true",
         default=d(False),
         help="answer yes to the confirmation of dangerous verbs",
     )
-    p.add_argument(
+    add(
         "--readonly",
+        dest="readonly",
         action="store_true",
         default=d(False),
         help="refuse every verb that changes something",
@@ -134,7 +149,9 @@ def add_verb_parser(vp: Any, action: Action) -> None:
         description=(action.description or action.help)
         + (f" ({'; '.join(flags)})" if flags else ""),
     )
-    _add_global_options(p, suppress=True)
+    taken = {f for param in action.params for f in param.flags}
+    taken |= {"-a", "-T", "-V"} if action.params or action.waits else set()
+    _add_global_options(p, suppress=True, taken=frozenset(taken))
     for param in action.params:
         p.add_argument(*param.flags, **param.argparse_kwargs())
     if action.waits:
@@ -204,11 +221,26 @@ def print_error(err: ActionError) -> None:
         print(f"ovtui: {line}", file=sys.stderr)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def setup_logging(debug: bool) -> None:
     if debug:
-        logging.basicConfig(
-            level=logging.DEBUG, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s"
-        )
+        log = logging.getLogger("ovtui.sdk")
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        log.handlers[:] = [handler]
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -354,10 +386,14 @@ def execute(
         payload = data[0] if len(data) == 1 else _flatten(data)
         first = results[0]
         noun = registry.NOUNS[action.noun]
+        if action.verb == "export" and fmt == "table":
+            fmt = "xml"  # export is the engine's XML unless another format is asked for
+        sample = payload[0] if isinstance(payload, list) and payload else payload
+        own_type = type(sample).__name__ == noun.type_name
         text = render(
             payload,
             fmt,
-            columns=first.columns or noun.columns,
+            columns=first.columns or (noun.columns if own_type else ("name", "id")),
             root=first.root or noun.plural,
             names=first.names,
         )

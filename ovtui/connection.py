@@ -110,7 +110,7 @@ def connect(
     kwargs: dict[str, Any] = {}
     if debug:
         sdk_log = logging.getLogger("ovtui.sdk")
-        sdk_log.addFilter(RedactFilter([password or ""]))
+        sdk_log.filters[:] = [RedactFilter([password or ""])]
         kwargs.update(debug=True, log=sdk_log)
     try:
         return ovirtsdk4.Connection(

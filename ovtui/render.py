@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import re
 import shutil
 from collections.abc import Iterable
 from typing import Any
@@ -138,7 +139,7 @@ def render(
         return detail(data)
     cols = list(columns)
     rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
-    return table(rows, [c.split(".")[-1] if c.count(".") < 2 else c for c in cols], width)
+    return table(rows, [c.split(".")[-1] for c in cols], width)
 
 
 def plain_table(items: list[Any], width: int | None) -> str:
@@ -176,8 +177,17 @@ def detail(obj: Any) -> str:
     return "\n".join(lines)
 
 
+def plural_tag(objs: list[Any], fallback: str) -> str:
+    """The engine's element name for a list of SDK objects: DataCenter -> data_centers."""
+    if not objs or not is_struct(objs[0]):
+        return fallback
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type(objs[0]).__name__).lower()
+    return snake[:-1] + "ies" if snake.endswith("y") else snake + "s"
+
+
 def xml(data: Any, root: str | None = None) -> str:
     """XML through the SDK's own writers (as ``ovtui run ... export`` prints it)."""
     if isinstance(data, list):
-        return sdk_writer.Writer.write(data, root=root or "list", indent=True).rstrip()
+        tag = plural_tag(data, root or "list")
+        return sdk_writer.Writer.write(data, root=tag, indent=True).rstrip()
     return sdk_writer.Writer.write(data, indent=True).rstrip()

@@ -43,8 +43,8 @@ def translate(exc: BaseException, doing: str = "") -> ActionError:
     if isinstance(exc, ovirtsdk4.NotFoundError):
         return NoMatch(f"{prefix}not found on the engine.")
     if isinstance(exc, ovirtsdk4.ConnectionError) or (
-        isinstance(exc, ovirtsdk4.Error) and exc.code is None and "Failed" in str(exc)
-    ):
+        type(exc) is ovirtsdk4.Error and exc.code is None and exc.fault is None
+    ):  # the SDK raises a plain Error for curl failures (TLS, reset connections)
         text = str(exc)
         if any(w in text for w in _TLS_WORDS):
             return ConnectError(

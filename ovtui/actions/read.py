@@ -5,7 +5,6 @@ Plus ``system show`` (product, version, summary counts) and ``event list [--from
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import ovirtsdk4
@@ -72,6 +71,8 @@ def make_list(noun: Noun):
                 objs = list(coll.list(search=paged_search(sel.search, page), max=max))
         else:
             objs = find(ctx, noun, sel, max_rows=max)
+        if noun.name == "storagedomain":
+            fill_domain_status(ctx, objs)
         return Result(
             data=objs,
             columns=noun.columns,
@@ -84,19 +85,34 @@ def make_list(noun: Noun):
     return run
 
 
+def fill_domain_status(ctx: ActionContext, domains: list[Any]) -> None:
+    """An attached domain's status lives under its data center (webadmin's cross data center
+    status): one request per data center, not per domain."""
+    pending = {d.id: d for d in domains if d.status is None and d.data_centers}
+    dc_ids = {dc.id for d in pending.values() for dc in d.data_centers}
+    for dc_id in dc_ids:
+        try:
+            attached = (
+                ctx.system.data_centers_service()
+                .data_center_service(dc_id)
+                .storage_domains_service()
+                .list()
+            )
+        except ovirtsdk4.Error:
+            continue  # the status stays unknown; the rest of the row is still right
+        for sd in attached:
+            if sd.id in pending and sd.status is not None:
+                pending[sd.id].status = sd.status
+
+
 def make_show(noun: Noun):
     def run(ctx: ActionContext, target: Any) -> Result:
+        if noun.name == "storagedomain":
+            fill_domain_status(ctx, [target])
         return Result(data=target, root=noun.plural)
 
     run.__doc__ = f"Show one {noun.name}, every attribute."
     return run
-
-
-def _root_for(objs: list[Any], fallback: str) -> str:
-    if not objs:
-        return fallback
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type(objs[0]).__name__).lower()
-    return snake[:-1] + "ies" if snake.endswith("y") else snake + "s"
 
 
 def make_export(noun: Noun):
@@ -116,7 +132,7 @@ def make_export(noun: Noun):
                 ) from None
             if hasattr(service, "list"):
                 objs = list(service.list())
-                return Result(data=objs, root=_root_for(objs, subpath[-1]))
+                return Result(data=objs, root=subpath[-1])
             return Result(data=service.get())
 
     run.__doc__ = f"Export one {noun.name} (or its SUBPATH, e.g. nics) as the engine's XML."
