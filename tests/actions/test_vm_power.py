@@ -19,7 +19,8 @@ from .test_vm_helpers import (
 )
 
 
-def test_start_goes_down_to_up_with_events(sim):
+def test_start_goes_down_to_up_with_events(make_sim):
+    sim = make_sim(speed=10)  # slow enough for every short status to be seen by a poll
     ctx, rec = make_ctx(sim)
     name = vm_named(sim, "down")
     res = vms.start(ctx, api_vm(ctx, name))
@@ -34,13 +35,14 @@ def test_start_goes_down_to_up_with_events(sim):
     ("verb", "path", "end"),
     [
         ("shutdown", ["powering_down", "down"], "down"),
-        ("stop", ["down"], "down"),
+        ("stop", ["powering_down", "down"], "down"),
         ("suspend", ["saving_state", "suspended"], "suspended"),
         ("reboot", ["reboot_in_progress", "up"], "up"),
-        ("reset", ["up"], "up"),
+        ("reset", ["reboot_in_progress", "up"], "up"),
     ],
 )
-def test_verbs_from_up_follow_status_path(sim, verb, path, end):
+def test_verbs_from_up_follow_status_path(make_sim, verb, path, end):
+    sim = make_sim(speed=10)
     ctx, rec = make_ctx(sim)
     name = vm_named(sim, "up")
     res = getattr(vms, verb)(ctx, api_vm(ctx, name))
