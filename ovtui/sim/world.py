@@ -457,7 +457,7 @@ class World:
                 max_scheduling_memory=mem,
                 port=54321,
                 protocol=T.HostProtocol.STOMP,
-                update_available=(i % 3 == 1),
+                update_available=(i % 3 == 0),
                 cpu=mk(
                     T.Cpu,
                     name="Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
@@ -524,6 +524,7 @@ class World:
                 vgpu_placement=T.VgpuPlacement.CONSOLIDATED,
             )
             host._sim_boot = time.time() - rng.randint(3600, 90 * 86400)
+            host._sim_has_updates = i % 3 != 2  # what upgradecheck will find
             self.coll["hosts"][hid] = host
         # one SPM per data center: its first up host
         for dc in dcs:
