@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from ovirtsdk4 import types
 
 from ovtui.actions import vm_migrate
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.vm_common import host_id_of
+from ovtui.sim.testing import wait_for
 
 from .test_vm_helpers import api_vm, in_order, make_ctx, run_cli, vm_named, write_config, wstatus
 
@@ -23,16 +26,44 @@ def other_up_host(ctx, vm):
 
 
 def force_down(sim, name):
-    """The VM dies under the engine (qemu killed): down, on no host."""
+    """The VM dies under the engine (qemu killed): down, on no host.
+
+    ``_begin`` bumps the VM's operation counter so the simulator's pending migration ticks
+    are dropped (a world edit alone would let them bring the VM up on the destination).
+    """
     with sim.world.lock:
         vm = sim.world.find("vm", name)
+        sim.machines._begin(vm)
         vm.status = types.VmStatus.DOWN
         vm.host = None
 
 
-def test_migrate_reports_increasing_percent_and_ends_on_other_host(sim):
+def migratable(sim, n=0):
+    """The name of an up VM whose cluster has another up host."""
+    with sim.world.lock:
+        hosts = [h for h in sim.world.coll["hosts"].values() if h.status.value == "up"]
+        vms = sorted(
+            (
+                v
+                for v in sim.world.coll["vms"].values()
+                if v.status.value == "up"
+                and any(h.cluster.id == v.cluster.id and h.id != v.host.id for h in hosts)
+                and not (
+                    v.placement_policy
+                    and v.placement_policy.affinity
+                    and v.placement_policy.affinity.value == "pinned"
+                )
+            ),
+            key=lambda v: v.name,
+        )
+    assert len(vms) > n, "the simulator world has a migratable VM"
+    return vms[n].name
+
+
+def test_migrate_reports_increasing_percent_and_ends_on_other_host(make_sim):
+    sim = make_sim(speed=10)  # eight progress steps of 100 ms each
     ctx, rec = make_ctx(sim)
-    vm = api_vm(ctx, vm_named(sim, "up"))
+    vm = api_vm(ctx, migratable(sim))
     dest = other_up_host(ctx, vm)
     res = vm_migrate.migrate(ctx, vm, host=dest.name)
     assert res.ok, res.message
@@ -46,15 +77,15 @@ def test_migrate_reports_increasing_percent_and_ends_on_other_host(sim):
 
 def test_migrate_engine_choice(sim):
     ctx, rec = make_ctx(sim)
-    vm = api_vm(ctx, vm_named(sim, "up", 1))
+    vm = api_vm(ctx, migratable(sim, 1))
     res = vm_migrate.migrate(ctx, vm)
     assert res.data.status.value == "up"
     assert host_id_of(res.data) != host_id_of(vm)
 
 
-def test_vm_down_during_migration_ends_with_reason(sim, tmp_path, capsys):
+def test_vm_down_during_migration_ends_with_reason(sim):
     ctx, rec = make_ctx(sim)
-    name = vm_named(sim, "up")
+    name = migratable(sim)
     vm = api_vm(ctx, name)
     rec.when(lambda p: p.status == "migrating", lambda p: force_down(sim, name))
     with pytest.raises(EngineRefused, match="went down during the migration"):
@@ -72,15 +103,16 @@ def test_migrate_down_vm_refused_before_sending(sim, tmp_path, capsys):
 
 def test_migrate_to_own_host_refused(sim):
     ctx, rec = make_ctx(sim)
-    vm = api_vm(ctx, vm_named(sim, "up"))
+    vm = api_vm(ctx, migratable(sim))
     own = ctx.system.hosts_service().host_service(host_id_of(vm)).get()
     with pytest.raises(EngineRefused, match="already running on host"):
         vm_migrate.migrate(ctx, vm, host=own.name)
 
 
-def test_migrating_lists_progress_and_cancel(sim):
+def test_migrating_lists_progress_and_cancel(make_sim):
+    sim = make_sim(speed=10)
     ctx, rec = make_ctx(sim)
-    name = vm_named(sim, "up")
+    name = migratable(sim)
     vm = api_vm(ctx, name)
     seen: dict = {}
 
@@ -101,10 +133,28 @@ def test_migrating_lists_progress_and_cancel(sim):
 
 def test_migrating_follow_until_none(sim, tmp_path, capsys):
     ctx, rec = make_ctx(sim, async_=True)
-    name = vm_named(sim, "up")
+    name = migratable(sim)
     vm_migrate.migrate(ctx, api_vm(ctx, name))
     ctx2, rec2 = make_ctx(sim)
     res = vm_migrate.migrating(ctx2, follow=True, pause=0.02)
     assert [v.name for v in res.data] == [name]
     assert any(p.step == "migrating" for p in rec2.items)
     assert wstatus(sim, name) == "up"
+
+
+def test_cli_migrate_vm_dies_exit_1_with_reason(make_sim, tmp_path, capsys):
+    sim = make_sim(speed=10)
+    cfg = write_config(sim, tmp_path)
+    name = migratable(sim)
+
+    def killer():
+        wait_for(lambda: wstatus(sim, name) == "migrating", timeout=20, what="migrating")
+        force_down(sim, name)
+
+    t = threading.Thread(target=killer, daemon=True)
+    t.start()
+    code, out, err = run_cli(capsys, cfg, "vm", "-n", name, "migrate")
+    t.join(5)
+    assert code == 1, err
+    assert f"VM {name} went down during the migration" in err
+    assert "Traceback" not in err
