@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ovirtsdk4
 
 from .base import (
     ActionContext,
+    ActionError,
     EngineRefused,
     Param,
     Result,
@@ -121,6 +124,20 @@ def _vnic_profile(ctx: ActionContext, network: str) -> Any:
     return None
 
 
+@contextmanager
+def _half_done(vm: Any, doing: str) -> Iterator[None]:
+    """A failure after the VM exists says so: the user has a VM to fix or remove."""
+    try:
+        with engine_errors(doing):
+            yield
+    except ActionError as err:
+        raise EngineRefused(
+            f"VM {vm.name} was created, but {doing} failed: "
+            + err.message.removeprefix(f"{doing}: "),
+            f"Fix or remove it: ovtui run vm -i {vm.id} remove",
+        ) from err
+
+
 def add_nics(ctx: ActionContext, vm: Any, networks: list[str]) -> None:
     from ovirtsdk4 import types
 
@@ -132,7 +149,7 @@ def add_nics(ctx: ActionContext, vm: Any, networks: list[str]) -> None:
             nic.vnic_profile = types.VnicProfile(id=profile.id)
         else:
             nic.network = types.Network(name=net)
-        with engine_errors(f"adding NIC nic{i} on network {net}"):
+        with _half_done(vm, f"adding NIC nic{i} on network {net}"):
             nics.add(nic)
         ctx.progress("nic", f"NIC nic{i} on network {net} added")
 
@@ -158,7 +175,7 @@ def add_disks(
             bootable=(i == 1),
             active=True,
         )
-        with engine_errors(f"adding disk {i} ({size}) on {storagedomain}"):
+        with _half_done(vm, f"adding disk {i} ({size}) on {storagedomain}"):
             added = atts.add(att)
         ids.append(added.id)
         ctx.progress("disk", f"disk {vm.name}_disk{i} ({size}) on {storagedomain} added")
