@@ -448,6 +448,7 @@ class Machines:
         w = self.world
         src = self._host(vm.host.id)
         op = self._begin(vm)
+        prev = vm.status if vm.status == VS.PAUSED else VS.UP
         vm.status = VS.MIGRATING
         vm._sim_migration_progress = 0
         vm._sim_migration = (src.id, dst.id, job, cid, on_done)
@@ -460,7 +461,7 @@ class Machines:
             if k < steps:
                 self._later(vm, op, T_MIGRATE / steps, lambda: tick(k + 1))
                 return
-            vm.status = VS.UP
+            vm.status = prev
             vm.host = ref(T.Host, "hosts", dst.id)
             vm._sim_migration_progress = 0
             vm._sim_migration = None
@@ -605,7 +606,7 @@ class Machines:
         for vm in vms:
             dst = (
                 None
-                if self.pinned(vm) or vm.status not in (VS.UP,)
+                if self.pinned(vm) or vm.status not in (VS.UP, VS.PAUSED)
                 else self.place(vm, exclude={host.id}, reserved=reserved)
             )
             if dst is None:
@@ -626,7 +627,7 @@ class Machines:
                     17,
                     host=host,
                     correlation_id=cid,
-                    extra=f"There are no available hosts capable of running the engine VM. VMs that could not be migrated: {names}.",
+                    extra=f"No host is available to migrate these VMs to: {names}.",
                 )
                 on_done(False)
                 return

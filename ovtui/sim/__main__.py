@@ -1,0 +1,5 @@
+import sys
+
+from ovtui.sim.cli import main
+
+sys.exit(main())
