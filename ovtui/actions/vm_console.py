@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -53,20 +54,57 @@ def new_ticket(ctx: ActionContext, vm: Any, protocol: str | None, expiry: int) -
     from ovirtsdk4 import types
 
     console, svc = _console(ctx, vm, protocol)
+    address, port, tls_port = console.address, console.port, console.tls_port
+    display = getattr(vm, "display", None)
+    if (address is None or port is None) and display is not None and display.port:
+        address, port, tls_port = display.address, display.port, display.secure_port
+    if address is None or port is None:
+        # Some engines only say where the console listens in their remote-viewer file (which
+        # also sets a fresh password): take everything from it.
+        text = engine_viewer_file(ctx, vm, protocol)
+        if text is not None:
+            info = dict(parse_vv(text), vm=vm.name)
+            info["url"] = ticket_url(info)
+            return info
     with engine_errors(f"setting a console ticket on VM {vm.name}"):
         ticket = svc.ticket(ticket=types.Ticket(expiry=int(expiry)))
     proto = _proto(console)
     info = {
         "vm": vm.name,
         "protocol": proto,
-        "host": console.address,
-        "port": console.port,
-        "tls_port": console.tls_port,
+        "host": address,
+        "port": port,
+        "tls_port": tls_port,
         "password": ticket.value,
         "expiry": ticket.expiry if ticket.expiry is not None else expiry,
     }
     info["url"] = ticket_url(info)
     return info
+
+
+def parse_vv(text: str) -> dict[str, Any]:
+    """protocol / host / port / tls_port / password / expiry of a .vv file's text."""
+    kv: dict[str, str] = {}
+    for line in text.splitlines():
+        if "=" in line and not line.lstrip().startswith(("#", "[")):
+            k, v = line.split("=", 1)
+            kv[k.strip()] = v.strip()
+
+    def num(key: str) -> int | None:
+        try:
+            return int(kv[key]) if int(kv[key]) > 0 else None
+        except (KeyError, ValueError):
+            return None
+
+    m = re.search(r"valid for (\d+) seconds", text)
+    return {
+        "protocol": kv.get("type", "spice"),
+        "host": kv.get("host"),
+        "port": num("port"),
+        "tls_port": num("tls-port"),
+        "password": kv.get("password", ""),
+        "expiry": int(m.group(1)) if m else None,
+    }
 
 
 def ticket_url(info: dict[str, Any]) -> str:
@@ -176,7 +214,9 @@ def ticket(
     """Sets a console password on the engine (valid --expiry seconds) and prints the URL."""
     vm = fetch_vm(ctx, target)
     info = new_ticket(ctx, vm, protocol, expiry or DEFAULT_EXPIRY)
-    return Result(ok=True, message=info["url"], data=info)
+    return Result(
+        ok=True, message=info["url"], data=info, columns=("vm", "protocol", "expiry", "url")
+    )
 
 
 @verb(
@@ -197,7 +237,7 @@ def viewer(
     """The file holds a one-time password: open it with ``remote-viewer FILE`` soon."""
     vm = fetch_vm(ctx, target)
     path = write_viewer_file(ctx, vm, output, protocol)
-    return Result(ok=True, message=path, data={"vm": vm.name, "path": path})
+    return Result(ok=True, message=path, data={"vm": vm.name, "path": path}, columns=("vm", "path"))
 
 
 __all__ = ["ticket", "viewer", "write_viewer_file"]

@@ -91,7 +91,7 @@ def migrate(ctx: ActionContext, target: Any, host: str | None = None) -> Result:
         pct = migration_progress(ctx, obj)
         if pct is not None and pct > best[0]:
             best[0] = pct
-            ctx.progress("migrating", f"VM {vm.name}: migration {pct:.0f}%", fraction=pct / 100)
+            ctx.progress("migrating", f"VM {vm.name}: migrating", fraction=pct / 100)
 
     def done(obj: Any, seen: set[str]) -> bool:
         return status_of(obj) == "up" and host_id_of(obj) not in (None, source)
@@ -144,6 +144,9 @@ def cancelmigration(ctx: ActionContext, target: Any) -> Result:
     return finished(ctx, vm, f"Migration of VM {vm.name} cancelled; it is up", final)
 
 
+COLUMNS = ("name", "status", "host", "progress", "id")
+
+
 def migrating_rows(ctx: ActionContext) -> list[dict[str, Any]]:
     """Every migrating VM with its source host and progress."""
     with engine_errors("listing migrating VMs"):
@@ -182,7 +185,7 @@ def migrating(
     """One look, or with --follow a look every --pause seconds until none is left."""
     rows = migrating_rows(ctx)
     if not follow:
-        return Result(ok=True, message=f"{len(rows)} VM(s) migrating", data=rows)
+        return Result(ok=True, message=f"{len(rows)} VM(s) migrating", data=rows, columns=COLUMNS)
     limit = timeout_for(ctx, "migrating")
     deadline = time.monotonic() + limit
     seen: dict[str, dict[str, Any]] = {}
@@ -192,7 +195,8 @@ def migrating(
             pct = r["progress"]
             ctx.progress(
                 "migrating",
-                f"VM {r['name']} on {r['host']}: {'?' if pct is None else pct}%",
+                f"VM {r['name']} from {r['host']}: migrating"
+                + (" (no progress yet)" if pct is None else ""),
                 fraction=None if pct is None else pct / 100,
                 subject=r["name"],
             )
@@ -206,7 +210,7 @@ def migrating(
             final.append(fetch_vm(ctx, vid))
         except Exception:
             r["status"] = "gone"
-    ctx.progress("done", f"No VM migrating; {len(seen)} were followed", fraction=1.0)
+    ctx.progress("done", f"No VM migrating any more (followed {len(seen)})", fraction=1.0)
     return Result(ok=True, message="No VM is migrating", data=final or [])
 
 
