@@ -109,10 +109,10 @@ class OvtuiApp(App):
 
     # ------------------------------------------------------------------ header
     def update_header(self) -> None:
-        try:
-            header = self.query_one("#header", Static)
-        except Exception:  # noqa: BLE001 - not on the main screen
+        main = self.main_screen()
+        if main is None or not main.is_mounted:
             return
+        header = main.query_one("#header", Static)
         p = self.profile
         engine = getattr(p, "engine_label", None) or getattr(p, "url", "")
         state = {
@@ -210,8 +210,9 @@ class OvtuiApp(App):
 
     def _set_jobs(self, jobs: list[Any] | None, err: str | None) -> None:
         self._jobs_in_flight = False
-        for pane in self.query(TasksPane):
-            pane.set_jobs(jobs, err)
+        main = self.main_screen()
+        if main is not None:
+            main.query_one(TasksPane).set_jobs(jobs, err)
 
     # ------------------------------------------------------------------ navigation helpers
     def main_screen(self) -> MainScreen | None:

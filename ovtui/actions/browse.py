@@ -199,6 +199,10 @@ class Browser:
                     self._names_at[t] = now
         return dict(self._names)
 
+    def cached_names(self) -> dict[str, dict[str, Any]]:
+        """The names as last fetched (no request: for the UI thread)."""
+        return dict(self._names)
+
     def invalidate_names(self) -> None:
         self._names_at.clear()
 
@@ -369,9 +373,9 @@ def _q(value: str | None) -> str:
 _EVENT_KEY = {
     "vm": "vm.name",
     "host": "host.name",
-    "cluster": "cluster.name",
-    "datacenter": "datacenter.name",
-    "storagedomain": "storage.name",
+    "cluster": "cluster",
+    "datacenter": "datacenter",
+    "storagedomain": "storage",
 }
 
 

@@ -14,15 +14,42 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from ovtui.actions.base import ActionError
 from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
 from ovtui.actions.registry import NOUNS
-from ovtui.widgets.columns import columns_for, enum, fmt_time, generic_cells, row_cells, status_text
+from ovtui.widgets.columns import (
+    columns_for,
+    enum,
+    fmt_time,
+    generic_cells,
+    human_bytes,
+    row_cells,
+    status_text,
+)
 
 from .verbs import VerbHost
 
 SKIP_GENERAL = {"href", "statistics", "reported_devices", "actions", "link"}
 
 
-def general_rows(obj: Any) -> list[tuple[str, str]]:
+REF_TYPES = {
+    "cluster": "cluster",
+    "host": "host",
+    "data_center": "datacenter",
+    "storage_domain": "storagedomain",
+}
+BYTES = {
+    "memory",
+    "max_scheduling_memory",
+    "provisioned_size",
+    "actual_size",
+    "available",
+    "used",
+    "committed",
+    "total_size",
+}
+
+
+def general_rows(obj: Any, names: dict | None = None) -> list[tuple[str, str]]:
     """Scalar attributes of an SDK object, plus names of referenced objects."""
+    names = names or {}
     rows: list[tuple[str, str]] = []
     for attr in sorted(vars(obj)):
         name = attr.lstrip("_")
@@ -33,6 +60,11 @@ def general_rows(obj: Any) -> list[tuple[str, str]]:
             continue
         if hasattr(v, "value") and not hasattr(v, "id"):  # enum
             text = enum(v)
+        elif name in REF_TYPES and getattr(v, "id", None):
+            ref = names.get(REF_TYPES[name], {}).get(v.id)
+            text = (ref.name if ref is not None else None) or getattr(v, "name", None) or v.id
+        elif name in BYTES and isinstance(v, int):
+            text = human_bytes(v)
         elif hasattr(v, "__dict__"):
             text = getattr(v, "name", None) or getattr(v, "id", None)
             if text is None:
@@ -55,6 +87,9 @@ class DetailScreen(VerbHost, Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        Binding("right_square_bracket", "subtab(1)", "Next tab"),
+        Binding("left_square_bracket", "subtab(-1)", "Prev tab"),
+        Binding("x", "xml", "XML"),
         Binding("ctrl+r", "reload", "Reload"),
         Binding("question_mark", "app.help", "Keys"),
     ]
@@ -98,7 +133,8 @@ class DetailScreen(VerbHost, Screen):
             t.add_column("Attribute", key="k")
             t.add_column("Value", key="v")
         t.clear()
-        for k, v in general_rows(self.obj):
+        names = self.app.browser.cached_names() if self.app.browser else {}
+        for k, v in general_rows(self.obj, names):
             t.add_row(k, v)
         self.query_one("#detail-title", Static).update(self._title())
 
@@ -176,6 +212,15 @@ class DetailScreen(VerbHost, Screen):
             self.app.push_screen(DetailScreen(jump, obj))
 
     # ------------------------------------------------------------------ actions
+    def action_subtab(self, delta: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        ids = [p.id for p in self.query(TabPane)]
+        i = ids.index(tabs.active) if tabs.active in ids else 0
+        tabs.active = ids[(i + delta) % len(ids)]
+
+    def action_xml(self) -> None:
+        self.query_one(TabbedContent).active = "tab-xml"
+
     def action_back(self) -> None:
         self.app.pop_screen()
 

@@ -138,11 +138,14 @@ def version(v: Any) -> str:
 
 
 def ips(vm: Any) -> str:
+    """Reported IPv4 first, then global IPv6; link-local left out."""
     out: list[str] = []
     for dev in getattr(vm, "reported_devices", None) or []:
         for ip in dev.ips or []:
-            if ip.address and ip.address not in out:
-                out.append(ip.address)
+            a = ip.address
+            if a and a not in out and not a.lower().startswith("fe80"):
+                out.append(a)
+    out.sort(key=lambda a: ":" in a)
     return ", ".join(out[:2]) + (" ..." if len(out) > 2 else "")
 
 
@@ -155,7 +158,16 @@ class Column:
     advanced: bool = False
 
 
+RUNNING = {"up", "migrating", "powering_up", "powering_down", "reboot_in_progress", "paused"}
+
+
+def _running(vm: Any) -> bool:
+    return enum(vm.status) in RUNNING
+
+
 def _vm_mem_pct(vm: Any, n: Names) -> Text:
+    if not _running(vm):
+        return Text("")
     v = stat(vm, "memory.usage")
     if v is None:
         used, inst = stat(vm, "memory.used"), stat(vm, "memory.installed")
@@ -164,6 +176,8 @@ def _vm_mem_pct(vm: Any, n: Names) -> Text:
 
 
 def _vm_cpu(vm: Any, n: Names) -> Text:
+    if not _running(vm):
+        return Text("")
     v = stat(vm, "cpu.current.total")
     if v is None:
         g, h = stat(vm, "cpu.current.guest"), stat(vm, "cpu.current.hypervisor")
@@ -277,7 +291,11 @@ COLUMNS: dict[str, list[Column]] = {
         Column("vcpus", "vCPUs", lambda o, n: _right(_vcpus(o, n))),
         Column("cpu", "CPU", _vm_cpu),
         Column("mem", "Mem", _vm_mem_pct),
-        Column("uptime", "Uptime", lambda o, n: _right(human_duration(stat(o, "elapsed.time")))),
+        Column(
+            "uptime",
+            "Uptime",
+            lambda o, n: _right(human_duration(stat(o, "elapsed.time")) if _running(o) else ""),
+        ),
         Column("description", "Description", lambda o, n: o.description or ""),
     ],
     "storagedomain": [
