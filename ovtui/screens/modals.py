@@ -122,9 +122,11 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         for p in self.action_.params:
             if p.kind in PICKERS and not p.choices:
                 self._load_choices(p)
-        inputs = self.query("Input, Select, Checkbox")
-        if inputs:
-            inputs.first().focus()
+        # enter runs with the defaults unless something must be filled in
+        if any(p.required for p in self.action_.params):
+            self.query("Input, Select, Checkbox").first().focus()
+        else:
+            self.query_one("#run", Button).focus()
 
     @work(thread=True, group="form")
     def _load_choices(self, p: Param) -> None:
@@ -149,8 +151,7 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
             if isinstance(w, Checkbox):
                 out[p.name] = w.value
             elif isinstance(w, Select):
-                v = w.value
-                out[p.name] = None if v is Select.BLANK or v == Select.BLANK else v
+                out[p.name] = None if w.is_blank() else w.value
             elif isinstance(w, Input):
                 v = w.value.strip()
                 if p.kind == "int":

@@ -1,4 +1,5 @@
 """Pilot tests of browsing: tabs, search, paging, sub-tabs, live refresh, events, faults."""
+# ruff: noqa: B023 - lambdas are awaited within the loop iteration
 
 from __future__ import annotations
 
@@ -115,7 +116,7 @@ async def test_every_subtab_of_every_entity_type_loads(sim):
 async def test_subtab_row_jumps_to_the_object(sim):
     app = make_app(sim, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        m = await loaded(pilot, app, "cluster")
+        await loaded(pilot, app, "cluster")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.press("right_square_bracket")  # Hosts
