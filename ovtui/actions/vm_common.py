@@ -275,10 +275,26 @@ def verb_goal(verb: str, wanted: set[str]) -> str:
     return f"be {' or '.join(sorted(wanted))}" if verb != "migrate" else "be up on another host"
 
 
+def reference_names(ctx: ActionContext, vm: Any) -> dict[str, str]:
+    """Names of the VM's host and cluster, so tables show names rather than ids."""
+    names: dict[str, str] = {}
+    for attr, coll, ent in (
+        ("host", "hosts_service", "host_service"),
+        ("cluster", "clusters_service", "cluster_service"),
+    ):
+        ref = getattr(vm, attr, None)
+        if ref is not None and ref.id:
+            try:
+                names[ref.id] = getattr(getattr(ctx.system, coll)(), ent)(ref.id).get().name
+            except ovirtsdk4.Error:
+                pass
+    return names
+
+
 def finished(ctx: ActionContext, target: Any, message: str, vm: Any | None = None) -> Result:
     vm = vm if vm is not None else fetch_vm(ctx, target)
     ctx.progress("done", message, fraction=1.0, status=status_of(vm))
-    return Result(ok=True, message=message, data=vm)
+    return Result(ok=True, message=message, data=vm, names=reference_names(ctx, vm) or None)
 
 
 def accepted_only(ctx: ActionContext, target: Any, verb: str) -> Result:

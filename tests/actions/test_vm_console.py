@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import stat
 
@@ -55,7 +56,10 @@ def test_ticket_prints_url(sim, tmp_path, capsys):
     name = vm_named(sim, "up")
     code, out, err = run_cli(capsys, cfg, "-o", "json", "vm", "-n", name, "ticket")
     assert code == 0, err
-    assert "://" in out and "password" in out
+    info = json.loads(out)
+    assert info["password"] and info["host"] and info["port"]
+    assert info["url"].startswith(f"{info['protocol']}://")
+    assert f"{info['host']}:{info['port']}" in info["url"]
 
 
 def test_console_of_down_vm_refused(sim):

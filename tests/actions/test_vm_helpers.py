@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ovirtsdk4 import types
-
 from ovtui.actions.base import ActionContext, Progress
 from ovtui.cli import main
 from ovtui.sim.testing import connect
@@ -107,6 +105,3 @@ def run_cli(capsys: Any, cfg: Path, *args: str) -> tuple[int, str, str]:
     code = main(["run", "-c", str(cfg), *args])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-__all__ = ["types"]

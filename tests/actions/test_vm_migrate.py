@@ -158,3 +158,19 @@ def test_cli_migrate_vm_dies_exit_1_with_reason(make_sim, tmp_path, capsys):
     assert code == 1, err
     assert f"VM {name} went down during the migration" in err
     assert "Traceback" not in err
+
+
+def test_engine_refusal_keeps_its_words(sim, tmp_path, capsys):
+    """A host of another cluster passes the preflight; the engine's 409 reaches stderr."""
+    cfg = write_config(sim, tmp_path)
+    ctx, _ = make_ctx(sim)
+    vm = api_vm(ctx, migratable(sim))
+    foreign = next(
+        h
+        for h in ctx.system.hosts_service().list()
+        if h.cluster.id != vm.cluster.id and h.status.value == "up"
+    )
+    code, out, err = run_cli(capsys, cfg, "vm", "-i", vm.id, "migrate", "--host", foreign.name)
+    assert code == 1
+    assert "Cannot migrate VM. There is no host that satisfies current scheduling" in err
+    assert wstatus(sim, vm.name) == "up"

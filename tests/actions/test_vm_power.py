@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ovtui.actions import vms
-from ovtui.actions.base import EngineRefused, WaitTimeout
+from ovtui.actions.base import Cancelled, EngineRefused, WaitTimeout
 from ovtui.actions.vm_common import host_id_of
+from ovtui.sim.testing import wait_for
 
 from .test_vm_helpers import (
     api_vm,
@@ -146,3 +147,33 @@ def test_shutdown_down_vm_refused(sim):
     name = vm_named(sim, "down")
     with pytest.raises(EngineRefused, match="VM is not running"):
         vms.shutdown(ctx, api_vm(ctx, name))
+
+
+@pytest.mark.xfail(
+    reason="simulator: start ignores <action><vm><placement_policy><hosts> (run-once host)",
+    strict=False,
+)
+def test_start_on_the_host_the_scheduler_would_not_pick(sim):
+    ctx, rec = make_ctx(sim)
+    vm = api_vm(ctx, vm_named(sim, "down"))
+    with sim.world.lock:
+        hosts = [
+            h
+            for h in sim.world.coll["hosts"].values()
+            if h.status.value == "up"
+            and h.cluster.id == vm.cluster.id
+            and sim.world.host_free_memory(h) >= (vm.memory or 0)
+        ]
+        hosts.sort(key=sim.world.host_free_memory)
+    assert len(hosts) >= 2
+    res = vms.start(ctx, vm, host=hosts[0].name)
+    assert host_id_of(res.data) == hosts[0].id
+
+
+def test_cancel_stops_waiting_not_the_engine(sim):
+    ctx, rec = make_ctx(sim)
+    name = vm_named(sim, "down")
+    rec.when(lambda p: p.step == "accepted", lambda p: ctx.cancel.set())
+    with pytest.raises(Cancelled, match="Stopped waiting"):
+        vms.start(ctx, api_vm(ctx, name))
+    wait_for(lambda: wstatus(sim, name) == "up", what=f"{name} up anyway")
