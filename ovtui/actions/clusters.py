@@ -202,6 +202,7 @@ class RollingUpgrade:
             try:
                 h = get_host(self.ctx, entry["id"])
                 if status_of(h) != "maintenance":
+                    self.ctx.progress("step", f"host {name}: back to maintenance")
                     enter_maintenance(self.ctx, h, force=True)
                 left = f"; {name} left in maintenance"
             except ActionError as exc2:
@@ -209,7 +210,8 @@ class RollingUpgrade:
         done = ", ".join(r["host"] for r in self.state["results"]) or "none"
         raise EngineRefused(
             f"cluster {self.cluster.name}: rolling upgrade stopped at host {name}"
-            f" ({i + 1}/{self.total}), step {step}: {exc.message}{left}. Done: {done}.",
+            f" ({i + 1}/{self.total}), step {step}: {exc.message.rstrip('.')}{left}."
+            f" Done: {done}.",
             f"Fix the cause, then: ovtui run cluster -n {self.cluster.name} upgrade --continue",
         ) from exc
 

@@ -9,6 +9,7 @@ the engine's words.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .base import ActionContext, Param, Result
@@ -24,7 +25,8 @@ ACTIVATE_TIMEOUT = 900.0
 ACTIVATE_FAILED = ("non_operational", "non_responsive", "install_failed", "error", "down")
 EV_MAINTENANCE_FAILED = 17
 EV_MIGRATION_FAILED = 65
-EV_MIGRATION_DONE = 63
+EV_MIGRATION_STARTED = 62
+_DESTINATION = re.compile(r"Destination: ([^,)]+)")
 
 
 def migration_progress(ctx: ActionContext, vm_id: str) -> int | None:
@@ -54,7 +56,11 @@ class MigrationTracker:
         self.last_pct: dict[str, int | None] = {}
         self.failure: str | None = None
         self.seen_preparing = False
-        self.scan = EventScan(ctx, (EV_MAINTENANCE_FAILED, EV_MIGRATION_FAILED))
+        self.destinations: dict[str, str] = {}  # vm id -> destination named by event 62
+        self.correlation_id: str | None = None  # events with it are reported by the follower
+        self.scan = EventScan(
+            ctx, (EV_MAINTENANCE_FAILED, EV_MIGRATION_FAILED, EV_MIGRATION_STARTED)
+        )
 
     def _host_name(self, hid: str) -> str:
         if hid not in self.host_names:
@@ -79,7 +85,9 @@ class MigrationTracker:
                 vm = vms.vm_service(vm_id).get()
             vstat = status_of(vm)
             on = vm.host.id if vm.host is not None else None
-            planned = self.plan.destination_of(vm_id) or "another host"
+            planned = (
+                self.destinations.get(vm_id) or self.plan.destination_of(vm_id) or "another host"
+            )
             if on and on != self.host.id and vstat == "up":
                 dest = self._host_name(on)
                 self.landed[vm_id] = dest
@@ -103,7 +111,13 @@ class MigrationTracker:
             elif vstat in ("down", "unknown", "not_responding"):
                 self.ctx.progress("vm-status", f"{name}: {vstat}", level="warning", subject=name)
         for info, ev in self.scan.poll(host_ids=[self.host.id], vm_ids=list(self.names)):
-            self.ctx.progress("event", info.description, event=info, level="error")
+            if info.code == EV_MIGRATION_STARTED:
+                m = _DESTINATION.search(info.description)
+                if m and ev.vm is not None:
+                    self.destinations[ev.vm.id] = m.group(1).strip()
+                continue
+            if ev.correlation_id != self.correlation_id or self.correlation_id is None:
+                self.ctx.progress("event", info.description, event=info, level="error")
             if info.code == EV_MIGRATION_FAILED and ev.vm is not None:
                 vm_name = self.names.get(ev.vm.id, ev.vm.name or ev.vm.id)
                 self.failure = f"{vm_name} cannot move off {self.host.name}: {info.description}"
@@ -140,14 +154,14 @@ def enter_maintenance(
     vms = vms_on_host(ctx, host)
     if plan is None:
         plan = plan_for_host(ctx, host, vms)
-    for line in plan.lines():
-        ctx.progress("plan", line, subject=host.name)
+        for line in plan.lines():
+            ctx.progress("plan", line, subject=host.name)
     if not force:
         plan.refuse_unless_ok()
     hs = host_service(ctx, host)
     tracker = MigrationTracker(ctx, host, vms, plan)
     kw = {"reason": reason} if reason else {}
-    _, follower = send_action(
+    tracker.correlation_id, follower = send_action(
         ctx, hs, "deactivate", what=f"host {host.name}", verb="maintenance", **kw
     )
     if ctx.async_:

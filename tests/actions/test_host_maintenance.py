@@ -30,7 +30,7 @@ def _busy_host(sim) -> str:
 
 
 def test_maintenance_moves_every_vm_and_names_each(make_sim) -> None:
-    sim = make_sim(hosts=4, vms=40, speed=120)
+    sim = make_sim(hosts=4, vms=40, speed=30)  # slow enough to see migrations in flight
     ctx, rec = make_ctx(sim)
     name = _busy_host(sim)
     moving = {v.name for v in running_vms_on(sim, whost(sim, name))}
@@ -44,6 +44,8 @@ def test_maintenance_moves_every_vm_and_names_each(make_sim) -> None:
         said = " ".join(p.message for p in rec.items if p.subject == vm)
         assert vm in said and "up on" in said, rec.text()
     assert "preparing_for_maintenance" in rec.statuses()
+    flying = [p.message for p in rec.items if p.step == "migrating"]
+    assert any(f"{name} -> host" in m and m.endswith("%") for m in flying), rec.text()
     # and back
     res = host_maintenance.activate(ctx, api_host(ctx, name))
     assert sval(res.data) == "up"
@@ -88,3 +90,19 @@ def test_dry_run_cli_prints_the_plan(sim, tmp_path, capsys) -> None:
     assert code == 0, err
     assert '"destination"' in out
     assert sval(whost(sim, name)) == "up"
+
+
+def test_engine_failing_a_vm_names_it(make_sim) -> None:
+    """--force skips the preflight: the engine itself cannot place the VMs (event 17)."""
+    sim = make_sim(hosts=4, vms=40, speed=120)
+    name = _busy_host(sim)
+    with sim.world.lock:
+        for p in cluster_of(sim, name):
+            if p.name != name:
+                p.memory = p.max_scheduling_memory = GIB
+    stuck = sorted(v.name for v in running_vms_on(sim, whost(sim, name)))
+    ctx, rec = make_ctx(sim, timeout=20)
+    with pytest.raises(EngineRefused) as exc:
+        host_maintenance.maintenance(ctx, api_host(ctx, name), force=True)
+    assert any(vm in exc.value.message for vm in stuck), exc.value.message
+    assert "accepted" in rec.steps()
