@@ -14,10 +14,11 @@ from typing import Any
 from ovirtsdk4 import types
 
 from . import host_maintenance, host_upgrade  # noqa: F401 - they register their verbs
-from .base import ActionContext, NoMatch, Param, Result, UsageError, WaitTimeout
+from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError, WaitTimeout
 from .errors import engine_errors
 from .host_common import EventScan, get_host, host_service, timeout_for
 from .host_maintenance import plan_for_host
+from .placement import vms_on_host
 from .registry import verb
 from .waiters import send_action, status_of, wait_for
 
@@ -89,14 +90,25 @@ def reinstall(ctx: ActionContext, target: Any, activate: bool = False) -> Result
     "host",
     "restart",
     "Restart the host (fence restart) and wait until it is back.",
+    params=(Param("force", ("--force",), "Restart even with VMs running on it", "flag"),),
     mutating=True,
     dangerous=True,
     waits=True,
     key="R",
 )
-def restart(ctx: ActionContext, target: Any) -> Result:
-    """Restart the host and wait for it to come back to the status it had."""
+def restart(ctx: ActionContext, target: Any, force: bool = False) -> Result:
+    """Restart the host and wait for it to come back to the status it had.
+
+    A restart kills the VMs running there, so it refuses while there are any (--force)."""
     host = get_host(ctx, target)
+    running = vms_on_host(ctx, host)
+    if running and not force:
+        names = ", ".join(sorted(v.name for v in running))
+        raise EngineRefused(
+            f"host {host.name} runs {len(running)} VM(s) a restart would kill: {names}.",
+            f"Put it into maintenance first (ovtui run host -n {host.name} maintenance),"
+            " or use --force.",
+        )
     start = status_of(host)
     hs = host_service(ctx, host)
     _, follower = send_action(

@@ -1,0 +1,82 @@
+"""The smaller host verbs against the simulator: restart, refresh, spm, bond, reinstall."""
+
+from __future__ import annotations
+
+import pytest
+
+from ovtui.actions import host_maintenance, hosts
+from ovtui.actions.base import EngineRefused
+
+from .test_host_helpers import (
+    api_host,
+    make_ctx,
+    run_cli,
+    running_vms_on,
+    sval,
+    whost,
+    write_config,
+)
+
+
+def _host(sim, busy: bool) -> str:
+    for h in sorted(sim.world.coll["hosts"].values(), key=lambda x: x.name):
+        if sval(h) == "up" and bool(running_vms_on(sim, h)) == busy:
+            return h.name
+    pytest.skip(f"no up host with busy={busy}")
+
+
+def test_restart_refuses_while_vms_run_then_goes_round_trip(make_sim) -> None:
+    sim = make_sim(hosts=4, vms=20, speed=120)
+    ctx, rec = make_ctx(sim)
+    name = _host(sim, True)
+    with pytest.raises(EngineRefused) as exc:
+        hosts.restart(ctx, api_host(ctx, name))
+    assert running_vms_on(sim, whost(sim, name))[0].name in exc.value.message
+    host_maintenance.maintenance(ctx, api_host(ctx, name))
+    rec.items.clear()
+    res = hosts.restart(ctx, api_host(ctx, name))
+    assert sval(res.data) == "maintenance" and len(rec.statuses()) >= 2, rec.text()
+
+
+def test_reinstall_in_maintenance_and_activate(make_sim) -> None:
+    sim = make_sim(hosts=4, vms=20, speed=120)
+    ctx, rec = make_ctx(sim)
+    name = _host(sim, True)
+    host_maintenance.maintenance(ctx, api_host(ctx, name))
+    res = hosts.reinstall(ctx, api_host(ctx, name), activate=True)
+    assert sval(res.data) == "up" and "installing" in rec.statuses()
+
+
+def test_refresh_and_spm(sim) -> None:
+    ctx, _ = make_ctx(sim)
+    name = "host02"
+    assert hosts.refresh(ctx, api_host(ctx, name)).ok
+    res = hosts.spm(ctx, api_host(ctx, name))
+    assert res.data.spm.status.value == "spm"
+
+
+def test_bond_from_a_yaml_template(sim, tmp_path, capsys) -> None:
+    name = "host02"
+    tpl = tmp_path / "bond.yaml"
+    tpl.write_text(
+        "interfaces: [eth2, ${second:eth3}]\noptions: {mode: 4, miimon: 100}\nmtu: 9000\n"
+    )
+    code, _, err = run_cli(
+        capsys,
+        write_config(sim, tmp_path),
+        "host",
+        "-n",
+        name,
+        "bond",
+        "-T",
+        str(tpl),
+        "-b",
+        "bond1",
+    )
+    assert code == 0, err
+    assert "bond1 over eth2, eth3 carries ovirtmgmt" in err
+
+
+def test_bond_needs_interfaces(sim, tmp_path, capsys) -> None:
+    code, _, err = run_cli(capsys, write_config(sim, tmp_path), "host", "-n", "host01", "bond")
+    assert code == 2 and "-i IFACE" in err
