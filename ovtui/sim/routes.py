@@ -16,7 +16,7 @@ ListFn = Callable[[World], list[Any]]
 
 TOP: dict[str, tuple[str, ListFn]] = {
     "vms": ("vm", lambda w: list(w.coll["vms"].values())),
-    "hosts": ("host", lambda w: list(w.coll["hosts"].values())),
+    "hosts": ("host", lambda w: host_summaries(w, list(w.coll["hosts"].values()))),
     "clusters": ("cluster", lambda w: list(w.coll["clusters"].values())),
     "datacenters": ("data_center", lambda w: list(w.coll["datacenters"].values())),
     "storagedomains": (
@@ -91,6 +91,23 @@ PLURAL = {
 
 def plural_of(rel: str) -> str:
     return PLURAL.get(rel, rel)
+
+
+def host_summaries(w: World, hosts: list[Any]) -> list[Any]:
+    """Refresh each host's VM summary (active / migrating / total) in one pass over the VMs."""
+    counts: dict[str, list[int]] = {h.id: [0, 0, 0] for h in hosts}
+    for vm in w.coll["vms"].values():
+        if vm.host is not None and vm.host.id in counts:
+            c = counts[vm.host.id]
+            c[2] += 1
+            if vm.status == T.VmStatus.MIGRATING:
+                c[1] += 1
+            else:
+                c[0] += 1
+    for h in hosts:
+        a, m, t = counts[h.id]
+        h.summary = T.VmSummary(active=a, migrating=m, total=t)
+    return hosts
 
 
 def top_sd(w: World, sd: Any) -> Any:
@@ -271,7 +288,10 @@ def find_top(world: World, coll: str, obj_id: str) -> Any | None:
         return obj if obj is not None else world.all_disks().get(obj_id)
     key = coll if coll in world.coll else None
     if key is not None:
-        return world.get(key, obj_id)
+        obj = world.get(key, obj_id)
+        if coll == "hosts" and obj is not None:
+            host_summaries(world, [obj])
+        return obj
     return None
 
 

@@ -222,6 +222,7 @@ class Handler(BaseHTTPRequestHandler):
                 )
             if not sim.tokens.credentials_ok(user, form.get("password", "")):
                 return _json(400, _bad(user))
+            self._audit(30, user)
             return _json(200, sim.tokens.issue())
         if path.endswith("/sso/oauth/token-http-auth"):
             auth = self.headers.get("Authorization", "")
@@ -231,8 +232,15 @@ class Handler(BaseHTTPRequestHandler):
         if path.endswith("/sso-logout"):
             if form.get("token"):
                 sim.tokens.revoke(form["token"])
+                self._audit(31, sim.username)
             return _json(200, {})
         return Response(404, b"")
+
+    def _audit(self, code: int, user: str) -> None:
+        from ovtui.sim import events
+
+        with self.server.sim.world.lock:
+            events.emit(self.server.sim.world, code, user=user)
 
     # ----------------------------------------------------------------- API
     def _api(self, req: Request) -> Response:

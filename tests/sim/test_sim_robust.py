@@ -220,3 +220,40 @@ def test_cli_serve_prints_url(capsys):
     stop.set()
     t.join(10)
     assert result["rc"] == 0
+
+
+def test_negotiate_and_basic_auth(sim):
+    import base64
+    import json
+    import urllib.request
+
+    base = sim.url.rsplit("/api", 1)[0]
+    url = f"{base}/sso/oauth/token-http-auth"
+    data = b"grant_type=urn%3Aovirt%3Aparams%3Aoauth%3Agrant-type%3Ahttp&scope=ovirt-app-api"
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10)
+    assert info.value.code == 401 and info.value.headers["WWW-Authenticate"] == "Negotiate"
+    req = urllib.request.Request(
+        url, data=data, headers={"Authorization": "Negotiate YIIabc=", "Accept": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert json.loads(resp.read())["token_type"] == "bearer"
+    basic = base64.b64encode(f"{sim.username}:{sim.password}".encode()).decode()
+    req = urllib.request.Request(
+        sim.url + "/vms?max=1", headers={"Authorization": f"Basic {basic}", "Version": "4"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert (
+            resp.status == 200 and resp.headers["Content-Type"] == "application/xml;charset=UTF-8"
+        )
+
+
+def test_login_logout_events_and_host_summary(sim):
+    conn = connect(sim)
+    host = conn.system_service().hosts_service().list(search="name=host01")[0]
+    assert host.summary.total == len(sim.world.vms_on_host(host.id)) > 0
+    conn.close()
+    second = connect(sim)
+    codes = [e.code for e in second.system_service().events_service().list(max=5)]
+    second.close()
+    assert 30 in codes and 31 in codes
