@@ -114,7 +114,10 @@ class OvtuiApp(App):
             return
         header = main.query_one("#header", Static)
         p = self.profile
+        name = getattr(p, "name", "") or ""
         engine = getattr(p, "engine_label", None) or getattr(p, "url", "")
+        if name and name != "default":
+            engine = name  # the profile's name says which engine; stable in snapshots
         state = {
             "connected": "[green]● connected[/green]",
             "connecting": "[yellow]○ connecting[/yellow]",

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ovtui.screens.modals import ConfirmScreen, VerbForm
 from ovtui.screens.main import MainScreen
+from ovtui.screens.modals import ConfirmScreen, VerbForm
 from ovtui.widgets.tasks_pane import TaskRow
 
 from .helpers import asynctest, cell_text, loaded, make_app, wait_until

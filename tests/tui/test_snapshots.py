@@ -1,0 +1,87 @@
+"""Snapshot tests: each main tab and one detail screen per entity type, seed and clocks fixed.
+
+The simulator's clocks are frozen (its ``time.time`` and ``now_dt``) so event times, uptimes
+and statistics are the same on every run; the app runs with ``live=False`` (no refresh timer,
+no header clock).
+"""
+# ruff: noqa: B023
+
+from __future__ import annotations
+
+import datetime as dt
+import time as _time
+import types
+
+import pytest
+
+from ovtui.actions.browse import MAIN_TABS
+from ovtui.screens.detail import DetailScreen
+
+from .helpers import loaded, make_app, wait_until
+
+SIZE = (160, 45)
+FROZEN = 1_790_000_000.0
+
+
+@pytest.fixture
+def frozen_sim(make_sim, monkeypatch):
+    fake_time = types.SimpleNamespace(
+        **{k: getattr(_time, k) for k in dir(_time) if not k.startswith("_")}
+    )
+    fake_time.time = lambda: FROZEN
+
+    def now_dt() -> dt.datetime:
+        return dt.datetime.fromtimestamp(FROZEN, dt.UTC)
+
+    import ovtui.sim.events as sim_events
+    import ovtui.sim.machines as sim_machines
+    import ovtui.sim.routes as sim_routes
+    import ovtui.sim.stats as sim_stats
+    import ovtui.sim.world as sim_world
+
+    for mod in (sim_world, sim_events, sim_routes, sim_machines):
+        if hasattr(mod, "now_dt"):
+            monkeypatch.setattr(mod, "now_dt", now_dt)
+    monkeypatch.setattr(sim_world, "time", fake_time)
+    monkeypatch.setattr(sim_stats, "time", fake_time)
+    monkeypatch.setenv("TZ", "UTC")
+    _time.tzset()
+    yield make_sim(vms=40, hosts=4, seed=7, speed=0.001)
+    monkeypatch.delenv("TZ")
+    _time.tzset()
+
+
+@pytest.mark.parametrize("noun", MAIN_TABS)
+def test_main_tab(snap_compare, frozen_sim, noun):
+    app = make_app(frozen_sim, live=False)
+
+    async def run_before(pilot):
+        m = await loaded(pilot, app, noun)
+        await wait_until(pilot, lambda: app.engine_info, what="engine info")
+        m.view.table.focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("noun", [n for n in MAIN_TABS if n != "event"])
+def test_detail(snap_compare, frozen_sim, noun):
+    app = make_app(frozen_sim, live=False)
+
+    async def run_before(pilot):
+        await loaded(pilot, app, noun)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_main_at_80x24(snap_compare, frozen_sim):
+    app = make_app(frozen_sim, live=False)
+
+    async def run_before(pilot):
+        await loaded(pilot, app, "vm")
+        await wait_until(pilot, lambda: app.engine_info, what="engine info")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
