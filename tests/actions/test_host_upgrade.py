@@ -68,3 +68,27 @@ def test_reinstall_on_up_host_exits_1_with_engine_message(sim, tmp_path, capsys)
     )
     assert code == 1
     assert "Cannot install Host. Please move Host to Maintenance mode first." in err
+
+
+def test_upgrade_from_maintenance_ends_in_maintenance(make_sim) -> None:
+    sim = make_sim(hosts=4, vms=30, speed=120)
+    name = _host(sim, True)
+    ctx, rec = make_ctx(sim)
+    from ovtui.actions import host_maintenance
+
+    host_maintenance.maintenance(ctx, api_host(ctx, name))
+    res = host_upgrade.upgrade(ctx, api_host(ctx, name), check=False)
+    assert "upgraded" in res.message and sval(whost(sim, name)) == "maintenance"
+
+
+def test_upgrade_check_first_and_async(make_sim) -> None:
+    sim = make_sim(hosts=4, vms=30, speed=120)
+    ctx, rec = make_ctx(sim)
+    res = host_upgrade.upgrade(ctx, api_host(ctx, "host01"), check=True)
+    assert res.ok, res.message
+    assert 885 in [p.event.code for p in rec.items if p.event is not None], rec.text()
+    ctx.async_ = True
+    with sim.world.lock:
+        whost(sim, "host04").update_available = True  # host01's cluster peer
+    res = host_upgrade.upgrade(ctx, api_host(ctx, "host04"))
+    assert "accepted" in res.message
