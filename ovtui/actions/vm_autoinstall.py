@@ -16,8 +16,16 @@ from typing import Any
 from .base import ActionContext, EngineRefused, Param, Result
 from .errors import engine_errors
 from .registry import verb
-from .vm_common import fetch_vm, finished, timeout_for, vm_service, wait_vm, with_reason
-from .waiters import EventFollower, send_action, status_of
+from .vm_common import (
+    fetch_vm,
+    finished,
+    send,
+    timeout_for,
+    vm_service,
+    wait_vm,
+    with_reason,
+)
+from .waiters import EventFollower, status_of
 
 
 def boot_settings(vm: Any) -> dict[str, Any]:
@@ -54,8 +62,7 @@ def _update_os(ctx: ActionContext, vm: Any, settings: dict[str, Any], doing: str
 
 
 def _start_and_wait_up(ctx: ActionContext, vm: Any, label: str) -> EventFollower:
-    svc = vm_service(ctx, vm)
-    _, follower = send_action(ctx, svc, "start", what=f"VM {vm.name}", verb=label)
+    _, follower = send(ctx, vm, "start", label)
 
     def fail(obj: Any, seen: set[str]) -> str | None:
         if status_of(obj) == "down" and seen & {"wait_for_launch", "powering_up"}:

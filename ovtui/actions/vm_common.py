@@ -14,7 +14,7 @@ import ovirtsdk4
 from .base import ActionContext, EngineRefused, NoMatch, Result, WaitTimeout
 from .errors import engine_errors
 from .registry import NOUNS
-from .waiters import EventFollower, status_of
+from .waiters import EventFollower, send_action, status_of
 
 VM = NOUNS["vm"]
 _BASE_TIMEOUT = 1800.0  # ActionContext's default: "the user did not choose one"
@@ -300,3 +300,24 @@ def finished(ctx: ActionContext, target: Any, message: str, vm: Any | None = Non
 def accepted_only(ctx: ActionContext, target: Any, verb: str) -> Result:
     vm = fetch_vm(ctx, target)
     return Result(ok=True, message=f"{verb} VM {name_of(vm)}: accepted by the engine", data=vm)
+
+
+def send(
+    ctx: ActionContext, vm: Any, method: str, verb: str, /, **kw: Any
+) -> tuple[str, EventFollower]:
+    """``send_action`` on the VM, then name the engine's job for it (``/jobs`` by correlation
+    id) so the user sees what the engine is doing, e.g. "Launching VM web1"."""
+    cid, follower = send_action(
+        ctx, vm_service(ctx, vm), method, what=f"VM {vm.name}", verb=verb, **kw
+    )
+    report_job(ctx, cid)
+    return cid, follower
+
+
+def report_job(ctx: ActionContext, cid: str) -> None:
+    try:
+        jobs = ctx.system.jobs_service().list(search=f"correlation_id={cid}")
+    except ovirtsdk4.Error:
+        return  # an engine without job search: the events tell the story
+    for job in jobs:
+        ctx.progress("job", f"engine job: {job.description} ({status_of(job)})")

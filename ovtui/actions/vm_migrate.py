@@ -23,13 +23,13 @@ from .vm_common import (
     host_id_of,
     migration_progress,
     name_of,
+    send,
     timeout_for,
-    vm_service,
     vms_service,
     wait_vm,
     with_reason,
 )
-from .waiters import send_action, status_of
+from .waiters import status_of
 
 
 def _host_names(ctx: ActionContext) -> dict[str, str]:
@@ -78,8 +78,7 @@ def migrate(ctx: ActionContext, target: Any, host: str | None = None) -> Result:
     dest = preflight_migrate(ctx, vm, host)
     source = host_id_of(vm)
     kw: dict[str, Any] = {"host": types.Host(id=dest.id)} if dest is not None else {}
-    svc = vm_service(ctx, vm)
-    _, follower = send_action(ctx, svc, "migrate", what=f"VM {vm.name}", verb="migrate", **kw)
+    _, follower = send(ctx, vm, "migrate", "migrate", **kw)
     if ctx.async_:
         return accepted_only(ctx, vm, "migrate")
 
@@ -131,10 +130,7 @@ def cancelmigration(ctx: ActionContext, target: Any) -> Result:
             "Cannot cancel migration for non migrating VM.",
             f"VM {vm.name} is {status_of(vm)}.",
         )
-    svc = vm_service(ctx, vm)
-    _, follower = send_action(
-        ctx, svc, "cancel_migration", what=f"VM {vm.name}", verb="cancelmigration"
-    )
+    _, follower = send(ctx, vm, "cancel_migration", "cancelmigration")
     if ctx.async_:
         return accepted_only(ctx, vm, "cancelmigration")
     final = wait_vm(

@@ -26,11 +26,11 @@ from .vm_common import (
     find_host,
     finished,
     host_id_of,
-    vm_service,
+    send,
     wait_vm,
     with_reason,
 )
-from .waiters import send_action, status_of
+from .waiters import status_of
 
 NOT_RUNNING = "Cannot {verb} VM. VM is not running."
 
@@ -87,8 +87,7 @@ def start(
         kw["vm"] = types.Vm(
             placement_policy=types.VmPlacementPolicy(hosts=[types.Host(id=dest.id)])
         )
-    svc = vm_service(ctx, vm)
-    _, follower = send_action(ctx, svc, "start", what=f"VM {vm.name}", verb="start", **kw)
+    _, follower = send(ctx, vm, "start", "start", **kw)
     if ctx.async_:
         return accepted_only(ctx, vm, "start")
 
@@ -145,8 +144,7 @@ def _power_verb(
         if status in ("down", "suspended", "image_locked"):
             raise EngineRefused(NOT_RUNNING.format(verb=engine_verb), hint)
         raise EngineRefused(f"Cannot {engine_verb} VM {vm.name} while it is {status}.")
-    svc = vm_service(ctx, vm)
-    _, follower = send_action(ctx, svc, method, what=f"VM {vm.name}", verb=verb_name, **kw)
+    _, follower = send(ctx, vm, method, verb_name, **kw)
     if ctx.async_:
         return accepted_only(ctx, vm, verb_name)
 

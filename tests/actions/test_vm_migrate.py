@@ -131,7 +131,8 @@ def test_migrating_lists_progress_and_cancel(make_sim):
     assert wstatus(sim, name) == "up"
 
 
-def test_migrating_follow_until_none(sim, tmp_path, capsys):
+def test_migrating_follow_until_none(make_sim):
+    sim = make_sim(speed=10)
     ctx, rec = make_ctx(sim, async_=True)
     name = migratable(sim)
     vm_migrate.migrate(ctx, api_vm(ctx, name))

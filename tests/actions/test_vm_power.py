@@ -81,7 +81,8 @@ def test_cli_start_then_async_and_json(sim, tmp_path, capsys):
     assert wstatus(sim, name) != "up" or "accepted" in err
 
 
-def test_async_returns_once_accepted(sim):
+def test_async_returns_once_accepted(make_sim):
+    sim = make_sim(speed=1)  # engine pace: the start takes 4 s, the action returns at once
     ctx, rec = make_ctx(sim, async_=True)
     name = vm_named(sim, "down")
     res = vms.start(ctx, api_vm(ctx, name))
@@ -90,7 +91,8 @@ def test_async_returns_once_accepted(sim):
     assert "status" not in rec.steps()
 
 
-def test_timeout_is_reported_as_such(sim, tmp_path, capsys):
+def test_timeout_is_reported_as_such(make_sim, tmp_path, capsys):
+    sim = make_sim(speed=1)
     ctx, _ = make_ctx(sim, timeout=0.001)
     name = vm_named(sim, "down")
     with pytest.raises(WaitTimeout, match="Timed out after"):
