@@ -15,7 +15,7 @@ def _host(sim, available: bool) -> str:
 
 
 def test_upgrade_ends_upgraded_and_back_up(make_sim) -> None:
-    sim = make_sim(hosts=4, vms=30, speed=120)
+    sim = make_sim(hosts=4, vms=30, speed=40)  # installing lasts 0.25 s
     name = _host(sim, True)
     ctx, rec = make_ctx(sim)
     res = host_upgrade.upgrade(ctx, api_host(ctx, name))

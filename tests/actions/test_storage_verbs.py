@@ -20,7 +20,8 @@ def _active_data_domain(sim):
     raise AssertionError("no attached data domain")
 
 
-def test_deactivate_then_activate_follow_status_paths(sim) -> None:
+def test_deactivate_then_activate_follow_status_paths(make_sim) -> None:
+    sim = make_sim(vms=10, speed=5)  # each storage step lasts 0.3 s: no status slips by
     ctx, rec = make_ctx(sim)
     sd = _active_data_domain(sim)
     target = ctx.system.storage_domains_service().storage_domain_service(sd.id).get()
