@@ -138,11 +138,11 @@ class OvtuiApp(App):
         demo = " · [magenta]demo[/magenta]" if self.demo is not None else ""
         parts = [
             f"[b]ovtui[/b] {engine}",
-            self.engine_info,
-            getattr(p, "username", "") or "",
             state,
             last,
             live,
+            getattr(p, "username", "") or "",
+            self.engine_info,
         ]
         header.update(" · ".join(x for x in parts if x) + ro + demo)
 
@@ -255,21 +255,20 @@ class OvtuiApp(App):
             screen.action_verb(noun, verb, form)
 
     def action_help(self) -> None:
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for key, ab in self.screen.active_bindings.items():
+        """The keys of the current screen: its own and the app's first, then the widget's."""
+        from textual.screen import Screen
+
+        first: list[tuple[str, str]] = []
+        rest: list[tuple[str, str]] = []
+        for ab in self.screen.active_bindings.values():
             b = ab.binding
-            desc = b.description or b.action
-            if key in seen:
-                continue
-            seen.add(key)
-            rows.append((b.key_display or self.get_key_display(b), desc))
-        rows += [
+            row = (b.key_display or self.get_key_display(b), b.description or b.action)
+            (first if isinstance(ab.node, Screen | App) else rest).append(row)
+        first += [
             ("enter", "open the highlighted object (detail with sub-tabs)"),
-            ("space", "mark / unmark the row (verbs act on marked rows)"),
-            ("click", "a header sorts; a tab in the bar switches"),
+            ("click", "a column header sorts; a tab in the bar switches"),
         ]
-        self.push_screen(HelpScreen(rows))
+        self.push_screen(HelpScreen(first + [("", "")] + rest))
 
     # ------------------------------------------------------------------ actions (verbs)
     def start_action(self, action: Action, targets: list[Any], params: dict[str, Any]) -> None:

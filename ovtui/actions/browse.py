@@ -15,6 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,7 @@ class Browser:
         self._names_at: dict[str, float] = {}
         self._names_lock = threading.Lock()
         self._follow_ok: dict[str, bool] = {}
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ovtui-names")
 
     # ------------------------------------------------------------------ basics
     def _coll(self, conn: Any, noun: Noun) -> Any:
@@ -148,13 +150,20 @@ class Browser:
         if s:
             kw["search"] = s
         follow = LIST_FOLLOW.get(noun_name)
+        # stale names are fetched on another connection while the page is
+        names_f = self._executor.submit(self.names) if self.names_stale() else None
         with self.pool.lease() as conn:
             coll = self._coll(conn, noun)
             try:
                 objs = self._list_follow(coll, noun_name, follow, kw)
             except Exception as exc:  # noqa: BLE001
                 raise classify(exc, f"/{noun.plural}") from exc
-        return PageResult(noun_name, list(objs), page, search, names=self.names())
+        names = names_f.result() if names_f is not None else self.names()
+        return PageResult(noun_name, list(objs), page, search, names=names)
+
+    def names_stale(self) -> bool:
+        now = time.monotonic()
+        return any(now - self._names_at.get(t, -1e9) > NAMES_TTL for t in NAME_TYPES)
 
     def _list_follow(self, coll: Any, noun_name: str, follow: str | None, kw: dict) -> list:
         """List with ``follow``; an engine that refuses a follow gets the plainer request."""

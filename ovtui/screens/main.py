@@ -32,6 +32,19 @@ SHORT = {
 }
 
 
+TINY = {
+    "datacenter": "DC",
+    "cluster": "Clu",
+    "host": "Hosts",
+    "vm": "VMs",
+    "storagedomain": "Stor",
+    "event": "Events",
+    "template": "Tpl",
+    "disk": "Disks",
+    "network": "Nets",
+}
+
+
 class MainScreen(VerbHost, Screen):
     BINDINGS = [
         *[
@@ -74,6 +87,9 @@ class MainScreen(VerbHost, Screen):
     def on_mount(self) -> None:
         self.show_tab(self.current)
 
+    def on_resize(self) -> None:
+        self.query_one("#tabbar", Static).update(self.tabbar_text())
+
     # ------------------------------------------------------------------ tabs
     @property
     def view(self) -> ResourceView:
@@ -81,8 +97,9 @@ class MainScreen(VerbHost, Screen):
 
     def tabbar_text(self) -> str:
         parts = []
+        narrow = self.size.width and self.size.width < 100
         for i, n in enumerate(MAIN_TABS):
-            label = f"{i + 1} {SHORT[n]}"
+            label = f"{i + 1} {TINY[n] if narrow else SHORT[n]}"
             if n == self.current:
                 parts.append(f"[reverse][b] {label} [/b][/reverse]")
             else:
