@@ -222,7 +222,6 @@ class Handler(BaseHTTPRequestHandler):
                 )
             if not sim.tokens.credentials_ok(user, form.get("password", "")):
                 return _json(400, _bad(user))
-            self._audit(30, user)
             return _json(200, sim.tokens.issue())
         if path.endswith("/sso/oauth/token-http-auth"):
             auth = self.headers.get("Authorization", "")
@@ -232,7 +231,6 @@ class Handler(BaseHTTPRequestHandler):
         if path.endswith("/sso-logout"):
             if form.get("token"):
                 sim.tokens.revoke(form["token"])
-                self._audit(31, sim.username)
             return _json(200, {})
         return Response(404, b"")
 
