@@ -239,6 +239,16 @@ class Machines:
         wanted = self._lookup_host(ctx.action.host) if ctx.action.host is not None else None
         if ctx.action.host is not None and wanted is None:
             raise bad_request("Entity not found: host")
+        run_once_vm = ctx.action.vm
+        if (
+            wanted is None
+            and run_once_vm is not None
+            and run_once_vm.placement_policy is not None
+            and run_once_vm.placement_policy.hosts
+        ):
+            wanted = self._lookup_host(run_once_vm.placement_policy.hosts[0])
+            if wanted is None:
+                raise bad_request("Entity not found: host")
         if wanted is None and vm.placement_policy is not None and vm.placement_policy.hosts:
             wanted = self._host(vm.placement_policy.hosts[0].id)
         if wanted is not None:
@@ -969,6 +979,10 @@ class Machines:
                 render.document(render.entity(snap, "snapshot")),
                 headers={"Location": snap.href},
             )
+        if node.tag == "nic" and node.parent_tag == "vm":
+            return self._add_nic(req, node.parent)
+        if node.tag == "disk_attachment" and node.parent_tag == "vm":
+            return self._add_disk(req, node.parent)
         if node.top == "hosts":
             host_in = parse_body(req.body, T.Host)
             raise bad_request(
@@ -977,6 +991,104 @@ class Machines:
                 )
             )
         raise not_found()
+
+    def _add_nic(self, req: Any, vm: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        w = self.world
+        nic_in = parse_body(req.body, T.Nic)
+        nics = w.sub("vms", vm, "nics")
+        name = nic_in.name or f"nic{len(nics) + 1}"
+        if any(n.name == name for n in nics):
+            raise conflict("Cannot add Interface. The VM Network Interface name is already in use.")
+        profile = None
+        if nic_in.vnic_profile is not None:
+            profile = _find_named(w, "vnicprofiles", nic_in.vnic_profile)
+            if profile is None:
+                raise bad_request("Entity not found: vnic_profile")
+        nid = w.new_id()
+        nic = mk(
+            T.Nic,
+            id=nid,
+            href=href("vms", vm.id, "nics", nid),
+            name=name,
+            interface=nic_in.interface or T.NicInterface.VIRTIO,
+            linked=True if nic_in.linked is None else nic_in.linked,
+            plugged=True if nic_in.plugged is None else nic_in.plugged,
+            mac=mk(
+                T.Mac,
+                address=nic_in.mac.address
+                if nic_in.mac is not None and nic_in.mac.address
+                else w.next_mac(),
+            ),
+            vm=ref(T.Vm, "vms", vm.id),
+            vnic_profile=ref(T.VnicProfile, "vnicprofiles", profile.id) if profile else None,
+        )
+        nic._sim_ip = w.next_ip()
+        nics.append(nic)
+        return Response(
+            201, render.document(render.entity(nic, "nic")), headers={"Location": nic.href}
+        )
+
+    def _add_disk(self, req: Any, vm: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        w = self.world
+        att_in = parse_body(req.body, T.DiskAttachment)
+        atts = w.sub("vms", vm, "diskattachments")
+        d_in = att_in.disk
+        if d_in is None:
+            raise bad_request("Cannot add Virtual Disk. Required parameter 'disk' is missing.")
+        if d_in.id and not d_in.provisioned_size:
+            disk = w.all_disks().get(d_in.id)
+            if disk is None:
+                raise bad_request("Entity not found: disk")
+        else:
+            sd = None
+            if d_in.storage_domains:
+                sd = _find_named(w, "storagedomains", d_in.storage_domains[0])
+                if sd is None:
+                    raise bad_request("Entity not found: storage_domain")
+            else:
+                sds = w.data_domains(w.cluster_dc(vm.cluster.id).id)
+                sd = sds[0] if sds else None
+            alias = d_in.alias or d_in.name or f"{vm.name}_Disk{len(atts) + 1}"
+            disk = w._new_disk(
+                w.rng, alias, d_in.provisioned_size or GiB, sd, vm.name, bool(att_in.bootable)
+            )
+            disk.actual_size = 0
+            if d_in.format is not None:
+                disk.format = d_in.format
+            if d_in.sparse is not None:
+                disk.sparse = d_in.sparse
+            if d_in.description is not None:
+                disk.description = d_in.description
+            disk.status = T.DiskStatus.LOCKED
+
+            def ok() -> None:
+                disk.status = T.DiskStatus.OK
+
+            self.after(T_SUSPEND, ok)
+        disk._sim_owner = ("vms", vm.id)
+        att = mk(
+            T.DiskAttachment,
+            id=disk.id,
+            href=href("vms", vm.id, "diskattachments", disk.id),
+            active=True if att_in.active is None else att_in.active,
+            bootable=bool(att_in.bootable),
+            interface=att_in.interface or T.DiskInterface.VIRTIO_SCSI,
+            pass_discard=False,
+            read_only=bool(att_in.read_only),
+            uses_scsi_reservation=False,
+            disk=ref(T.Disk, "disks", disk.id),
+            vm=ref(T.Vm, "vms", vm.id),
+        )
+        atts.append(att)
+        return Response(
+            201,
+            render.document(render.entity(att, "disk_attachment")),
+            headers={"Location": att.href},
+        )
 
     def update(self, req: Any, node: Any) -> Any:
         from ovtui.sim.server import Response

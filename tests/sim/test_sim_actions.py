@@ -330,3 +330,25 @@ def test_storage_domain_deactivate_activate(conn):
     assert info.value.code == 409
     ss.activate()
     wait_for(lambda: ss.get().status == T.StorageDomainStatus.ACTIVE, 10)
+
+
+def test_add_nic_and_disk_and_run_once_host(conn):
+    vs = _vm(conn, "status=down and cluster=Default")
+    profile = conn.system_service().vnic_profiles_service().list()[0]
+    nic = vs.nics_service().add(T.Nic(name="nic9", vnic_profile=T.VnicProfile(id=profile.id)))
+    assert nic.mac.address and any(n.name == "nic9" for n in vs.nics_service().list())
+    att = vs.disk_attachments_service().add(
+        T.DiskAttachment(
+            disk=T.Disk(name="extra", provisioned_size=10 * 1024**3, format=T.DiskFormat.COW),
+            interface=T.DiskInterface.VIRTIO_SCSI,
+            bootable=False,
+            active=True,
+        )
+    )
+    disks = conn.system_service().disks_service()
+    wait_for(lambda: disks.disk_service(att.disk.id).get().status == T.DiskStatus.OK)
+    assert disks.disk_service(att.disk.id).get().provisioned_size == 10 * 1024**3
+    h4 = conn.system_service().hosts_service().list(search="name=host04")[0]
+    vs.start(vm=T.Vm(placement_policy=T.VmPlacementPolicy(hosts=[T.Host(id=h4.id)])))
+    wait_for(lambda: vs.get().status == VS.UP)
+    assert vs.get().host.id == h4.id
