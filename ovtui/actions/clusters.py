@@ -1,8 +1,10 @@
 """``cluster upgrade``: a rolling upgrade, one host at a time.
 
 Per host: upgradecheck, preflight (placement plan), maintenance, upgrade (reboot unless
-``--no-reboot``), activate, healthy (every host that was up at the start is up). It stops at
-the first failure, leaves that host in maintenance and says where (host and step); exit 1.
+``--no-reboot``), activate, healthy (every host that was up at the start is up). A host an
+admin had in maintenance is upgraded where it stands and left there. It stops at the first
+failure and says where (host and step), exit 1; when the upgrade or the activation failed it
+puts that host back into maintenance (at "healthy" the host itself is fine and stays up).
 
 Why a state file for ``--continue`` rather than deriving it from the engine: the engine cannot
 tell "upgraded by this run" from "never checked" (``update_available`` is only set by a check,
@@ -121,16 +123,19 @@ class RollingUpgrade:
         return _scaled(self.ctx, done, self.total, label)
 
     def one_host(self, i: int, entry: dict[str, Any]) -> None:
+        """The steps of one host. A host that was not up when the run began (an admin's
+        maintenance) is upgraded where it stands and not activated."""
         name, step = entry["name"], "upgradecheck"
+        was_up = entry["id"] in self.state["up_at_start"]
         try:
             sub = self._step(i, name, step)
             host = get_host(sub, entry["id"])
             if status_of(host) in ("up", "non_operational"):
                 host = run_upgrade_check(sub, host)
-            if not host.update_available and status_of(host) == "up":
-                self._finish(entry, UP_TO_DATE)
-                return
             outcome = UP_TO_DATE
+            if not host.update_available and (status_of(host) == "up" or not was_up):
+                self._finish(entry, outcome)
+                return
             if host.update_available:
                 step = "preflight"
                 sub = self._step(i, name, step)
@@ -145,10 +150,11 @@ class RollingUpgrade:
                 step = "upgrade"
                 reboot = bool(self.state.get("reboot", True))
                 outcome, host = _upgrade_and_follow(self._step(i, name, step), host, reboot)
-            step = "activate"
-            activate_host(self._step(i, name, step), host)
-            step = "healthy"
-            self.wait_healthy(self._step(i, name, step))
+            if was_up:
+                step = "activate"
+                activate_host(self._step(i, name, step), host)
+                step = "healthy"
+                self.wait_healthy(self._step(i, name, step))
             self._finish(entry, outcome)
         except Cancelled:
             self.state["stopped"] = {"host": name, "step": step, "message": "interrupted"}
@@ -168,7 +174,7 @@ class RollingUpgrade:
         )
 
     def wait_healthy(self, ctx: ActionContext) -> None:
-        want = set(self.state["up_at_start"]) | {e["id"] for e in self.state["hosts"]}
+        want = set(self.state["up_at_start"])
 
         def fetch() -> list[Any]:
             return cluster_hosts(ctx, self.cluster)
@@ -198,7 +204,7 @@ class RollingUpgrade:
         self.state["stopped"] = {"host": name, "step": step, "message": exc.message}
         save_state(self.path, self.state)
         left = ""
-        if step in ("upgrade", "activate", "healthy"):
+        if step in ("upgrade", "activate"):  # at "healthy" the host itself is fine: left up
             try:
                 h = get_host(self.ctx, entry["id"])
                 if status_of(h) != "maintenance":

@@ -118,3 +118,19 @@ def test_continue_without_a_stopped_run_is_a_usage_error(make_sim, tmp_path, cap
         "--continue",
     )
     assert code == 2 and "Nothing to continue" in err
+
+
+def test_hosts_subset_and_a_host_kept_in_maintenance(make_sim) -> None:
+    """--hosts picks and orders; a host in maintenance at the start is not activated."""
+    from ovtui.actions import host_maintenance
+
+    sim, _, _, cluster = _four_host_cluster(make_sim)
+    ctx, rec = make_ctx(sim, timeout=120)
+    h10 = ctx.system.hosts_service().list(search="name=host10")[0]
+    host_maintenance.maintenance(ctx, h10)
+    res = clusters.upgrade(ctx, _api_cluster(ctx, cluster.name), hosts="host10,host07")
+    assert [r["host"] for r in res.data] == ["host10", "host07"]
+    assert sval(whost(sim, "host10")) == "maintenance"
+    assert not whost(sim, "host10").update_available
+    assert sval(whost(sim, "host07")) == "up" and not whost(sim, "host07").update_available
+    assert whost(sim, "host01").update_available, "not in --hosts: untouched"
