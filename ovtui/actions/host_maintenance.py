@@ -71,7 +71,13 @@ class MigrationTracker:
         return self.host_names[hid]
 
     def _fraction(self) -> float:
-        return len(self.landed) / len(self.names) if self.names else 1.0
+        """VMs landed plus the percent of those in flight, over all VMs to move."""
+        if not self.names:
+            return 1.0
+        flying = sum(
+            (pct or 0) / 100 for vm_id, pct in self.last_pct.items() if vm_id not in self.landed
+        )
+        return (len(self.landed) + flying) / len(self.names)
 
     def poll(self, host_obj: Any) -> None:
         status = status_of(host_obj)
@@ -88,12 +94,12 @@ class MigrationTracker:
             planned = (
                 self.destinations.get(vm_id) or self.plan.destination_of(vm_id) or "another host"
             )
-            if on and on != self.host.id and vstat == "up":
+            if on and on != self.host.id and vstat not in ("migrating", "down"):
                 dest = self._host_name(on)
                 self.landed[vm_id] = dest
                 self.ctx.progress(
                     "migrated",
-                    f"{name}: up on {dest}",
+                    f"{name}: {vstat} on {dest}",
                     fraction=self._fraction(),
                     subject=name,
                 )
