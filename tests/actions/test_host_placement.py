@@ -64,3 +64,24 @@ def test_plan_for_host_counts_vms_already_on_peers(sim) -> None:
         w = whost(sim, room.name)
         used = sum(v.memory for v in running_vms_on(sim, w))
         assert room.free <= w.memory - used
+
+
+def test_pinned_vm_in_the_engine_cannot_move(sim) -> None:
+    from ovirtsdk4 import types
+
+    from ovtui.actions.base import EngineRefused
+
+    ctx, rec = make_ctx(sim)
+    name = next(h.name for h in sim.world.coll["hosts"].values() if running_vms_on(sim, h))
+    vm = running_vms_on(sim, whost(sim, name))[0]
+    with sim.world.lock:
+        vm.placement_policy = types.VmPlacementPolicy(affinity=types.VmAffinity.PINNED)
+    plan = plan_for_host(ctx, api_host(ctx, name))
+    assert [p.vm for p in plan.stuck] == [vm.name] and "pinned" in plan.stuck[0].reason
+    try:
+        host_maintenance.maintenance(ctx, api_host(ctx, name))
+    except EngineRefused as exc:
+        assert vm.name in exc.message and "pinned" in exc.message
+    else:
+        raise AssertionError("maintenance went on with a pinned VM")
+    assert "accepted" not in rec.steps() and sval(whost(sim, name)) == "up"
