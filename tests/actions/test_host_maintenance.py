@@ -106,3 +106,23 @@ def test_engine_failing_a_vm_names_it(make_sim) -> None:
         host_maintenance.maintenance(ctx, api_host(ctx, name), force=True)
     assert any(vm in exc.value.message for vm in stuck), exc.value.message
     assert "accepted" in rec.steps()
+
+
+def test_cancel_stops_waiting_not_the_engine(make_sim) -> None:
+    from ovtui.actions.base import Cancelled
+
+    sim = make_sim(hosts=4, vms=40, speed=30)
+    name = _busy_host(sim)
+    ctx, rec = make_ctx(sim)
+    inner = ctx.report
+
+    def report(p):
+        inner(p)
+        if p.step == "accepted":
+            ctx.cancel.set()
+
+    ctx.report = report
+    with pytest.raises(Cancelled) as exc:
+        host_maintenance.maintenance(ctx, api_host(ctx, name))
+    assert exc.value.exit_code == 130
+    assert sval(whost(sim, name)) in ("preparing_for_maintenance", "maintenance")
