@@ -193,9 +193,29 @@ def last_error(follower: EventFollower | None) -> str | None:
     return None
 
 
-def with_reason(text: str, follower: EventFollower | None) -> str:
+def with_reason(text: str, follower: EventFollower | None, vm_name: str | None = None) -> str:
+    """``text`` with the engine's reason: an error event of this request, else (a VM dying
+    is not stamped with our correlation id) the VM's newest error or warning event."""
     err = last_error(follower)
+    if err is None and follower is not None and vm_name:
+        err = vm_problem_event(follower, vm_name)
     return f"{text}: {err}" if err else f"{text}."
+
+
+def vm_problem_event(follower: EventFollower, vm_name: str) -> str | None:
+    since = min((e.id for e in follower.seen), default=follower.last_id + 1) - 1
+    try:
+        events = follower.ctx.system.events_service().list(
+            from_=since, search=f"vm.name={vm_name}", max=20
+        )
+    except ovirtsdk4.Error:
+        return None
+    seen = {e.id for e in follower.seen}
+    for ev in sorted(events, key=lambda e: int(e.id), reverse=True):
+        sev = getattr(ev.severity, "value", ev.severity)
+        if int(ev.id) not in seen and sev in ("error", "alert", "warning"):
+            return ev.description
+    return None
 
 
 def wait_vm(

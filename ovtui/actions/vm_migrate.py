@@ -98,7 +98,7 @@ def migrate(ctx: ActionContext, target: Any, host: str | None = None) -> Result:
     def fail(obj: Any, seen: set[str]) -> str | None:
         st = status_of(obj)
         if st in ("down", "not_responding", "unknown", "paused"):
-            return with_reason(f"VM {vm.name} went {st} during the migration", follower)
+            return with_reason(f"VM {vm.name} went {st} during the migration", follower, vm.name)
         if st == "up" and "migrating" in seen and host_id_of(obj) == source:
             return with_reason(f"Migration of VM {vm.name} failed; it stays on its host", follower)
         failed = [e for e in follower.seen if e.code == 65]  # VM_MIGRATION_FAILED

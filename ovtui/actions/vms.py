@@ -93,7 +93,7 @@ def start(
 
     def fail(obj: Any, seen: set[str]) -> str | None:
         if status_of(obj) == "down" and seen & {"wait_for_launch", "powering_up"}:
-            return with_reason(f"VM {vm.name} went down while starting", follower)
+            return with_reason(f"VM {vm.name} went down while starting", follower, vm.name)
         bad = [e for e in follower.seen if e.code == 54]  # USER_FAILED_RUN_VM
         return bad[-1].description if bad else None
 
@@ -153,7 +153,7 @@ def _power_verb(
         if st in back and seen & transit and st not in wanted:
             return with_reason(f"VM {vm.name} came back {st}: {verb_name} did not finish", follower)
         if st == "down" and "down" not in wanted:
-            return with_reason(f"VM {vm.name} went down during {verb_name}", follower)
+            return with_reason(f"VM {vm.name} went down during {verb_name}", follower, vm.name)
         return None
 
     final = wait_vm(

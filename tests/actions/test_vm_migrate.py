@@ -10,6 +10,7 @@ from ovirtsdk4 import types
 from ovtui.actions import vm_migrate
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.vm_common import host_id_of
+from ovtui.sim import events as sim_events
 from ovtui.sim.testing import wait_for
 
 from .test_vm_helpers import api_vm, in_order, make_ctx, run_cli, vm_named, write_config, wstatus
@@ -33,9 +34,12 @@ def force_down(sim, name):
     """
     with sim.world.lock:
         vm = sim.world.find("vm", name)
+        host = sim.world.get("hosts", vm.host.id) if vm.host else None
         sim.machines._begin(vm)
         vm.status = types.VmStatus.DOWN
         vm.host = None
+        # what the engine logs, without our correlation id
+        sim_events.emit(sim.world, 65, vm=vm, host=host, extra="Exit message: qemu-kvm killed.")
 
 
 def migratable(sim, n=0):
@@ -157,7 +161,8 @@ def test_cli_migrate_vm_dies_exit_1_with_reason(make_sim, tmp_path, capsys):
     code, out, err = run_cli(capsys, cfg, "vm", "-n", name, "migrate")
     t.join(5)
     assert code == 1, err
-    assert f"VM {name} went down during the migration" in err
+    assert f"VM {name} went down during the migration: Migration failed" in err
+    assert "qemu-kvm killed" in err
     assert "Traceback" not in err
 
 
