@@ -367,7 +367,8 @@ def execute(
     ctx: ActionContext, action: Action, params: dict[str, Any], fmt: str, assume_yes: bool
 ) -> int:
     targets = resolve_targets(ctx, action)
-    confirm_dangerous(action, targets, assume_yes)
+    if not params.get("dry_run"):  # a dry run changes nothing: nothing to confirm
+        confirm_dangerous(action, targets, assume_yes)
     results = []
     failures: list[ActionError] = []
     for target in targets:
