@@ -937,6 +937,7 @@ class Machines:
             if vm_in.cpu is not None and vm_in.cpu.topology is not None:
                 vm.cpu.topology = vm_in.cpu.topology
             vm.stop_time = None
+            self._copy_template_devices(vm, tpl)
             job = ev.start_job(
                 w,
                 f"Creating VM {vm.name} from Template {tpl.name} in Cluster {cl.name}",
@@ -991,6 +992,36 @@ class Machines:
                 )
             )
         raise not_found()
+
+    def _copy_template_devices(self, vm: Any, tpl: Any) -> None:
+        """A new VM gets the template's NICs and copies of its disks (none for Blank)."""
+        w = self.world
+        nics = []
+        for tn in w.sub("templates", tpl, "nics") or []:
+            nid = w.new_id()
+            nic = mk(
+                T.Nic,
+                id=nid,
+                href=href("vms", vm.id, "nics", nid),
+                name=tn.name,
+                interface=tn.interface,
+                linked=True,
+                plugged=True,
+                mac=mk(T.Mac, address=w.next_mac()),
+                vm=ref(T.Vm, "vms", vm.id),
+                vnic_profile=tn.vnic_profile,
+            )
+            nic._sim_ip = w.next_ip()
+            nics.append(nic)
+        w.set_sub("vms", vm.id, "nics", nics)
+        n_disks = len(w.sub("templates", tpl, "diskattachments") or [])
+        w.set_sub("vms", vm.id, "diskattachments", w._attachments(w.rng, "vms", vm, n_disks))
+        w.set_sub(
+            "vms",
+            vm.id,
+            "snapshots",
+            [w.new_snapshot(vm, w.rng, "Active VM", T.SnapshotType.ACTIVE, now_dt())],
+        )
 
     def _add_nic(self, req: Any, vm: Any) -> Any:
         from ovtui.sim.server import Response

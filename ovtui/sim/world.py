@@ -960,6 +960,15 @@ class World:
         if tpl.id == "00000000-0000-0000-0000-000000000000":
             return []
         nid = self.new_id(rng)
+        dc_id = self.cluster_dc(tpl.cluster.id).id if tpl.cluster else None
+        prof = next(
+            (
+                p
+                for p in self.coll["vnicprofiles"].values()
+                if self.coll["networks"][p.network.id].data_center.id == dc_id
+            ),
+            None,
+        )
         return [
             mk(
                 T.Nic,
@@ -970,6 +979,7 @@ class World:
                 linked=True,
                 plugged=True,
                 template=ref(T.Template, "templates", tpl.id),
+                vnic_profile=ref(T.VnicProfile, "vnicprofiles", prof.id) if prof else None,
             )
         ]
 
