@@ -246,3 +246,26 @@ def test_config_lookup_order(monkeypatch, tmp_path, sim, capsys):
     monkeypatch.setenv("OVCONFIG", str(tmp_path / "other.ini"))
     code, _, err = run_main(capsys, "run", "datacenter", "list")
     assert code == 2 and "OVCONFIG" in err
+
+
+def test_dangerous_verb_without_yes_on_non_tty_refuses(run, sim):
+    code, out, err = run("-o", "json", "vm", "-s", "status=up", "list", "--max", "1")
+    import json
+
+    vm = json.loads(out)[0]
+    code, _, err = run("vm", "-i", vm["id"], "stop")
+    assert code == 2
+    assert "needs confirmation" in err and "-y" in err
+    code, out, err = run("-o", "json", "vm", "-i", vm["id"], "show")
+    assert json.loads(out)["status"] == "up", "nothing was done"
+
+
+def test_dry_run_of_dangerous_verb_needs_no_confirmation(run):
+    import json
+
+    code, out, _ = run("-o", "json", "host", "-s", "status=up", "list", "--max", "1")
+    host = json.loads(out)[0]
+    code, out, err = run("-o", "json", "host", "-i", host["id"], "maintenance", "--dry-run")
+    assert code == 0, err
+    code, out, _ = run("-o", "json", "host", "-i", host["id"], "show")
+    assert json.loads(out)["status"] == "up", "a dry run changes nothing"
