@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import ActionContext, EngineRefused, Param, Result
+from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .errors import engine_errors
 from .registry import verb
 from .vm_common import (
@@ -73,6 +73,42 @@ def _start_and_wait_up(ctx: ActionContext, vm: Any, label: str) -> EventFollower
     return follower
 
 
+USER_RUN_VM = 32  # "VM ... started on Host ...": the VM was up, however briefly
+
+
+def _run_installer(ctx: ActionContext, vm: Any) -> None:
+    """Start the installer and wait for it to power the VM off.
+
+    A short install may power off between two polls: down counts as finished once the VM was
+    seen up or the engine logged it running (event 32) for this start; down before that is a
+    failed start.
+    """
+    _, follower = send(ctx, vm, "start", "start-installer")
+    ran: list[bool] = []
+
+    def was_up(seen: set[str]) -> bool:
+        if not ran and ("up" in seen or any(e.code == USER_RUN_VM for e in follower.seen)):
+            ran.append(True)
+            ctx.progress("install", f"VM {vm.name}: installer running; waiting for it to power off")
+        return bool(ran)
+
+    def done(obj: Any, seen: set[str]) -> bool:
+        return was_up(seen) and status_of(obj) == "down"
+
+    def fail(obj: Any, seen: set[str]) -> str | None:
+        st = status_of(obj)
+        if st == "down" and not was_up(seen) and seen & {"wait_for_launch", "powering_up"}:
+            return with_reason(f"VM {vm.name} went down while starting the installer", follower)
+        if st in ("paused", "not_responding"):
+            return with_reason(f"VM {vm.name} is {st} during the install", follower, vm.name)
+        return None
+
+    wait_vm(
+        ctx, vm, wanted={"down"}, verb="autoinstall", follower=follower, done=done, fail=fail,
+        timeout=timeout_for(ctx, "autoinstall"),
+    )  # fmt: skip
+
+
 @verb(
     "vm",
     "autoinstall",
@@ -93,6 +129,11 @@ def autoinstall(
     ctx: ActionContext, target: Any, kernel: str = "", initrd: str = "", cmdline: str = ""
 ) -> Result:
     """The VM must be down. Waits (up to the autoinstall timeout) for the install to finish."""
+    if ctx.async_:
+        raise UsageError(
+            "autoinstall cannot return early: it must wait to restore the boot settings.",
+            "Drop -a; give --timeout for a long install.",
+        )
     vm = fetch_vm(ctx, target)
     if status_of(vm) != "down":
         raise EngineRefused(
@@ -104,18 +145,7 @@ def autoinstall(
     _update_os(ctx, vm, installer, "setting the installer boot")
     ctx.progress("boot", f"VM {vm.name}: installer boot set (kernel {kernel})")
     try:
-        follower = _start_and_wait_up(ctx, vm, "start installer")
-        ctx.progress("install", f"VM {vm.name}: installer running; waiting for it to power off")
-
-        def fail(obj: Any, seen: set[str]) -> str | None:
-            if status_of(obj) in ("paused", "not_responding"):
-                return with_reason(f"VM {vm.name} is {status_of(obj)} during the install", follower)
-            return None
-
-        wait_vm(
-            ctx, vm, wanted={"down"}, verb="autoinstall", follower=follower, fail=fail,
-            timeout=timeout_for(ctx, "autoinstall"),
-        )  # fmt: skip
+        _run_installer(ctx, vm)
     finally:
         try:
             _update_os(ctx, vm, old, "restoring the boot settings")
@@ -123,5 +153,5 @@ def autoinstall(
         except Exception as exc:  # report, but do not hide the first error
             ctx.progress("boot", f"could not restore the boot settings: {exc}", level="error")
             raise
-    _start_and_wait_up(ctx, vm, "start installed")
+    _start_and_wait_up(ctx, vm, "start-installed")
     return finished(ctx, vm, f"VM {vm.name} installed and up with its own boot settings")

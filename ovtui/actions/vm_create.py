@@ -112,16 +112,30 @@ def build_vm(params: dict[str, Any]) -> Any:
     return vm
 
 
-def _vnic_profile(ctx: ActionContext, network: str) -> Any:
-    """The vNIC profile named after ``network`` (the engine's default profile), if any."""
-    try:
-        profiles = ctx.system.vnic_profiles_service().list()
-    except ovirtsdk4.Error:
-        return None
-    for p in profiles:
-        if p.name == network:
-            return p
-    return None
+def _vnic_profile(ctx: ActionContext, vm: Any, network: str) -> Any:
+    """The vNIC profile for ``network`` in the VM's data center: the one named like the
+    network (the engine's default profile), else the network's first profile."""
+    with engine_errors(f"looking up network {network}"):
+        cluster = ctx.system.clusters_service().cluster_service(vm.cluster.id).get()
+        dc_id = getattr(cluster.data_center, "id", None)
+        nets = [
+            n
+            for n in ctx.system.networks_service().list()
+            if n.name == network and (dc_id is None or getattr(n.data_center, "id", None) == dc_id)
+        ]
+        if not nets:
+            raise EngineRefused(
+                f"VM {vm.name} was created, but there is no network {network} in its data"
+                " center: no NIC added.",
+                f"Fix or remove it: ovtui run vm -i {vm.id} remove",
+            )
+        profiles = [
+            p
+            for p in ctx.system.vnic_profiles_service().list()
+            if getattr(p.network, "id", None) == nets[0].id
+        ]
+    named = [p for p in profiles if p.name == network]
+    return (named or profiles or [None])[0]
 
 
 @contextmanager
@@ -143,12 +157,12 @@ def add_nics(ctx: ActionContext, vm: Any, networks: list[str]) -> None:
 
     nics = vm_service(ctx, vm).nics_service()
     for i, net in enumerate(networks, start=1):
-        profile = _vnic_profile(ctx, net)
+        profile = _vnic_profile(ctx, vm, net)
         nic = types.Nic(name=f"nic{i}", interface=types.NicInterface.VIRTIO)
         if profile is not None:
             nic.vnic_profile = types.VnicProfile(id=profile.id)
-        else:
-            nic.network = types.Network(name=net)
+        else:  # a network without profiles: the engine says what it thinks of it
+            nic.network = types.Network(id=net)
         with _half_done(vm, f"adding NIC nic{i} on network {net}"):
             nics.add(nic)
         ctx.progress("nic", f"NIC nic{i} on network {net} added")

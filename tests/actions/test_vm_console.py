@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import stat
+import threading
 
 import pytest
 from ovirtsdk4 import types
@@ -13,8 +14,9 @@ from ovirtsdk4 import types
 from ovtui.actions import vm_autoinstall, vm_console, vms
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.vm_console import ticket_url, viewer_text, write_private
+from ovtui.sim.testing import wait_for
 
-from .test_vm_helpers import api_vm, make_ctx, run_cli, vm_named, write_config
+from .test_vm_helpers import api_vm, make_ctx, run_cli, vm_named, write_config, wstatus
 
 
 def test_ticket_url_forms():
@@ -126,3 +128,36 @@ def test_autoinstall_restores_on_failure(sim):
     with pytest.raises(EngineRefused, match="Timed out"):
         vm_autoinstall.autoinstall(ctx, api_vm(ctx, name), kernel="k", initrd="i")
     assert _os_of(sim, name) == original
+
+
+def test_cli_autoinstall_flags_and_restore(make_sim, tmp_path, capsys):
+    sim = make_sim(speed=10)
+    cfg = write_config(sim, tmp_path)
+    name = vm_named(sim, "down")
+    original = _os_of(sim, name)
+
+    def installer():
+        wait_for(
+            lambda: wstatus(sim, name) == "up" and _os_of(sim, name)[0] == "/k",
+            timeout=20,
+            what="installer running",
+        )
+        with sim.world.lock:
+            vm = sim.world.find("vm", name)
+            sim.machines._begin(vm)
+            vm.status = types.VmStatus.DOWN
+            vm.host = None
+
+    t = threading.Thread(target=installer, daemon=True)
+    t.start()
+    code, out, err = run_cli(
+        capsys, cfg, "vm", "-n", name, "autoinstall", "-k", "/k", "-i", "/i", "-C", "ks=x"
+    )
+    t.join(5)
+    assert code == 0, err
+    assert "original boot settings restored" in err
+    assert _os_of(sim, name) == original and wstatus(sim, name) == "up"
+    code, out, err = run_cli(
+        capsys, cfg, "vm", "-n", name, "autoinstall", "-k", "k", "-i", "i", "-a"
+    )
+    assert code == 2 and "cannot return early" in err

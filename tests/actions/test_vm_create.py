@@ -46,9 +46,6 @@ def test_create_with_options(make_sim):
     assert "event" in rec.steps()
 
 
-@pytest.mark.xfail(
-    reason="simulator: POST /vms/ID/nics and /vms/ID/diskattachments answer 404", strict=False
-)
 def test_create_with_nics_and_disks(sim):
     ctx, rec = make_ctx(sim)
     cluster = _names(ctx, "clusters")[0]
@@ -65,11 +62,16 @@ def test_create_with_nics_and_disks(sim):
 
 
 def test_create_half_done_is_reported(sim):
-    """Whatever refuses a NIC, the user learns that the VM exists (exit 1, not 4)."""
+    """Whatever fails after the add, the user learns that the VM exists (exit 1, not 4)."""
     ctx, rec = make_ctx(sim)
     cluster = _names(ctx, "clusters")[0]
-    with pytest.raises(EngineRefused, match="VM new3 was created, but adding NIC nic1") as exc:
+    with pytest.raises(EngineRefused, match="VM new3 was created, but there is no network"):
         vm_create.create(ctx, None, name="new3", cluster=cluster, network=["no-such-net"])
+    with pytest.raises(EngineRefused, match="VM new4 was created, but adding disk 1") as exc:
+        vm_create.create(
+            ctx, None, name="new4", cluster=cluster, disk=["1G"], storagedomain="no-such-sd"
+        )
+    assert "Entity not found: storage_domain" in exc.value.message
     assert "remove" in exc.value.hint
 
 
