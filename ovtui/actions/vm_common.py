@@ -231,12 +231,14 @@ def wait_vm(
     fail: Callable[[Any, set[str]], str | None] | None = None,
     on_poll: Callable[[Any], None] | None = None,
     settle: float | None = None,
+    confirm: Callable[[], bool] | None = None,
     timeout: float | None = None,
 ) -> Any:
     """Poll the VM until its status is in ``wanted``; report each status on the way.
 
     ``via``: transit statuses; when given, ``wanted`` only counts after one of them was seen,
-    or after the VM sat in ``wanted`` for ``settle`` seconds (a fast engine may skip them).
+    or when ``confirm()`` says so (the engine's job finished), or after the VM sat in
+    ``wanted`` for ``settle`` seconds (a fast engine may pass them between two polls).
     ``failed``: statuses that end the wait with the engine's last error event as reason, once
     the VM has left its first status. ``done``/``fail`` see the VM and the statuses seen.
     """
@@ -270,6 +272,8 @@ def wait_vm(
                 return vm
         elif status in wanted_set:
             if not via_set or seen & via_set:
+                return vm
+            if confirm is not None and confirm():
                 return vm
             if not since:
                 since.append(time.monotonic())
@@ -341,3 +345,12 @@ def report_job(ctx: ActionContext, cid: str) -> None:
         return  # an engine without job search: the events tell the story
     for job in jobs:
         ctx.progress("job", f"engine job: {job.description} ({status_of(job)})")
+
+
+def job_finished(ctx: ActionContext, cid: str) -> bool:
+    """Whether the engine's job for correlation id ``cid`` has finished."""
+    try:
+        jobs = ctx.system.jobs_service().list(search=f"correlation_id={cid}")
+    except ovirtsdk4.Error:
+        return False
+    return bool(jobs) and all(status_of(j) == "finished" for j in jobs)

@@ -26,6 +26,7 @@ from .vm_common import (
     find_host,
     finished,
     host_id_of,
+    job_finished,
     send,
     wait_vm,
     with_reason,
@@ -144,7 +145,7 @@ def _power_verb(
         if status in ("down", "suspended", "image_locked"):
             raise EngineRefused(NOT_RUNNING.format(verb=engine_verb), hint)
         raise EngineRefused(f"Cannot {engine_verb} VM {vm.name} while it is {status}.")
-    _, follower = send(ctx, vm, method, verb_name, **kw)
+    cid, follower = send(ctx, vm, method, verb_name, **kw)
     if ctx.async_:
         return accepted_only(ctx, vm, verb_name)
 
@@ -162,6 +163,7 @@ def _power_verb(
         wanted=wanted,
         via=via,
         settle=settle,
+        confirm=lambda: job_finished(ctx, cid),
         verb=verb_name,
         follower=follower,
         fail=fail,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ovtui.actions import vms
@@ -179,3 +181,13 @@ def test_cancel_stops_waiting_not_the_engine(sim):
     with pytest.raises(Cancelled, match="Stopped waiting"):
         vms.start(ctx, api_vm(ctx, name))
     wait_for(lambda: wstatus(sim, name) == "up", what=f"{name} up anyway")
+
+
+def test_reboot_too_fast_for_the_polls_ends_by_the_engine_job(sim):
+    """At speed 60 a reboot lasts 50 ms; with 1 s polls its status is never seen."""
+    ctx, rec = make_ctx(sim, poll_interval=1.0)
+    name = vm_named(sim, "up")
+    started = time.monotonic()
+    res = vms.reboot(ctx, api_vm(ctx, name))
+    assert res.data.status.value == "up"
+    assert time.monotonic() - started < 10, "ended by the job, not by the 30 s settle"
