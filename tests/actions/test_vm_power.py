@@ -153,25 +153,25 @@ def test_shutdown_down_vm_refused(sim):
         vms.shutdown(ctx, api_vm(ctx, name))
 
 
-@pytest.mark.xfail(
-    reason="simulator: start ignores <action><vm><placement_policy><hosts> (run-once host)",
-    strict=False,
-)
 def test_start_on_the_host_the_scheduler_would_not_pick(sim):
+    """--host is sent as run-once placement; the engine would otherwise pick the roomiest."""
     ctx, rec = make_ctx(sim)
-    vm = api_vm(ctx, vm_named(sim, "down"))
     with sim.world.lock:
-        hosts = [
-            h
-            for h in sim.world.coll["hosts"].values()
-            if h.status.value == "up"
-            and h.cluster.id == vm.cluster.id
-            and sim.world.host_free_memory(h) >= (vm.memory or 0)
-        ]
-        hosts.sort(key=sim.world.host_free_memory)
-    assert len(hosts) >= 2
-    res = vms.start(ctx, vm, host=hosts[0].name)
-    assert host_id_of(res.data) == hosts[0].id
+        up = [h for h in sim.world.coll["hosts"].values() if h.status.value == "up"]
+        for wvm in sorted(sim.world.coll["vms"].values(), key=lambda v: v.name):
+            fits = [
+                h
+                for h in up
+                if h.cluster.id == wvm.cluster.id
+                and sim.world.host_free_memory(h) >= (wvm.memory or 0)
+            ]
+            if wvm.status.value == "down" and len(fits) >= 2:
+                break
+        else:
+            raise AssertionError("no down VM with two hosts to choose from")
+        fits.sort(key=sim.world.host_free_memory)
+    res = vms.start(ctx, api_vm(ctx, wvm.name), host=fits[0].name)
+    assert host_id_of(res.data) == fits[0].id
 
 
 def test_cancel_stops_waiting_not_the_engine(sim):
