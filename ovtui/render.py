@@ -134,7 +134,7 @@ def render(
         return xml(data, root=root)
     items = data if isinstance(data, list) else [data]
     if items and not is_struct(items[0]):
-        return plain_table(items, width)
+        return plain_table(items, width, columns)
     if not isinstance(data, list):
         return detail(data)
     cols = list(columns)
@@ -142,10 +142,12 @@ def render(
     return table(rows, [c.split(".")[-1] for c in cols], width)
 
 
-def plain_table(items: list[Any], width: int | None) -> str:
-    """A table of dicts (or a list of scalars)."""
+def plain_table(items: list[Any], width: int | None, columns: Iterable[str] = ()) -> str:
+    """A table of dicts (or a list of scalars); ``columns`` picks keys when they are there."""
     if items and isinstance(items[0], dict):
-        headers = list(dict.fromkeys(k for it in items for k in it))
+        keys = list(dict.fromkeys(k for it in items for k in it))
+        wanted = list(columns)
+        headers = wanted if wanted and all(c in keys for c in wanted) else keys
         rows = [[_scalar(it.get(h)) for h in headers] for it in items]
         return table(rows, headers, width)
     return "\n".join(_scalar(i) for i in items)

@@ -12,6 +12,7 @@ Nothing here imports textual: the TUI renders ``Progress`` in its tasks pane, th
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
 import uuid
@@ -224,7 +225,8 @@ _correlation_counter = itertools.count(1)
 
 def new_correlation_id(verb: str = "ovtui") -> str:
     """A correlation id the engine stamps on the events and job of one request."""
-    return f"ovtui-{verb}-{next(_correlation_counter)}-{uuid.uuid4().hex[:8]}"
+    label = re.sub(r"[^A-Za-z0-9_-]+", "-", verb).strip("-") or "ovtui"
+    return f"ovtui-{label}-{next(_correlation_counter)}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass

@@ -5,8 +5,8 @@ installer's kernel, initrd and command line, start the VM, wait for the installe
 off, restore the old settings, start it again. The old settings are restored whatever happens
 after they were changed (failure, timeout, cancel), and the restore is reported.
 
-ovirtcmd spells the command line ``-c``; here ``-c`` after the verb is the global
-``--config``, so it is ``-C`` / ``--cmdline``.
+As in ovirtcmd the command line is ``-c`` (a verb's own flags win over the global ``-c``
+after the verb; ``--config`` still works there); ``-C`` is kept as an alias.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _run_installer(ctx: ActionContext, vm: Any) -> None:
         Param("kernel", ("-k", "--kernel"), "installer kernel path (on the host / ISO domain)",
               "text", required=True),
         Param("initrd", ("-i", "--initrd"), "installer initrd path", "text", required=True),
-        Param("cmdline", ("--cmdline", "-C"), "kernel command line (kickstart...)", "text",
+        Param("cmdline", ("-c", "--cmdline", "-C"), "kernel command line (kickstart...)", "text",
               default=""),
     ),
     target="one",

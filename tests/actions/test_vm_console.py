@@ -151,7 +151,7 @@ def test_cli_autoinstall_flags_and_restore(make_sim, tmp_path, capsys):
     t = threading.Thread(target=installer, daemon=True)
     t.start()
     code, out, err = run_cli(
-        capsys, cfg, "vm", "-n", name, "autoinstall", "-k", "/k", "-i", "/i", "-C", "ks=x"
+        capsys, cfg, "vm", "-n", name, "autoinstall", "-k", "/k", "-i", "/i", "-c", "ks=x"
     )
     t.join(5)
     assert code == 0, err
