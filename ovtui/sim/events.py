@@ -21,6 +21,8 @@ EVENT_TEXT: dict[int, tuple[Any, str]] = {
     33: (T.LogSeverity.NORMAL, "VM {vm} powered off by {user} (Host: {host})."),
     34: (T.LogSeverity.NORMAL, "VM {vm} was created by {user}."),
     37: (T.LogSeverity.NORMAL, "VM {vm} creation was initiated by {user}."),
+    42: (T.LogSeverity.NORMAL, "Host {host} was added by {user}."),
+    44: (T.LogSeverity.NORMAL, "Host {host} was removed by {user}."),
     53: (T.LogSeverity.NORMAL, "VM {vm} creation has been completed."),
     54: (T.LogSeverity.ERROR, "Failed to run VM {vm} (User: {user}). {extra}"),
     60: (T.LogSeverity.ERROR, "Failed to complete VM {vm} creation."),
@@ -70,6 +72,7 @@ EVENT_TEXT: dict[int, tuple[Any, str]] = {
         "Storage Domain {sd} (Data Center {dc}) was deactivated and has moved to 'Maintenance' by {user}.",
     ),
     1001: (T.LogSeverity.NORMAL, "Host {host} was restarted by {user}."),
+    1022: (T.LogSeverity.NORMAL, "Refreshed the LUNs of Storage Domain {sd} ({extra}) by {user}."),
     9000: (T.LogSeverity.NORMAL, "Host {host} configuration was committed."),
     2000: (
         T.LogSeverity.NORMAL,

@@ -110,6 +110,8 @@ class Machines:
             ("host", "forceselectspm"): self.host_force_spm,
             ("attached_storage_domain", "deactivate"): self.sd_deactivate,
             ("attached_storage_domain", "activate"): self.sd_activate,
+            ("storage_domain", "refreshluns"): self.sd_refresh_luns,
+            ("attached_storage_domain", "refreshluns"): self.sd_refresh_luns,
         }
 
     def start(self) -> None:
@@ -907,6 +909,53 @@ class Machines:
 
         self._later(sd, op, T_SD_STEP * 2, done)
 
+    def sd_refresh_luns(self, obj: Any, ctx: Ctx) -> None:
+        """refreshluns, validated as RefreshLunsSizeCommand does (action "update", type
+        "Storage Domain"); synchronous like the engine's command: sizes are re-read from
+        the storage server (``LogicalUnit._sim_device_size``), event 1022."""
+        w = self.world
+        sd = getattr(obj, "_sim_source", obj)
+        status = getattr(sd, "_sim_dc_status", None)
+        if status != SDS.ACTIVE:
+            # AppErrors ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2
+            raise conflict(
+                "Cannot update Storage Domain. The relevant Storage Domain's status is "
+                f"{_engine_enum(status or SDS.UNKNOWN)}."
+            )
+        storage = sd.storage
+        if storage is None or storage.type not in BLOCK_STORAGE:
+            # AppErrors ACTION_TYPE_FAILED_STORAGE_DOMAIN_TYPE_ILLEGAL
+            raise conflict("Cannot update Storage Domain. Storage Domain type is illegal.")
+        luns = {lu.id: lu for lu in (storage.volume_group.logical_units or [])}
+        wanted = [lu.id for lu in (ctx.action.logical_units or []) if lu.id]
+        unknown = [i for i in wanted if i not in luns]
+        if unknown:
+            # ACTION_TYPE_FAILED_LUNS_NOT_PART_OF_STORAGE_DOMAIN (wording not checked)
+            raise conflict(
+                "Cannot update Storage Domain. The following LUNs are not part of the "
+                f"Storage Domain: {', '.join(unknown)}."
+            )
+        self._job(ctx, f"Refreshing LUNs of Storage Domain {sd.name}")
+        grown = 0
+        for lun_id in wanted:
+            lu = luns[lun_id]
+            size = getattr(lu, "_sim_device_size", lu.size)
+            if size and lu.size and size > lu.size:
+                grown += size - lu.size
+            lu.size = size
+        if grown:
+            sd.available = (sd.available or 0) + grown
+        ev.emit(
+            w,
+            1022,
+            sd=sd,
+            dc=w.get("datacenters", sd.data_centers[0].id) if sd.data_centers else None,
+            correlation_id=ctx.cid,
+            user=ctx.user,
+            extra=", ".join(wanted) or "no LUNs",
+        )
+        ev.end_job(ctx.job)
+
     # ------------------------------------------------------ add / update / rm
     def add(self, req: Any, node: Any) -> Any:
         from ovtui.sim.server import Response
@@ -985,13 +1034,86 @@ class Machines:
         if node.tag == "disk_attachment" and node.parent_tag == "vm":
             return self._add_disk(req, node.parent)
         if node.top == "hosts":
-            host_in = parse_body(req.body, T.Host)
-            raise bad_request(
-                f"Cannot add Host {host_in.name or ''}: adding hosts is not supported by this simulator.".replace(
-                    "  ", " "
-                )
-            )
+            return self._add_host(req)
         raise not_found()
+
+    def _add_host(self, req: Any) -> Any:
+        """POST /hosts: installing -> (VDS_INSTALL 504) -> up, or maintenance with activate=false.
+
+        ``root_password`` is required unless SSH public-key authentication is asked for; it is
+        never stored, so never rendered back.
+        """
+        from ovtui.sim.server import HttpError, Response
+
+        w = self.world
+        cid = req.correlation_id
+        host_in = parse_body(req.body, T.Host)
+        missing = [a for a in ("name", "address") if not getattr(host_in, a)]
+        if missing:
+            raise HttpError(
+                400, f"Host [{', '.join(missing)}] required for add", "Incomplete parameters"
+            )
+        if any(h.name == host_in.name for h in w.coll["hosts"].values()):
+            # AppErrors VDS_TRY_CREATE_WITH_EXISTING_PARAMS
+            raise conflict("Cannot add Host. Host with the same name already exists.")
+        if host_in.cluster is not None:
+            cl = _find_named(w, "clusters", host_in.cluster)
+            if cl is None:
+                what = host_in.cluster.name or host_in.cluster.id
+                key = "name" if host_in.cluster.name else "id"
+                raise HttpError(404, f"Entity not found: Cluster: {key}={what}")
+        else:  # the engine puts it into the Default cluster
+            cl = next((c for c in w.coll["clusters"].values() if c.name == "Default"), None)
+            if cl is None:
+                raise HttpError(404, "Entity not found: Cluster: name=Default")
+        ssh = host_in.ssh
+        publickey = (
+            ssh is not None and ssh.authentication_method == T.SshAuthenticationMethod.PUBLICKEY
+        )
+        if not host_in.root_password and not publickey:
+            # AppErrors VDS_CANNOT_INSTALL_EMPTY_PASSWORD
+            raise conflict("Cannot install Host with empty password.")
+        activate = req.params.get("activate", "true").lower() != "false"
+        w.hosts_added = getattr(w, "hosts_added", 0) + 1
+        host = w.make_host(
+            w.new_id(),
+            host_in.name,
+            host_in.address,
+            cl,
+            128 * GiB,
+            1000 + w.hosts_added,
+            w.rng,
+        )
+        host.description = host_in.description or ""
+        host.comment = host_in.comment or ""
+        if host_in.port:
+            host.port = host_in.port
+        host.status = HS.INSTALLING
+        host.update_available = False
+        host._sim_has_updates = False
+        host._sim_boot = __import__("time").time()
+        w.coll["hosts"][host.id] = host
+        job = ev.start_job(
+            w,
+            f"Adding new Host {host.name} to Cluster {cl.name}",
+            cid,
+            [f"Installing Host {host.name}"],
+        )
+        ev.emit(w, 42, host=host, correlation_id=cid)
+        op = self._begin(host)
+
+        def installed() -> None:
+            ev.emit(w, 504, host=host, correlation_id=cid)
+            ev.progress_job(job, 80)
+            if activate:
+                self.activate(host, cid, lambda: ev.end_job(job))
+            else:
+                host.status = HS.MAINTENANCE
+                ev.end_job(job)
+
+        self._later(host, op, T_INSTALL, installed)
+        body = render.document(render.entity(host, "host"))
+        return Response(201, body, headers={"Location": host.href})
 
     def _copy_template_devices(self, vm: Any, tpl: Any) -> None:
         """A new VM gets the template's NICs and copies of its disks (none for Blank)."""
@@ -1211,12 +1333,60 @@ class Machines:
             snaps.remove(snap)
             ev.end_job(job)
             return Response(200, b"")
+        if node.tag == "host" and node.parent is None:
+            return self._remove_host(req, node.obj)
         if node.tag in ("event", "job") and node.parent is None:
             w.coll[node.tag + "s"].pop(node.obj.id, None)
             return Response(200, b"")
         raise conflict(
             f"Cannot remove {node.tag.replace('_', ' ').title()}: not supported by the simulator."
         )
+
+    def _remove_host(self, req: Any, host: Any) -> Any:
+        """DELETE /hosts/ID, as RemoveVdsCommand validates it (event 44 USER_REMOVE_VDS)."""
+        from ovtui.sim.server import Response
+
+        w = self.world
+        cid = req.correlation_id
+        if host.status not in REMOVABLE_HOST:
+            # AppErrors VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL
+            raise conflict(
+                "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first."
+            )
+        if w.vms_on_host(host.id):
+            # AppErrors VDS_CANNOT_REMOVE_VDS_DETECTED_RUNNING_VM
+            raise conflict("Cannot remove Host. One or more VMs are still running on this Host.")
+        self._begin(host)  # drops any pending transition of this host
+        job = ev.start_job(w, f"Removing Host {host.name}", cid)
+        ev.emit(w, 44, host=host, correlation_id=cid, user="admin@internal")
+        for vm in w.coll["vms"].values():
+            pp = vm.placement_policy
+            if pp is not None and pp.hosts:
+                pp.hosts = [h for h in pp.hosts if h.id != host.id] or None
+        del w.coll["hosts"][host.id]
+        w.drop_subs("hosts", host.id)
+        ev.end_job(job)
+        return Response(200, b"")
+
+
+# RemoveVdsCommand.statusLegalForRemove
+REMOVABLE_HOST = {
+    HS.NON_RESPONSIVE,
+    HS.MAINTENANCE,
+    HS.DOWN,
+    HS.UNASSIGNED,
+    HS.INSTALL_FAILED,
+    HS.PENDING_APPROVAL,
+    HS.NON_OPERATIONAL,
+    HS.INSTALLING_OS,
+}
+BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
+
+
+def _engine_enum(value: Any) -> str:
+    """An API enum value as the engine's Java enum name: preparing_for_maintenance ->
+    PreparingForMaintenance (what ${status} shows in validation messages)."""
+    return "".join(p.capitalize() for p in str(getattr(value, "value", value)).split("_"))
 
 
 def _find_named(w: World, coll: str, r: Any) -> Any:

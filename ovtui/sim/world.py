@@ -442,87 +442,9 @@ class World:
             hid = self.new_id()
             cl = clusters[i % n_clusters]
             mem = (128 if n_hosts < 20 else rng.choice([256, 384, 512])) * GiB
-            host = mk(
-                T.Host,
-                id=hid,
-                href=href("hosts", hid),
-                name=f"host{i + 1:0{width}d}",
-                comment="",
-                description="",
-                address=f"host{i + 1:0{width}d}.example.com",
-                cluster=ref(T.Cluster, "clusters", cl.id),
-                status=T.HostStatus.UP,
-                type=T.HostType.RHEL,
-                memory=mem,
-                max_scheduling_memory=mem,
-                port=54321,
-                protocol=T.HostProtocol.STOMP,
-                update_available=(i % 3 == 0),
-                cpu=mk(
-                    T.Cpu,
-                    name="Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
-                    speed=2100.0,
-                    type="Secure Intel Cascadelake Server Family",
-                    topology=mk(T.CpuTopology, sockets=2, cores=20, threads=2),
-                ),
-                os=mk(
-                    T.OperatingSystem,
-                    type="RHEL",
-                    version=mk(T.Version, full_version="8.7 - 1.el8", major=8, minor=7),
-                ),
-                version=mk(
-                    T.Version,
-                    full_version="vdsm-4.50.3.4-1.el8",
-                    major=4,
-                    minor=50,
-                    build=3,
-                    revision=4,
-                ),
-                libvirt_version=mk(
-                    T.Version,
-                    full_version="libvirt-8.0.0-10.module+el8",
-                    major=8,
-                    minor=0,
-                    build=0,
-                    revision=0,
-                ),
-                hardware_information=mk(
-                    T.HardwareInformation,
-                    manufacturer="Dell Inc.",
-                    product_name="PowerEdge R640",
-                    serial_number=f"SN{i:06d}",
-                    family="PowerEdge",
-                    uuid=self.new_id(),
-                ),
-                kdump_status=T.KdumpStatus.DISABLED,
-                ksm=mk(T.Ksm, enabled=False),
-                se_linux=mk(T.SeLinux, mode=T.SeLinuxMode.ENFORCING),
-                spm=mk(T.Spm, priority=5, status=T.SpmStatus.NONE),
-                ssh=mk(
-                    T.Ssh,
-                    port=22,
-                    fingerprint="SHA256:" + uuid.UUID(int=rng.getrandbits(128)).hex[:43],
-                ),
-                summary=mk(T.VmSummary, active=0, migrating=0, total=0),
-                transparent_huge_pages=mk(T.TransparentHugePages, enabled=True),
-                iscsi=mk(T.IscsiDetails, initiator=f"iqn.1994-05.com.redhat:host{i + 1}"),
-                power_management=mk(
-                    T.PowerManagement,
-                    enabled=False,
-                    automatic_pm_enabled=True,
-                    kdump_detection=True,
-                ),
-                certificate=mk(
-                    T.Certificate,
-                    organization="example.com",
-                    subject=f"O=example.com,CN=host{i + 1:0{width}d}.example.com",
-                ),
-                device_passthrough=mk(T.HostDevicePassthrough, enabled=False),
-                external_status=T.ExternalStatus.OK,
-                auto_numa_status=T.AutoNumaStatus.UNKNOWN,
-                numa_supported=False,
-                vgpu_placement=T.VgpuPlacement.CONSOLIDATED,
-            )
+            name = f"host{i + 1:0{width}d}"
+            host = self.make_host(hid, name, f"{name}.example.com", cl, mem, i, rng)
+            host.update_available = i % 3 == 0
             host._sim_boot = time.time() - rng.randint(3600, 90 * 86400)
             host._sim_has_updates = i % 3 != 2  # what upgradecheck will find
             self.coll["hosts"][hid] = host
@@ -592,7 +514,168 @@ class World:
                 vms=[ref(T.Vm, "vms", v.id) for v in vms_in],
             )
 
+        # one iSCSI data domain per data center, appended after the file domains (its own
+        # RNG, so the rest of the world is the same as without it)
+        for dc in dcs:
+            self._make_iscsi_domain(dc)
+
         self._generate_history(rng)
+
+    def _make_iscsi_domain(self, dc: Any, n_luns: int = 2, lun_gib: int = 500) -> Any:
+        """An active iSCSI data domain of ``dc`` on ``n_luns`` LUNs of one target."""
+        rng = self.sub_rng(dc.id, "iscsi")
+        sid = self.new_id(rng)
+        vg_id = "".join(
+            rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+            for _ in range(38)
+        )
+        name = f"{dc.name.lower()}-iscsi1"
+        target = f"iqn.2003-01.org.linux-iscsi.storage.x8664:{dc.name.lower()}"
+        luns = []
+        for k in range(n_luns):
+            serial = uuid.UUID(int=rng.getrandbits(128)).hex
+            lu = mk(
+                T.LogicalUnit,
+                id=f"36001405{serial[:25]}",
+                address="iscsi.example.com",
+                port=3260,
+                portal="iscsi.example.com:3260,1",
+                target=target,
+                lun_mapping=k,
+                paths=0,
+                size=lun_gib * GiB,
+                serial=f"SLIO-ORG_{name}_lun{k}_{serial[:8]}",
+                vendor_id="LIO-ORG",
+                product_id=f"lun{k}",
+                volume_group_id=vg_id,
+                storage_domain_id=sid,
+                discard_max_size=0,
+                discard_zeroes_data=False,
+            )
+            lu._sim_device_size = lu.size  # what the storage server reports
+            luns.append(lu)
+        total = n_luns * lun_gib
+        used = int(total * rng.uniform(0.2, 0.5))
+        sd = mk(
+            T.StorageDomain,
+            id=sid,
+            href=href("storagedomains", sid),
+            name=name,
+            description="",
+            comment="",
+            type=T.StorageDomainType.DATA,
+            master=False,
+            available=(total - used - 5) * GiB,
+            used=(used + 5) * GiB,
+            committed=int(used * 1.1) * GiB,
+            block_size=512,
+            backup=False,
+            critical_space_action_blocker=5,
+            warning_low_space_indicator=10,
+            discard_after_delete=False,
+            supports_discard=True,
+            supports_discard_zeroes_data=False,
+            wipe_after_delete=False,
+            external_status=T.ExternalStatus.OK,
+            storage_format=T.StorageFormat.V5,
+            storage=mk(
+                T.HostStorage,
+                type=T.StorageType.ISCSI,
+                volume_group=mk(T.VolumeGroup, id=vg_id, logical_units=luns),
+            ),
+            data_centers=[ref(T.DataCenter, "datacenters", dc.id)],
+        )
+        sd._sim_dc_status = T.StorageDomainStatus.ACTIVE
+        sd._sim_seed_disks = False  # the generated VMs' disks stay on the file domains
+        self.coll["storagedomains"][sid] = sd
+        return sd
+
+    def make_host(
+        self, hid: str, name: str, address: str, cl: Any, mem: int, serial: int, rng: random.Random
+    ) -> Any:
+        """A host record (not yet in the world); ``serial`` numbers its hardware and iSCSI name."""
+        i = serial
+        return mk(
+            T.Host,
+            id=hid,
+            href=href("hosts", hid),
+            name=name,
+            comment="",
+            description="",
+            address=address,
+            cluster=ref(T.Cluster, "clusters", cl.id),
+            status=T.HostStatus.UP,
+            type=T.HostType.RHEL,
+            memory=mem,
+            max_scheduling_memory=mem,
+            port=54321,
+            protocol=T.HostProtocol.STOMP,
+            update_available=False,
+            cpu=mk(
+                T.Cpu,
+                name="Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz",
+                speed=2100.0,
+                type="Secure Intel Cascadelake Server Family",
+                topology=mk(T.CpuTopology, sockets=2, cores=20, threads=2),
+            ),
+            os=mk(
+                T.OperatingSystem,
+                type="RHEL",
+                version=mk(T.Version, full_version="8.7 - 1.el8", major=8, minor=7),
+            ),
+            version=mk(
+                T.Version,
+                full_version="vdsm-4.50.3.4-1.el8",
+                major=4,
+                minor=50,
+                build=3,
+                revision=4,
+            ),
+            libvirt_version=mk(
+                T.Version,
+                full_version="libvirt-8.0.0-10.module+el8",
+                major=8,
+                minor=0,
+                build=0,
+                revision=0,
+            ),
+            hardware_information=mk(
+                T.HardwareInformation,
+                manufacturer="Dell Inc.",
+                product_name="PowerEdge R640",
+                serial_number=f"SN{i:06d}",
+                family="PowerEdge",
+                uuid=self.new_id(),
+            ),
+            kdump_status=T.KdumpStatus.DISABLED,
+            ksm=mk(T.Ksm, enabled=False),
+            se_linux=mk(T.SeLinux, mode=T.SeLinuxMode.ENFORCING),
+            spm=mk(T.Spm, priority=5, status=T.SpmStatus.NONE),
+            ssh=mk(
+                T.Ssh,
+                port=22,
+                fingerprint="SHA256:" + uuid.UUID(int=rng.getrandbits(128)).hex[:43],
+            ),
+            summary=mk(T.VmSummary, active=0, migrating=0, total=0),
+            transparent_huge_pages=mk(T.TransparentHugePages, enabled=True),
+            iscsi=mk(T.IscsiDetails, initiator=f"iqn.1994-05.com.redhat:host{i + 1}"),
+            power_management=mk(
+                T.PowerManagement,
+                enabled=False,
+                automatic_pm_enabled=True,
+                kdump_detection=True,
+            ),
+            certificate=mk(
+                T.Certificate,
+                organization="example.com",
+                subject=f"O=example.com,CN={address}",
+            ),
+            device_passthrough=mk(T.HostDevicePassthrough, enabled=False),
+            external_status=T.ExternalStatus.OK,
+            auto_numa_status=T.AutoNumaStatus.UNKNOWN,
+            numa_supported=False,
+            vgpu_placement=T.VgpuPlacement.CONSOLIDATED,
+        )
 
     def _make_template(
         self, tid: str, name: str, cl: Any, desc: str, created: dt.datetime, rng: random.Random
@@ -903,6 +986,17 @@ class World:
         self.coll["disks"][did] = disk
         return disk
 
+    def resize_lun(self, sd_name: str, lun_id: str, size: int) -> None:
+        """Grow a LUN on the (simulated) storage server; ``refreshluns`` makes the engine see it."""
+        with self.lock:
+            sd = self.find("storagedomain", sd_name)
+            vg = sd.storage.volume_group if sd.storage is not None else None
+            for lu in (vg.logical_units if vg is not None else None) or []:
+                if lu.id == lun_id:
+                    lu._sim_device_size = size
+                    return
+            raise KeyError(f"no LUN {lun_id!r} in storage domain {sd_name!r}")
+
     def data_domains(self, dc_id: str) -> list[Any]:
         return [
             sd
@@ -918,7 +1012,7 @@ class World:
             if owner.cluster
             else next(iter(self.coll["datacenters"]))
         )
-        sds = self.data_domains(dc_id)
+        sds = [sd for sd in self.data_domains(dc_id) if getattr(sd, "_sim_seed_disks", True)]
         out = []
         for k in range(n):
             sd = sds[rng.randrange(len(sds))] if sds else None
