@@ -207,3 +207,15 @@ async def test_unreachable_engine_says_so_and_recovers(sim):
         assert "Retrying" in str(m.view.query_one(".view-message").render())
         sim.faults.error_rate = 0.0
         await wait_until(pilot, lambda: m.view.failures == 0, timeout=10, what="recovery")
+
+
+@asynctest
+async def test_expired_session_is_renewed_without_a_message(sim):
+    sim.faults.token_lifetime = 1
+    app = make_app(sim, live=True, refresh=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        first = app.last_ok
+        await wait_until(pilot, lambda: app.last_ok > first + 2.5, timeout=15, what="refreshes")
+        assert m.view.failures == 0
+        assert app.conn_state == "connected"
