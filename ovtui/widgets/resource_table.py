@@ -27,6 +27,10 @@ def _sort_value(cell: Any) -> Any:
     return (0, num * scale.get(unit, 1), text.lower())
 
 
+def _width(cell: Any) -> int:
+    return cell.cell_len if isinstance(cell, Text) else len(str(cell))
+
+
 class ResourceTable(DataTable):
     """Rows keyed by object id; ``apply_rows`` diffs a fresh page into the table.
 
@@ -108,7 +112,10 @@ class ResourceTable(DataTable):
                 old, new = self.cells[k], new_cells[k]
                 for ci, (a, b) in enumerate(zip(old, new, strict=False)):
                     if a != b:
-                        self.update_cell(k, self.col_keys[ci], b, update_width=True)
+                        # widen only: the shrink path of DataTable rescans the column and
+                        # can collapse it to the label's width
+                        wider = _width(b) > _width(a)
+                        self.update_cell(k, self.col_keys[ci], b, update_width=wider)
             for k in new_order[len(surviving) :]:
                 self.add_row(self._mark_cell(k), *new_cells[k], key=k)
         else:
@@ -116,11 +123,24 @@ class ResourceTable(DataTable):
             for k in new_order:
                 self.add_row(self._mark_cell(k), *new_cells[k], key=k)
         self.order, self.cells = new_order, new_cells
+        self._fit_columns()
         if cur_key in new_cells:
             self.move_cursor(row=self.get_row_index(cur_key), animate=False, scroll=False)
         elif new_order:
             self.move_cursor(row=min(max(cur_row, 0), len(new_order) - 1), animate=False)
         self.scroll_y = scroll_y
+
+    def _fit_columns(self) -> None:
+        """Column widths from this page's cells (DataTable's own auto width is lazy and can
+        lag behind a diff; explicit widths keep the picture the same on every run)."""
+        for ci, key in enumerate(self.col_keys):
+            col = self.columns.get(key)  # type: ignore[call-overload]
+            if col is None:
+                continue
+            width = max([col.label.cell_len] + [_width(c[ci]) for c in self.cells.values()])
+            col.width, col.auto_width = min(width, 60), False
+        self._require_update_dimensions = True
+        self.refresh()
 
     def _mark_cell(self, key: str) -> Text | str:
         return MARK if key in self.marks else " "

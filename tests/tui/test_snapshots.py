@@ -20,6 +20,13 @@ from ovtui.screens.detail import DetailScreen
 from .helpers import loaded, make_app, wait_until
 
 SIZE = (160, 45)
+
+
+async def settle(pilot) -> None:
+    """Let the tables recompute their column widths (done on idle) before the picture."""
+    for _ in range(5):
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
 FROZEN = 1_790_000_000.0
 
 
@@ -59,7 +66,7 @@ def test_main_tab(snap_compare, frozen_sim, noun):
         m = await loaded(pilot, app, noun)
         await wait_until(pilot, lambda: app.engine_info, what="engine info")
         m.view.table.focus()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -72,7 +79,7 @@ def test_detail(snap_compare, frozen_sim, noun):
         await loaded(pilot, app, noun)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -83,5 +90,6 @@ def test_main_at_80x24(snap_compare, frozen_sim):
     async def run_before(pilot):
         await loaded(pilot, app, "vm")
         await wait_until(pilot, lambda: app.engine_info, what="engine info")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
