@@ -206,7 +206,7 @@ async def test_unreachable_engine_says_so_and_recovers(sim):
         assert list(m.view.table.order) == rows  # kept what was shown
         assert "Retrying" in str(m.view.query_one(".view-message").render())
         sim.faults.error_rate = 0.0
-        await wait_until(pilot, lambda: m.view.failures == 0, timeout=10, what="recovery")
+        await wait_until(pilot, lambda: m.view.failures == 0, timeout=30, what="recovery")
 
 
 @asynctest
