@@ -53,3 +53,39 @@ async def test_help_lists_the_screen_keys(sim):
             assert word in text
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+@asynctest
+async def test_bookmark_and_click_on_the_tab_bar(sim):
+    app = make_app(sim, live=False, bookmarks={"running": "vms: status=up"})
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        app.goto_bookmark(app.bookmarks()["running"])
+        await wait_until(pilot, lambda: m.view.search == "status=up" and not m.view.in_flight)
+        # "3 Hosts" sits after " 1 DCs  2 Clusters " in the tab bar
+        text = str(m.query_one("#tabbar").render())
+        await pilot.click("#tabbar", offset=(text.index("3 Hosts") + 2, 0))
+        await wait_until(pilot, lambda: m.current == "host", what="click switches tab")
+
+
+@asynctest
+async def test_cancel_stops_the_wait_and_says_the_engine_goes_on(make_sim):
+    from ovtui.widgets.tasks_pane import TaskRow
+
+    sim = make_sim(speed=0.5)
+    app = make_app(sim, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        table = m.view.table
+        down = next(k for k in table.order if "down" in str(table.get_cell(k, "status")))
+        table.move_cursor(row=table.get_row_index(down))
+        await pilot.press("t", "s")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(m.query(TaskRow)) == 1)
+        row = m.query_one(TaskRow)
+        row.focus()
+        await pilot.press("c")
+        task = row.task_
+        await wait_until(pilot, lambda: not task.running, timeout=20, what="task to stop")
+        assert task.state == "cancelled"
+        assert "engine" in task.step
