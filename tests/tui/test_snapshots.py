@@ -27,6 +27,8 @@ async def settle(pilot) -> None:
     for _ in range(5):
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
+
+
 FROZEN = 1_790_000_000.0
 
 
