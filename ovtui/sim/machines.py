@@ -120,6 +120,17 @@ class Machines:
     def stop(self) -> None:
         self.clock.stop()
 
+    def set_status(self, obj: Any, status: Any) -> None:
+        """Change an entity's status and record it in the world's status log (the engine's
+        path of each object, which tests compare with what a client saw)."""
+        obj.status = status
+        self.world.log_status(obj.id, status)
+
+    def set_dc_status(self, sd: Any, status: Any) -> None:
+        """A storage domain's status within its data center (see ``sd_deactivate``)."""
+        sd._sim_dc_status = status
+        self.world.log_status(sd.id, status)
+
     def after(self, seconds: float, fn: Callable[[], None]) -> None:
         self.clock.after(seconds, fn)
 
@@ -233,7 +244,7 @@ class Machines:
         if vm.status == VS.PAUSED:
             op = self._begin(vm)
             self._job(ctx, f"Resuming VM {vm.name}")
-            vm.status = VS.UP
+            self.set_status(vm, VS.UP)
             ev.end_job(ctx.job)
             return
         if vm.status not in (VS.DOWN, VS.SUSPENDED):
@@ -284,20 +295,20 @@ class Machines:
         job = ctx.job
 
         def up() -> None:
-            vm.status = VS.UP
+            self.set_status(vm, VS.UP)
             vm.start_time = now_dt()
             w.set_guest_info(vm)
             ev.emit(w, 32, vm=vm, host=host, correlation_id=ctx.cid)
             ev.end_job(job)
 
         if resumed:
-            vm.status = VS.RESTORING_STATE
+            self.set_status(vm, VS.RESTORING_STATE)
             self._later(vm, op, T_RESTORE, up)
             return
-        vm.status = VS.WAIT_FOR_LAUNCH
+        self.set_status(vm, VS.WAIT_FOR_LAUNCH)
 
         def powering_up() -> None:
-            vm.status = VS.POWERING_UP
+            self.set_status(vm, VS.POWERING_UP)
             ev.progress_job(job, 50)
             self._later(vm, op, T_POWERING_UP, up)
 
@@ -312,7 +323,7 @@ class Machines:
         extra: str = "",
     ) -> None:
         host = self._host(vm.host.id) if vm.host else None
-        vm.status = VS.DOWN
+        self.set_status(vm, VS.DOWN)
         vm.host = None
         vm.stop_time = now_dt()
         vm.start_time = None
@@ -337,7 +348,7 @@ class Machines:
                 extra="Exit message: User shut down from within the guest",
             )
             return
-        vm.status = VS.POWERING_DOWN
+        self.set_status(vm, VS.POWERING_DOWN)
         job = ctx.job
         self._later(
             vm,
@@ -357,7 +368,7 @@ class Machines:
         op = self._begin(vm)
         self._job(ctx, f"Shutting down VM {vm.name}")
         ev.emit(self.world, 73, vm=vm, host=host, correlation_id=ctx.cid, user=ctx.user)
-        vm.status = VS.POWERING_DOWN
+        self.set_status(vm, VS.POWERING_DOWN)
         job = ctx.job
         self._later(
             vm,
@@ -375,11 +386,11 @@ class Machines:
         op = self._begin(vm)
         self._job(ctx, f"Hibernating VM {vm.name}")
         ev.emit(self.world, 501, vm=vm, host=host, correlation_id=ctx.cid, user=ctx.user)
-        vm.status = VS.SAVING_STATE
+        self.set_status(vm, VS.SAVING_STATE)
         job = ctx.job
 
         def done() -> None:
-            vm.status = VS.SUSPENDED
+            self.set_status(vm, VS.SUSPENDED)
             vm.host = None
             self.world.clear_guest_info(vm)
             ev.emit(self.world, 503, vm=vm, host=host, correlation_id=ctx.cid)
@@ -400,11 +411,11 @@ class Machines:
             correlation_id=ctx.cid,
             user=ctx.user,
         )
-        vm.status = VS.REBOOT_IN_PROGRESS
+        self.set_status(vm, VS.REBOOT_IN_PROGRESS)
         job = ctx.job
 
         def up() -> None:
-            vm.status = VS.UP
+            self.set_status(vm, VS.UP)
             ev.end_job(job)
 
         self._later(vm, op, T_REBOOT if verb == "reboot" else T_REBOOT / 2, up)
@@ -461,7 +472,7 @@ class Machines:
         src = self._host(vm.host.id)
         op = self._begin(vm)
         prev = vm.status if vm.status == VS.PAUSED else VS.UP
-        vm.status = VS.MIGRATING
+        self.set_status(vm, VS.MIGRATING)
         vm._sim_migration_progress = 0
         vm._sim_migration = (src.id, dst.id, job, cid, on_done)
         ev.emit(w, 62, vm=vm, host=src, correlation_id=cid, user=user, extra=dst.name)
@@ -473,7 +484,7 @@ class Machines:
             if k < steps:
                 self._later(vm, op, T_MIGRATE / steps, lambda: tick(k + 1))
                 return
-            vm.status = prev
+            self.set_status(vm, prev)
             vm.host = ref(T.Host, "hosts", dst.id)
             vm._sim_migration_progress = 0
             vm._sim_migration = None
@@ -490,7 +501,7 @@ class Machines:
         src_id, _dst_id, job, cid, on_done = vm._sim_migration
         self._begin(vm)
         self._job(ctx, f"Cancelling migration of VM {vm.name}")
-        vm.status = VS.UP
+        self.set_status(vm, VS.UP)
         vm.host = ref(T.Host, "hosts", src_id)
         vm._sim_migration_progress = 0
         vm._sim_migration = None
@@ -611,7 +622,7 @@ class Machines:
         """preparing_for_maintenance -> VMs migrate away -> maintenance (or back to up, event 17)."""
         w = self.world
         op = self._begin(host)
-        host.status = HS.PREPARING_FOR_MAINTENANCE
+        self.set_status(host, HS.PREPARING_FOR_MAINTENANCE)
         vms = [v for v in w.vms_on_host(host.id) if v.status in ON_HOST]
         reserved: dict[str, int] = {}
         moves, stuck = [], []
@@ -632,7 +643,7 @@ class Machines:
             if getattr(host, "_sim_op", 0) != op:
                 return
             if stuck or pending["failed"]:
-                host.status = HS.UP
+                self.set_status(host, HS.UP)
                 names = ", ".join(v.name for v in stuck) or "migration failure"
                 ev.emit(
                     w,
@@ -643,7 +654,7 @@ class Machines:
                 )
                 on_done(False)
                 return
-            host.status = HS.MAINTENANCE
+            self.set_status(host, HS.MAINTENANCE)
             self._spm_handover(host)
             ev.emit(w, 15, host=host, correlation_id=cid)
             on_done(True)
@@ -687,14 +698,14 @@ class Machines:
     ) -> None:
         """unassigned -> initializing -> up."""
         op = self._begin(host)
-        host.status = HS.UNASSIGNED
+        self.set_status(host, HS.UNASSIGNED)
 
         def initializing() -> None:
-            host.status = HS.INITIALIZING
+            self.set_status(host, HS.INITIALIZING)
             self._later(host, op, T_HOST_STEP, up)
 
         def up() -> None:
-            host.status = HS.UP
+            self.set_status(host, HS.UP)
             self._ensure_spm(host)
             ev.emit(self.world, 13, host=host, correlation_id=cid)
             if on_done:
@@ -751,13 +762,13 @@ class Machines:
 
         def install() -> None:
             op = self._begin(host)
-            host.status = HS.INSTALLING
+            self.set_status(host, HS.INSTALLING)
             ev.progress_job(job, 30)
 
             def installed() -> None:
                 if host.name in self.faults.fail_upgrade:
                     self.faults.fail_upgrade.discard(host.name)
-                    host.status = HS.INSTALL_FAILED
+                    self.set_status(host, HS.INSTALL_FAILED)
                     ev.emit(w, 841, host=host, correlation_id=cid)
                     ev.end_job(job, ok=False)
                     return
@@ -773,14 +784,14 @@ class Machines:
                 )
                 if reboot:
                     ev.emit(w, 888, host=host, correlation_id=cid)
-                    host.status = HS.REBOOT
+                    self.set_status(host, HS.REBOOT)
                     self._later(host, op, T_REBOOT_HOST / 2, non_responsive)
                 else:
                     ev.emit(w, 842, host=host, correlation_id=cid)
                     back()
 
             def non_responsive() -> None:
-                host.status = HS.NON_RESPONSIVE
+                self.set_status(host, HS.NON_RESPONSIVE)
                 host._sim_boot = __import__("time").time()
                 self._later(host, op, T_REBOOT_HOST / 2, back)
 
@@ -789,7 +800,7 @@ class Machines:
                 if was_up:
                     self.activate(host, cid, lambda: ev.end_job(job))
                 else:
-                    host.status = HS.MAINTENANCE
+                    self.set_status(host, HS.MAINTENANCE)
                     ev.end_job(job)
 
             self._later(host, op, T_INSTALL, installed)
@@ -813,7 +824,7 @@ class Machines:
         activate = ctx.action.activate if ctx.action.activate is not None else True
         self._job(ctx, f"Installing Host {host.name}", ["Installing host"])
         op = self._begin(host)
-        host.status = HS.INSTALLING
+        self.set_status(host, HS.INSTALLING)
         job, cid = ctx.job, ctx.cid
 
         def done() -> None:
@@ -821,7 +832,7 @@ class Machines:
             if activate:
                 self.activate(host, cid, lambda: ev.end_job(job))
             else:
-                host.status = HS.MAINTENANCE
+                self.set_status(host, HS.MAINTENANCE)
                 ev.end_job(job)
 
         self._later(host, op, T_INSTALL, done)
@@ -836,14 +847,14 @@ class Machines:
             self._begin(vm)
             self._go_down(vm, cid=ctx.cid, extra="Exit message: Host restarted")
         op = self._begin(host)
-        host.status = HS.REBOOT
+        self.set_status(host, HS.REBOOT)
         ev.emit(self.world, 1001, host=host, correlation_id=ctx.cid, user=ctx.user)
         job, cid = ctx.job, ctx.cid
 
         def back() -> None:
             host._sim_boot = __import__("time").time()
             if was_maint:
-                host.status = HS.MAINTENANCE
+                self.set_status(host, HS.MAINTENANCE)
                 ev.end_job(job)
             else:
                 self.activate(host, cid, lambda: ev.end_job(job))
@@ -876,15 +887,15 @@ class Machines:
         dc = self.world.get("datacenters", view.data_center.id)
         self._job(ctx, f"Deactivating Storage Domain {sd.name} in Data Center {dc.name}")
         op = self._begin(sd)
-        sd._sim_dc_status = SDS.LOCKED
+        self.set_dc_status(sd, SDS.LOCKED)
         job = ctx.job
 
         def preparing() -> None:
-            sd._sim_dc_status = SDS.PREPARING_FOR_MAINTENANCE
+            self.set_dc_status(sd, SDS.PREPARING_FOR_MAINTENANCE)
             self._later(sd, op, T_SD_STEP, done)
 
         def done() -> None:
-            sd._sim_dc_status = SDS.MAINTENANCE
+            self.set_dc_status(sd, SDS.MAINTENANCE)
             ev.emit(self.world, 968, sd=sd, dc=dc, correlation_id=ctx.cid, user=ctx.user)
             ev.end_job(job)
 
@@ -899,11 +910,11 @@ class Machines:
         dc = self.world.get("datacenters", view.data_center.id)
         self._job(ctx, f"Activating Storage Domain {sd.name} in Data Center {dc.name}")
         op = self._begin(sd)
-        sd._sim_dc_status = SDS.ACTIVATING
+        self.set_dc_status(sd, SDS.ACTIVATING)
         job = ctx.job
 
         def done() -> None:
-            sd._sim_dc_status = SDS.ACTIVE
+            self.set_dc_status(sd, SDS.ACTIVE)
             ev.emit(self.world, 966, sd=sd, dc=dc, correlation_id=ctx.cid, user=ctx.user)
             ev.end_job(job)
 
@@ -979,6 +990,7 @@ class Machines:
             )
             mem = vm_in.memory or tpl.memory or 2 * GiB
             vm = w._make_vm(vm_in.name, cl, tpl, VS.IMAGE_LOCKED, None, mem, now_dt(), w.rng)
+            w.log_status(vm.id, VS.IMAGE_LOCKED)
             vm.description = vm_in.description if vm_in.description is not None else ""
             vm.comment = vm_in.comment or ""
             if vm_in.os is not None and vm_in.os.type:
@@ -997,7 +1009,7 @@ class Machines:
             op = self._begin(vm)
 
             def created() -> None:
-                vm.status = VS.DOWN
+                self.set_status(vm, VS.DOWN)
                 vm.stop_time = now_dt()
                 ev.emit(w, 53, vm=vm, correlation_id=cid)
                 ev.emit(w, 34, vm=vm, correlation_id=cid)
@@ -1088,7 +1100,7 @@ class Machines:
         host.comment = host_in.comment or ""
         if host_in.port:
             host.port = host_in.port
-        host.status = HS.INSTALLING
+        self.set_status(host, HS.INSTALLING)
         host.update_available = False
         host._sim_has_updates = False
         host._sim_boot = __import__("time").time()
@@ -1108,7 +1120,7 @@ class Machines:
             if activate:
                 self.activate(host, cid, lambda: ev.end_job(job))
             else:
-                host.status = HS.MAINTENANCE
+                self.set_status(host, HS.MAINTENANCE)
                 ev.end_job(job)
 
         self._later(host, op, T_INSTALL, installed)
@@ -1216,10 +1228,10 @@ class Machines:
                 disk.sparse = d_in.sparse
             if d_in.description is not None:
                 disk.description = d_in.description
-            disk.status = T.DiskStatus.LOCKED
+            self.set_status(disk, T.DiskStatus.LOCKED)
 
             def ok() -> None:
-                disk.status = T.DiskStatus.OK
+                self.set_status(disk, T.DiskStatus.OK)
 
             self.after(T_SUSPEND, ok)
         disk._sim_owner = ("vms", vm.id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import ovirtsdk4
@@ -26,6 +28,21 @@ def connect(sim: Simulator, **kwargs: Any) -> ovirtsdk4.Connection:
     kwargs.setdefault("password", sim.password)
     kwargs.setdefault("timeout", 30)
     return ovirtsdk4.Connection(**kwargs)
+
+
+def write_config(sim: Simulator, path: Path) -> Path:
+    """An ovtui config (INI, mode 600) for this simulator: ``ovtui run -c PATH ...``.
+
+    ``path`` is the file, or a directory to write ``ovtui.ini`` in.
+    """
+    if path.is_dir():
+        path = path / "ovtui.ini"
+    path.write_text(
+        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n",
+        encoding="utf-8",
+    )
+    os.chmod(path, 0o600)
+    return path
 
 
 def wait_for(

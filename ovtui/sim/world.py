@@ -111,6 +111,7 @@ class World:
             ("networks", "permissions"): self._gen_permissions,
         }
         self.next_event_id = 1000
+        self.status_log: dict[str, list[str]] = {}
         self.mac_counter = 0
         self.ip_counter = 10
         self.disks_complete = False
@@ -138,6 +139,15 @@ class World:
 
     def get(self, coll: str, obj_id: str) -> Any | None:
         return self.coll.get(coll, {}).get(obj_id)
+
+    def log_status(self, obj_id: str, status: Any) -> None:
+        """Record a status change of an object (the state machines call this)."""
+        self.status_log.setdefault(obj_id, []).append(getattr(status, "value", str(status)))
+
+    def status_path(self, obj_id: str) -> list[str]:
+        """Every status the object went through since the world started, in order."""
+        with self.lock:
+            return list(self.status_log.get(obj_id, []))
 
     def find(self, kind: str, name: str) -> Any:
         """The object of ``kind`` (``vm``, ``host``...) named ``name``; KeyError if none."""

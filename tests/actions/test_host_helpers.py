@@ -5,14 +5,16 @@ Synchronisation is by the actions' own progress reports or by polling with a dea
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 from typing import Any
 
 from ovtui.actions.base import ActionContext, Progress
-from ovtui.cli import main
-from ovtui.sim.testing import connect
+from ovtui.sim.testing import (
+    connect,
+    write_config,  # noqa: F401 - shared by tests
+)
+
+from .cli_helpers import run_cli  # noqa: F401 - shared by tests
 
 
 class Recorder:
@@ -76,22 +78,6 @@ def running_vms_on(sim: Any, host: Any) -> list[Any]:
             for v in sim.world.coll["vms"].values()
             if v.host is not None and v.host.id == host.id and sval(v) == "up"
         ]
-
-
-def write_config(sim: Any, tmp_path: Path) -> Path:
-    path = tmp_path / "ovtui.ini"
-    path.write_text(
-        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n"
-    )
-    os.chmod(path, 0o600)
-    return path
-
-
-def run_cli(capsys: Any, cfg: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["run", "-c", str(cfg), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 class VmWatch:

@@ -43,7 +43,7 @@ def test_maintenance_moves_every_vm_and_names_each(make_sim) -> None:
         assert sval(w) == "up" and w.host.id != whost(sim, name).id, vm
         said = " ".join(p.message for p in rec.items if p.subject == vm)
         assert vm in said and "up on" in said, rec.text()
-    assert "preparing_for_maintenance" in rec.statuses()
+    assert "preparing_for_maintenance" in sim.world.status_path(whost(sim, name).id)
     flying = [p.message for p in rec.items if p.step == "migrating"]
     assert any(f"{name} -> host" in m and m.endswith("%") for m in flying), rec.text()
     # and back

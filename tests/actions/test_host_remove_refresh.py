@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ovirtsdk4 import types as T
 
-from ovtui.cli import main
-from ovtui.sim.testing import connect, wait_for
+from ovtui.sim.testing import connect, wait_for, write_config
+
+from .cli_helpers import run_cli
 
 MAINT_FIRST = (
     "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first."
 )
 
 
-def _config(sim, tmp_path: Path) -> str:
-    path = tmp_path / "engine.ini"
-    path.write_text(f"[api]\nurl={sim.url}\nusername={sim.username}\npassword={sim.password}\n")
-    os.chmod(path, 0o600)
-    return str(path)
-
-
-def _run(capsys, cfg: str, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["run", "-c", cfg, "-y", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+def _run(capsys, cfg: Path, *args: str) -> tuple[int, str, str]:
+    return run_cli(capsys, cfg, "-y", *args)
 
 
 def _host_names(sim) -> set[str]:
@@ -43,7 +33,7 @@ def test_host_remove_in_maintenance_removes_it(make_sim, tmp_path, capsys) -> No
     svc.deactivate()
     wait_for(lambda: svc.get().status == T.HostStatus.MAINTENANCE, timeout=20, what="maintenance")
     conn.close()
-    code, out, err = _run(capsys, _config(sim, tmp_path), "host", "-n", host.name, "remove")
+    code, out, err = _run(capsys, write_config(sim, tmp_path), "host", "-n", host.name, "remove")
     assert code == 0, (out, err)
     assert host.name not in _host_names(sim)
     with sim.world.lock:
@@ -57,7 +47,7 @@ def test_host_remove_of_an_up_host_fails_with_the_engine_message(
     sim = make_sim(vms=6, hosts=4)
     with sim.world.lock:
         name = next(h.name for h in sim.world.coll["hosts"].values() if h.status == T.HostStatus.UP)
-    code, out, err = _run(capsys, _config(sim, tmp_path), "host", "-n", name, "remove")
+    code, out, err = _run(capsys, write_config(sim, tmp_path), "host", "-n", name, "remove")
     assert code == 1, (out, err)
     assert MAINT_FIRST in err
     assert name in _host_names(sim)
@@ -70,7 +60,7 @@ def test_storagedomain_refresh_on_iscsi(sim, tmp_path, capsys) -> None:
         old = lun.size
     sim.world.resize_lun("default-iscsi1", lun.id, old + 50 * 2**30)
     code, out, err = _run(
-        capsys, _config(sim, tmp_path), "storagedomain", "-n", "default-iscsi1", "refresh"
+        capsys, write_config(sim, tmp_path), "storagedomain", "-n", "default-iscsi1", "refresh"
     )
     assert code == 0, (out, err)
     assert "2 LUN(s) refreshed" in out + err
@@ -82,7 +72,7 @@ def test_storagedomain_refresh_on_iscsi(sim, tmp_path, capsys) -> None:
 
 def test_storagedomain_refresh_on_nfs_fails_clearly(sim, tmp_path, capsys) -> None:
     code, out, err = _run(
-        capsys, _config(sim, tmp_path), "storagedomain", "-n", "default-data1", "refresh"
+        capsys, write_config(sim, tmp_path), "storagedomain", "-n", "default-data1", "refresh"
     )
     assert code == 1, (out, err)
     assert "not supported for nfs storage domain default-data1" in err

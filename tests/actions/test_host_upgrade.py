@@ -25,7 +25,7 @@ def test_upgrade_ends_upgraded_and_back_up(make_sim) -> None:
     assert not whost(sim, name).update_available
     codes = [p.event.code for p in rec.items if p.event is not None]
     assert 840 in codes and (842 in codes or 888 in codes), rec.text()
-    assert "installing" in rec.statuses()
+    assert "installing" in sim.world.status_path(whost(sim, name).id)
 
 
 def test_upgrade_with_reboot_says_rebooting(make_sim) -> None:

@@ -27,11 +27,15 @@ def test_deactivate_then_activate_follow_status_paths(make_sim) -> None:
     target = ctx.system.storage_domains_service().storage_domain_service(sd.id).get()
     res = storage.deactivate(ctx, target)
     assert res.ok and sval(res.data) == "maintenance", rec.text()
-    assert _in_order(rec.statuses(), ["preparing_for_maintenance", "maintenance"]), rec.text()
+    path = sim.world.status_path(sd.id)
+    assert _in_order(path, ["locked", "preparing_for_maintenance", "maintenance"]), path
+    assert rec.statuses()[-1] == "maintenance", rec.text()
     rec.items.clear()
     res = storage.activate(ctx, target)
     assert sval(res.data) == "active"
-    assert _in_order(rec.statuses(), ["activating", "active"]), rec.text()
+    path = sim.world.status_path(sd.id)
+    assert _in_order(path, ["maintenance", "activating", "active"]), path
+    assert rec.statuses()[-1] == "active", rec.text()
 
 
 def test_refresh_on_a_file_domain_is_not_supported(sim, tmp_path, capsys) -> None:

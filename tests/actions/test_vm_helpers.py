@@ -6,15 +6,17 @@ at the exact step) or by polling a condition with a deadline, never by sleeping 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ovtui.actions.base import ActionContext, Progress
-from ovtui.cli import main
-from ovtui.sim.testing import connect
+from ovtui.sim.testing import (
+    connect,
+    write_config,  # noqa: F401 - shared by tests
+)
+
+from .cli_helpers import run_cli  # noqa: F401 - shared by tests
 
 
 class Recorder:
@@ -89,19 +91,3 @@ def in_order(seen: list[str], wanted: list[str]) -> bool:
     """``wanted`` appears in ``seen`` as a subsequence."""
     it = iter(seen)
     return all(any(s == w for s in it) for w in wanted)
-
-
-def write_config(sim: Any, tmp_path: Path) -> Path:
-    path = tmp_path / "ovtui.ini"
-    path.write_text(
-        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n"
-    )
-    os.chmod(path, 0o600)
-    return path
-
-
-def run_cli(capsys: Any, cfg: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["run", "-c", str(cfg), *args])
-    out, err = capsys.readouterr()
-    return code, out, err

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ovtui.cli import main
+from ovtui.sim import testing as simtesting
 
 
 def write_config(path: Path, body: str, mode: int = 0o600) -> Path:
@@ -19,10 +20,7 @@ def write_config(path: Path, body: str, mode: int = 0o600) -> Path:
 
 @pytest.fixture
 def config_file(sim, tmp_path: Path) -> Path:
-    return write_config(
-        tmp_path / "config.ini",
-        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n",
-    )
+    return simtesting.write_config(sim, tmp_path / "config.ini")
 
 
 @pytest.fixture
