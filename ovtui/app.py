@@ -271,12 +271,19 @@ class OvtuiApp(App):
         self.push_screen(HelpScreen(first + [("", "")] + rest))
 
     # ------------------------------------------------------------------ actions (verbs)
-    def start_action(self, action: Action, targets: list[Any], params: dict[str, Any]) -> None:
-        """One task per target object, each in its own thread worker."""
+    def start_action(
+        self,
+        action: Action,
+        targets: list[Any],
+        params: dict[str, Any],
+        total: int | None = None,
+    ) -> None:
+        """One task per target object, each in its own thread worker (``total``: the hosts
+        of a rolling upgrade, shown as "done / total")."""
         main = self.main_screen()
         for obj in targets:
             name = (getattr(obj, "name", None) or getattr(obj, "id", "")) if obj is not None else ""
-            task = Task(next(self._task_ids), action.label, name)
+            task = Task(next(self._task_ids), action.label, name, total=total)
             self.tasks[task.id] = task
             if main is not None:
                 main.query_one(TasksPane).add_task(task)
@@ -325,10 +332,7 @@ class OvtuiApp(App):
         task = event.task_
         if event.progress is not None:
             p = event.progress
-            if task.running:
-                task.step = p.message or p.step
-                if p.fraction is not None:
-                    task.fraction = p.fraction
+            task.apply(p.step, p.message, p.fraction, p.subject)
         if event.end is not None:
             state, _, msg = event.end.partition(":")
             task.state = state

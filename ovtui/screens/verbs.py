@@ -6,14 +6,17 @@ objects a verb acts on (``verb_targets``: the marked rows, or the highlighted on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.binding import Binding
 
 from ovtui.actions import registry
-from ovtui.actions.base import Action
+from ovtui.actions.base import Action, ActionContext
 
 from .modals import ConfirmScreen, VerbForm
+from .plan_confirm import Answer, PlanConfirmScreen
+from .preview import needs_preview, preview
 
 # Keys of DESIGN section 3 and ovtui's own: a verb whose key is one of these stays in the palette.
 RESERVED_KEYS = set("123456789:/ teq?pnoa[]") | {
@@ -101,9 +104,9 @@ class VerbHost:
                 )
                 return
 
-        def confirmed(params: dict[str, Any], ok: bool | None) -> None:
+        def confirmed(params: dict[str, Any], ok: bool | None, total: int | None = None) -> None:
             if ok:
-                app.start_action(action, targets, params)
+                app.start_action(action, targets, params, total=total)
                 clear = getattr(self, "clear_marks", None)
                 if clear:
                     clear()
@@ -111,7 +114,11 @@ class VerbHost:
         def got_params(params: dict[str, Any] | None) -> None:
             if params is None:
                 return
-            if action.dangerous:
+            if params.get("dry_run"):
+                confirmed(params, True)  # a dry run changes nothing: no question
+            elif action.dangerous and needs_preview(action):
+                self._confirm_with_plan(action, targets, params, confirmed)
+            elif action.dangerous:
                 names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
                 app.push_screen(
                     ConfirmScreen(f"{action.verb.capitalize()} {len(names)} {noun}(s)", names),
@@ -125,3 +132,33 @@ class VerbHost:
             app.push_screen(VerbForm(action, [t for t in targets if t is not None]), got_params)
         else:
             got_params({p.name: p.default for p in action.params if p.default is not None})
+
+    def _confirm_with_plan(
+        self,
+        action: Action,
+        targets: list[Any],
+        params: dict[str, Any],
+        confirmed: Callable[..., None],
+    ) -> None:
+        """The confirmation names the VMs that move and where (computed in a worker)."""
+        app: Any = self.app  # type: ignore[attr-defined]
+        names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
+
+        def compute() -> Any:
+            with app.pool.lease() as conn:
+                ctx = ActionContext(connection=conn, readonly=app.readonly, timeout=120.0)
+                return preview(ctx, action, targets, params)
+
+        def answered(answer: Answer | None) -> None:
+            choice, pv = answer or (None, None)
+            if choice is None:
+                return
+            total = pv.total if pv is not None else None
+            if choice == "force":
+                confirmed({**params, "force": True}, True, total)
+            else:
+                confirmed(params, True, total)
+
+        can_force = any(p.name == "force" for p in action.params)
+        title = f"{action.verb.capitalize()} {len(names)} {action.noun}(s)"
+        app.push_screen(PlanConfirmScreen(title, names, compute, can_force), answered)

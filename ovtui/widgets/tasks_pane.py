@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, ProgressBar, Static
 
 
@@ -25,16 +25,46 @@ class Task:
     step: str = "starting"
     state: str = "running"  # running, done, failed, cancelled
     started: float = field(default_factory=time.monotonic)
+    total: int | None = None  # hosts of a rolling upgrade
+    done_count: int = 0
+    stage: str = ""  # the current host and step of a rolling upgrade
+    subjects: dict[str, str] = field(default_factory=dict)  # VM/host -> its last line
 
     @property
     def running(self) -> bool:
         return self.state == "running"
 
+    def apply(self, step: str, message: str, fraction: float | None, subject: str | None) -> None:
+        """Take one progress report of the action (see ovtui.actions.base.Progress)."""
+        if not self.running:
+            return
+        if subject:
+            self.subjects[subject] = message
+        if step == "step":
+            self.stage = message
+        elif step == "host-done":
+            self.done_count += 1
+        self.step = message or step
+        if fraction is not None:
+            self.fraction = fraction
+
+    def stage_text(self) -> str:
+        if self.total is None and not self.stage:
+            return ""
+        count = f"hosts {self.done_count}/{self.total} done" if self.total else ""
+        return " · ".join(x for x in (count, self.stage if self.running else "") if x)
+
 
 STATE_STYLE = {"running": "", "done": "green", "failed": "red", "cancelled": "yellow"}
+STATE_MARK = {"done": "✔ done", "failed": "✖ failed", "cancelled": "■ cancelled"}
+SUBJECT_LINES = 8
 
 
-class TaskRow(Horizontal):
+def _esc(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+class TaskRow(Vertical):
     """One task. Focus it and press ``c`` to stop waiting for it."""
 
     can_focus = True
@@ -45,9 +75,15 @@ class TaskRow(Horizontal):
         self.task_ = task
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.task_.label} [b]{self.task_.target}[/b]", classes="task-label")
-        yield ProgressBar(total=100, show_eta=False, classes="task-bar")
+        yield Label(
+            f"{_esc(self.task_.label)} [b]{_esc(self.task_.target)}[/b]", classes="task-label"
+        )
+        with Horizontal(classes="task-progress"):
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, classes="task-bar")
+            yield Label("", classes="task-pct")
+        yield Label("", classes="task-stage")
         yield Label("", classes="task-step")
+        yield Label("", classes="task-subjects")
 
     def on_mount(self) -> None:
         self.sync()
@@ -55,16 +91,28 @@ class TaskRow(Horizontal):
     def sync(self) -> None:
         t = self.task_
         bar = self.query_one(ProgressBar)
-        if t.fraction is not None:
-            bar.update(total=100, progress=round(100 * t.fraction))
-        elif t.state != "running":
-            bar.update(total=100, progress=100)
+        pct = self.query_one(".task-pct", Label)
+        if t.running and t.fraction is None:
+            bar.update(total=None)  # indeterminate: an animated bar, no number
+            pct.update("…")
         else:
-            bar.update(total=None)
+            frac = t.fraction if t.fraction is not None else (1.0 if t.state == "done" else 0.0)
+            bar.update(total=100, progress=round(100 * frac))
+            pct.update(f"{round(100 * frac)}%")
+        stage = self.query_one(".task-stage", Label)
+        stage.update(_esc(t.stage_text()))
+        stage.display = bool(t.stage_text())
         style = STATE_STYLE.get(t.state, "")
-        step = t.step.replace("[", "\\[")
+        step = _esc(t.step)
+        if not t.running:
+            step = f"[b]{STATE_MARK.get(t.state, t.state)}[/b]: {step}"
         self.query_one(".task-step", Label).update(f"[{style}]{step}[/]" if style else step)
+        subj = self.query_one(".task-subjects", Label)
+        lines = list(t.subjects.values())[-SUBJECT_LINES:] if t.running else []
+        subj.update("\n".join(f"  {_esc(x)}" for x in lines))
+        subj.display = bool(lines)
         self.set_class(not t.running, "finished")
+        self.set_class(t.state == "failed", "failed")
 
     def action_cancel_task(self) -> None:
         if self.task_.running:

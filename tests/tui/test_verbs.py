@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from ovtui.screens.main import MainScreen
-from ovtui.screens.modals import ConfirmScreen, VerbForm
+from ovtui.screens.modals import VerbForm
+from ovtui.screens.plan_confirm import PlanConfirmScreen
 from ovtui.widgets.tasks_pane import TaskRow
 
 from .helpers import asynctest, cell_text, loaded, make_app, wait_until
@@ -68,9 +69,13 @@ async def test_host_maintenance_and_activate_with_the_keyboard(sim):
         await pilot.press("M")
         await wait_until(pilot, lambda: isinstance(app.screen, VerbForm), what="maintenance form")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, PlanConfirmScreen), what="confirm")
+        dialog = app.screen
+        await wait_until(pilot, lambda: dialog.state == "ok", what="the plan")
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        task = next(iter(app.tasks.values()))
+        await wait_until(pilot, lambda: task.subjects, timeout=30, what="VMs named in progress")
         await wait_until(
             pilot,
             lambda: cell_text(table, key, "status") == "maintenance",

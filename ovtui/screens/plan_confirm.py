@@ -1,0 +1,116 @@
+"""Confirmation of a verb that moves VMs: the plan is computed first, then shown.
+
+The plan is read from the engine in a thread worker while the dialog says "computing plan...".
+When the plan says the VMs cannot all move, only Cancel is offered (and Force when the verb
+has a ``force`` option). The dialog dismisses with ``(answer, preview)``; answer is ``"yes"``,
+``"force"`` or ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from ovtui.actions.base import ActionError
+
+from .preview import Preview
+
+Answer = tuple[str | None, Preview | None]
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+class PlanConfirmScreen(ModalScreen[Answer]):
+    """``y`` yes (once the plan allows it), ``f`` force (when blocked and offered), ``n`` no."""
+
+    BINDINGS = [
+        Binding("y", "answer('yes')", "Yes"),
+        Binding("f", "answer('force')", "Force"),
+        Binding("n,escape", "answer(None)", "No"),
+    ]
+
+    def __init__(
+        self, title: str, names: list[str], compute: Callable[[], Preview], can_force: bool
+    ) -> None:
+        super().__init__()
+        self.title_ = title
+        self.names = names
+        self.compute = compute
+        self.can_force = can_force
+        self.preview: Preview | None = None
+        self.error: str | None = None
+        self.state = "computing"  # computing, ok, blocked, unknown
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(self.names[:20])
+        more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
+        with Vertical(classes="dialog plan-dialog"):
+            yield Static(f"[b]{_esc(self.title_)}?[/b]", classes="dialog-title")
+            yield Static(_esc(shown + more), classes="dialog-body")
+            with VerticalScroll(id="plan-scroll"):
+                yield Static("computing plan...", id="plan-body", markup=False)
+            yield Static("", id="plan-verdict")
+            with Horizontal(classes="dialog-buttons", id="plan-buttons"):
+                yield Button("Cancel [n]", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+        self._compute()
+
+    @work(thread=True, exclusive=True, group="plan")
+    def _compute(self) -> None:
+        try:
+            result: Preview | None = self.compute()
+            err = None
+        except ActionError as exc:
+            result, err = None, " ".join(exc.lines())
+        except Exception as exc:  # noqa: BLE001 - say it; the verb checks again anyway
+            result, err = None, f"{type(exc).__name__}: {exc}"
+        self.app.call_from_thread(self._show, result, err)
+
+    def _show(self, preview: Preview | None, error: str | None) -> None:
+        if not self.is_attached:
+            return
+        self.preview, self.error = preview, error
+        body = self.query_one("#plan-body", Static)
+        verdict = self.query_one("#plan-verdict", Static)
+        buttons = self.query_one("#plan-buttons", Horizontal)
+        if preview is None:
+            self.state = "unknown"
+            body.update(f"Could not compute the plan: {error}")
+            verdict.update("[yellow]The verb checks again before it changes anything.[/yellow]")
+            buttons.mount(Button("Run anyway [y]", variant="error", id="yes"), before=0)
+            return
+        body.update("\n".join(preview.lines) or "Nothing to move.")
+        if preview.ok:
+            self.state = "ok"
+            buttons.mount(Button("Yes [y]", variant="error", id="yes"), before=0)
+            return
+        self.state = "blocked"
+        why = "\n".join(_esc(b) for b in preview.blocked)
+        verdict.update(f"[b red]Cannot go as planned:[/b red]\n[red]{why}[/red]")
+        if self.can_force:
+            buttons.mount(Button("Force [f]", variant="error", id="force"))
+
+    def plan_text(self) -> str:
+        """The dialog's text as shown (for tests and screen readers)."""
+        parts = [str(w.render()) for w in self.query(Static)]
+        return "\n".join(parts)
+
+    def action_answer(self, answer: str | None) -> None:
+        if answer == "yes" and self.state not in ("ok", "unknown"):
+            return
+        if answer == "force" and not (self.state == "blocked" and self.can_force):
+            return
+        self.dismiss((answer, self.preview))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer({"yes": "yes", "force": "force"}.get(event.button.id or ""))
