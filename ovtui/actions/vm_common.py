@@ -11,10 +11,10 @@ from typing import Any
 
 import ovirtsdk4
 
-from .base import ActionContext, EngineRefused, NoMatch, Result, WaitTimeout
+from .base import ActionContext, EngineRefused, NoMatch, Result
 from .errors import engine_errors
 from .registry import NOUNS
-from .waiters import EventFollower, send_action, status_of
+from .waiters import EventFollower, send_action, status_of, wait_for
 
 VM = NOUNS["vm"]
 _BASE_TIMEOUT = 1800.0  # ActionContext's default: "the user did not choose one"
@@ -245,54 +245,49 @@ def wait_vm(
     wanted_set, via_set, failed_set = set(wanted), set(via), set(failed)
     seen: set[str] = set()
     first: list[str | None] = []
-    since: list[float] = []
-    limit = timeout if timeout is not None else timeout_for(ctx, verb)
-    service = vm_service(ctx, target)
-    what = f"VM {name_of(target)}"
-    last: str | None = None
-    deadline = time.monotonic() + limit
-    while True:
-        ctx.check_cancelled()
-        with engine_errors(f"reading {what}"):
-            vm = service.get()
-        if follower is not None:
-            follower.poll()
+    since: list[float] = []  # when the VM was first seen in a wanted status without a via
+
+    def observe(vm: Any) -> None:
         status = status_of(vm)
         if not first:
             first.append(status)
-        if status != last and status is not None:
-            ctx.progress("status", f"{what}: {status}", status=status)
-            last = status
         if status:
             seen.add(status)
         if on_poll is not None:
             on_poll(vm)
+
+    def until(vm: Any) -> bool:
         if done is not None:
-            if done(vm, seen):
-                return vm
-        elif status in wanted_set:
-            if not via_set or seen & via_set:
-                return vm
-            if confirm is not None and confirm():
-                return vm
-            if not since:
-                since.append(time.monotonic())
-            elif settle is not None and time.monotonic() - since[0] >= settle:
-                return vm
-        else:
+            return done(vm, seen)
+        if status_of(vm) not in wanted_set:
             since.clear()
+            return False
+        if not via_set or seen & via_set or (confirm is not None and confirm()):
+            return True
+        if not since:
+            since.append(time.monotonic())
+        return settle is not None and time.monotonic() - since[0] >= settle
+
+    def failing(vm: Any) -> str | None:
         reason = fail(vm, seen) if fail is not None else None
+        status = status_of(vm)
         if reason is None and status in failed_set and (len(seen) > 1 or status != first[0]):
-            reason = with_reason(f"{what} went {status}", follower)
-        if reason:
-            raise EngineRefused(reason)
-        if time.monotonic() >= deadline:
-            raise WaitTimeout(
-                f"Timed out after {limit:g} s waiting for {what} to {verb_goal(verb, wanted_set)}"
-                f" (last status: {last or 'unknown'}).",
-                "The engine may still be working on it; check the VM, or give a longer timeout.",
-            )
-        ctx.sleep(ctx.poll_interval)
+            reason = with_reason(f"VM {name_of(target)} went {status}", follower)
+        return reason
+
+    return wait_for(
+        ctx,
+        vm_service(ctx, target).get,
+        until,
+        what=f"VM {name_of(target)}",
+        wanted=" or ".join(sorted(wanted_set)),
+        goal=verb_goal(verb, wanted_set),
+        fail=failing,
+        timeout=timeout if timeout is not None else timeout_for(ctx, verb),
+        follower=follower,
+        on_poll=observe,
+        hint="The engine may still be working on it; check the VM, or give a longer timeout.",
+    )
 
 
 def verb_goal(verb: str, wanted: set[str]) -> str:

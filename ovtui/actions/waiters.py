@@ -13,7 +13,7 @@ from typing import Any
 import ovirtsdk4
 
 from .base import ActionContext, EngineRefused, EventInfo, WaitTimeout, new_correlation_id
-from .errors import engine_errors
+from .errors import engine_errors, translate
 
 
 def status_of(obj: Any) -> str | None:
@@ -84,6 +84,13 @@ def to_event_info(ev: Any) -> EventInfo:
     )
 
 
+def transient(exc: ovirtsdk4.Error) -> bool:
+    """An engine error worth retrying a read for: 5xx, a dropped connection, a time-out."""
+    if isinstance(exc, (ovirtsdk4.AuthError, ovirtsdk4.NotFoundError)):
+        return False
+    return exc.code is None or exc.code >= 500
+
+
 def wait_for(
     ctx: ActionContext,
     fetch: Callable[[], Any],
@@ -95,19 +102,32 @@ def wait_for(
     timeout: float | None = None,
     follower: EventFollower | None = None,
     on_poll: Callable[[Any], None] | None = None,
+    goal: str | None = None,
+    hint: str = "The engine may still be working on it; check the object or raise the timeout.",
 ) -> Any:
     """Poll ``fetch()`` until ``until(obj)``; report status changes; raise on fail/timeout.
 
     ``fail(obj)`` returns a reason when the object reached a state it will not come back
-    from (the action failed). ``what`` names the object, ``wanted`` the awaited state.
+    from (the action failed). ``what`` names the object, ``wanted`` the awaited state
+    (``goal`` overrides the "be WANTED" wording of the time-out message). A transient engine
+    error while polling (5xx, dropped connection) is reported and the poll retried until the
+    deadline: a long wait does not fail on one bad answer.
     """
     limit = ctx.timeout if timeout is None else timeout
     deadline = time.monotonic() + limit
     last: str | None = None
     while True:
         ctx.check_cancelled()
-        with engine_errors(f"reading {what}"):
+        try:
             obj = fetch()
+        except ovirtsdk4.Error as exc:
+            if not transient(exc) or time.monotonic() >= deadline:
+                raise translate(exc, f"reading {what}") from exc
+            ctx.progress(
+                "retry", f"reading {what}: {translate(exc).message} (retrying)", level="warning"
+            )
+            ctx.sleep(ctx.poll_interval)
+            continue
         if follower is not None:
             follower.poll()
         status = status_of(obj)
@@ -124,9 +144,9 @@ def wait_for(
                 raise EngineRefused(reason)
         if time.monotonic() >= deadline:
             raise WaitTimeout(
-                f"Timed out after {limit:g} s waiting for {what} to be {wanted}"
+                f"Timed out after {limit:g} s waiting for {what} to {goal or 'be ' + wanted}"
                 f" (last status: {last or 'unknown'}).",
-                "The engine may still be working on it; check the object or raise the timeout.",
+                hint,
             )
         ctx.sleep(ctx.poll_interval)
 

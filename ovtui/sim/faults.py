@@ -13,7 +13,8 @@ class FaultInjector:
     ``latency`` seconds added; ``error_rate`` fraction answered 503 with a fault;
     ``drop_rate`` fraction of connections closed unanswered; ``token_lifetime`` seconds
     (None: tokens live for the session); ``not_found`` top-level collections answered 404;
-    ``fail_upgrade`` host names whose next upgrade fails; ``restart()`` drops all tokens.
+    ``fail_upgrade`` host names whose next upgrade fails; ``failing_gets`` the next N GETs get
+    503; ``restart()`` drops all tokens.
     """
 
     def __init__(self, spec: str | None = None, seed: int = 0) -> None:
@@ -31,6 +32,7 @@ class FaultInjector:
         self.token_lifetime: float | None = None
         self.not_found: set[str] = set()
         self.fail_upgrade: set[str] = set()
+        self.failing_gets = 0  # the next N API GETs are answered 503 (deterministic outage)
 
     def apply_spec(self, spec: str) -> None:
         """``latency=0.2,error_rate=0.1,drop_rate=0.05,token_lifetime=30,not_found=events+jobs,fail_upgrade=h1+h2``"""
@@ -53,6 +55,16 @@ class FaultInjector:
             return False
         with self._lock:
             return self._rng.random() < rate
+
+    def take_failing_get(self, method: str) -> bool:
+        """True (and one less to go) while ``failing_gets`` GETs remain to be refused."""
+        if method != "GET" or self.failing_gets <= 0:
+            return False
+        with self._lock:
+            if self.failing_gets <= 0:
+                return False
+            self.failing_gets -= 1
+            return True
 
     def restart(self) -> None:
         """Engine restart: the world is kept, every token is forgotten."""

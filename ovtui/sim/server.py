@@ -173,7 +173,7 @@ class Handler(BaseHTTPRequestHandler):
                     Response(401, b"", headers={"WWW-Authenticate": 'Bearer realm="RESTAPI"'})
                 )
                 return
-            if faults.roll(faults.error_rate):
+            if faults.roll(faults.error_rate) or faults.take_failing_get(self.command):
                 self._send(
                     Response(
                         503,
