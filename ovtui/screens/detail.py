@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import on, work
@@ -100,9 +101,11 @@ class DetailScreen(VerbHost, Screen):
         self.obj = obj
         self.loaded: set[str] = set()
         self.sub_objects: dict[str, dict[str, Any]] = {}
+        self.reload_failures = 0
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="detail-title")
+        yield Static("", id="detail-message", classes="view-message error")
         with TabbedContent(id="detail-tabs"):
             with TabPane("General", id="tab-general"):
                 yield DataTable(id="general", cursor_type="row", show_header=False)
@@ -237,12 +240,32 @@ class DetailScreen(VerbHost, Screen):
     def _refetch(self) -> None:
         try:
             obj = self.app.browser.get(self.noun, self.obj.id)
-        except Exception:  # noqa: BLE001 - keep what is shown; the header says the state
+        except ActionError as exc:
+            self.app.call_from_thread(self._refetch_failed, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - an engine error must not take the TUI down
+            self.app.call_from_thread(self._refetch_failed, ActionError(str(exc)))
             return
         self.app.call_from_thread(self._set_obj, obj)
 
+    def _refetch_failed(self, exc: ActionError) -> None:
+        """Say it on the screen and keep what is shown; the next refresh tries again."""
+        self.reload_failures += 1
+        when = time.strftime("%H:%M:%S")
+        self.set_message(
+            f"Reload failed at {when}: {exc.message.rstrip('.')}. Showing what was last"
+            " loaded; the next refresh tries again (ctrl+r now)."
+        )
+
+    def set_message(self, text: str) -> None:
+        msg = self.query_one("#detail-message", Static)
+        msg.update(text.replace("[", "\\["))
+        msg.set_class(bool(text), "shown")
+
     def _set_obj(self, obj: Any) -> None:
         self.obj = obj
+        self.reload_failures = 0
+        self.set_message("")
         self._fill_general()
 
     # VerbHost

@@ -219,3 +219,26 @@ async def test_expired_session_is_renewed_without_a_message(sim):
         await wait_until(pilot, lambda: app.last_ok > first + 2.5, timeout=15, what="refreshes")
         assert m.view.failures == 0
         assert app.conn_state == "connected"
+
+
+@asynctest
+async def test_detail_says_a_failed_reload_keeps_its_data_and_recovers(sim):
+    app = make_app(sim, live=True, refresh=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app, "host")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail")
+        detail = app.screen
+        general = detail.query_one("#general")
+        rows = general.row_count
+        assert rows > 3
+        msg = detail.query_one("#detail-message")
+        sim.faults.error_rate = 1.0
+        await wait_until(pilot, lambda: detail.reload_failures > 0, timeout=15, what="a failure")
+        assert msg.has_class("shown")
+        assert "Reload failed" in str(msg.render()) and "last loaded" in str(msg.render())
+        assert general.row_count == rows  # kept what it showed
+        sim.faults.error_rate = 0.0
+        await wait_until(pilot, lambda: detail.reload_failures == 0, timeout=15, what="recovery")
+        assert not msg.has_class("shown")
+        assert general.row_count == rows
