@@ -269,3 +269,22 @@ def test_dry_run_of_dangerous_verb_needs_no_confirmation(run):
     assert code == 0, err
     code, out, _ = run("-o", "json", "host", "-i", host["id"], "show")
     assert json.loads(out)["status"] == "up", "a dry run changes nothing"
+
+
+def test_kerberos_keytab_without_gssapi_names_the_extra(capsys, tmp_path, sim):
+    try:
+        import gssapi  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("gssapi is installed here")
+    keytab = tmp_path / "ovtui.keytab"
+    keytab.write_bytes(b"\x05\x02")
+    cfg = write_config(
+        tmp_path / "c.ini",
+        f"[api]\nurl = {sim.url}\nkerberos = true\n\n[kerberos]\nkeytab = {keytab}\n"
+        "principal = ovtui@EXAMPLE.COM\n",
+    )
+    code, _, err = run_main(capsys, "run", "-c", str(cfg), "datacenter", "list")
+    assert code == 2
+    assert "pip install 'ovtui[kerberos]'" in err
