@@ -443,6 +443,10 @@ def tui_command(args: argparse.Namespace) -> int:
     if profile is not None:
         for warning in profile.warnings:
             print(f"ovtui: {warning}", file=sys.stderr)
+        from .connection import read_password
+
+        # ask for a missing password now, on the terminal, before the full screen takes it
+        profile.password = read_password(profile, interactive=True)
     readonly = args.readonly or bool(profile and profile.readonly)
     return _run_app(profile, readonly=readonly, demo=None)
 
