@@ -132,16 +132,10 @@ class MainScreen(VerbHost, Screen):
 
     def action_sort(self) -> None:
         """``o`` cycles: first column ascending, descending, next column..., engine order."""
-        t = self.view.table
-        if t.sort_col is None:
-            col, rev = 0, False
-        elif not t.sort_reverse:
-            col, rev = t.sort_col, True
-        else:
-            col, rev = t.sort_col + 1, False
-        t.set_sort(col if col is not None and col < len(t.col_keys) else None, rev)
-        title = t.col_keys[t.sort_col] if t.sort_col is not None else "engine order"
-        self.notify(f"Sorted by {title}{' (descending)' if t.sort_reverse else ''}", timeout=2)
+        view = self.view
+        view.cycle_sort()
+        sort = view.sort_text()
+        self.notify(f"Sorted: {sort[6:]}" if sort else "Engine order", timeout=2)
 
     def action_reload(self) -> None:
         self.view.reload()

@@ -47,6 +47,13 @@ class ResourceTable(DataTable):
             super().__init__()
             self.table = table
 
+    class SortRequested(Message):
+        """A header was clicked; the view decides: engine sort or this page."""
+
+        def __init__(self, table: ResourceTable, key: str) -> None:
+            super().__init__()
+            self.table, self.key = table, key
+
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kw)
         self.marks: set[str] = set()
@@ -185,5 +192,5 @@ class ResourceTable(DataTable):
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
-        if event.column_index > 0:
-            self.sort_by(event.column_index - 1)
+        if 0 < event.column_index <= len(self.col_keys):
+            self.post_message(self.SortRequested(self, self.col_keys[event.column_index - 1]))

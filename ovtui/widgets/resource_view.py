@@ -12,12 +12,13 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ovtui.actions.base import ActionError
+from ovtui.actions.base import ActionError, ConnectError
 from ovtui.actions.browse import PageResult, PathNotServed
 from ovtui.actions.registry import NOUNS
 
 from .columns import columns_for, row_cells
 from .resource_table import ResourceTable
+from .sorting import engine_field, with_sortby
 
 
 class ResourceView(Vertical):
@@ -45,6 +46,8 @@ class ResourceView(Vertical):
         self.retry_at = 0.0
         self.in_flight = False
         self.generation = 0
+        self.sort: tuple[str, bool] | None = None  # engine sort: (column key, descending)
+        self.sort_unconfirmed = False  # no answer yet with this sortby
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), classes="view-title")
@@ -62,13 +65,88 @@ class ResourceView(Vertical):
         noun = NOUNS[self.noun]
         parts = [f"[b]{noun.title}[/b]"]
         if self.search:
-            parts.append(f"search: [i]{self.search}[/i]")
+            parts.append(f"search: [i]{self.search.replace('[', chr(92) + '[')}[/i]")
+        sort = self.sort_text()
+        if sort:
+            parts.append(sort)
         parts.append(f"page {self.page}")
         if self.loaded_once:
             parts.append(f"{len(self.objects)} shown")
         if self.table_marks():
             parts.append(f"{self.table_marks()} marked")
         return " · ".join(parts)
+
+    def sort_text(self) -> str:
+        arrow = {False: "↑", True: "↓"}
+        titles = {c.key: c.title for c in columns_for(self.noun, self.advanced)}
+        if self.sort is not None:
+            key, desc = self.sort
+            return f"sort: [b]{titles.get(key, key)} {arrow[desc]}[/b]"
+        try:
+            t = self.table
+        except Exception:  # noqa: BLE001 - before compose
+            return ""
+        if t.sort_col is not None and t.sort_col < len(t.col_keys):
+            key = t.col_keys[t.sort_col]
+            return f"sort: [b]{titles.get(key, key)} {arrow[t.sort_reverse]}[/b] (this page only)"
+        return ""
+
+    def current_sort(self) -> tuple[str, bool] | None:
+        if self.sort is not None:
+            return self.sort
+        t = self.table
+        if t.sort_col is not None and t.sort_col < len(t.col_keys):
+            return (t.col_keys[t.sort_col], t.sort_reverse)
+        return None
+
+    def sort_column(self, key: str) -> None:
+        """A header click: ascending, descending, then engine order."""
+        cur = self.current_sort()
+        if cur is not None and cur[0] == key:
+            self.apply_sort(None if cur[1] else (key, True))
+        else:
+            self.apply_sort((key, False))
+
+    def cycle_sort(self) -> None:
+        """``o``: first column ascending, descending, next column..., engine order."""
+        keys = self.table.col_keys
+        cur = self.current_sort()
+        if cur is None:
+            new: tuple[str, bool] | None = (keys[0], False) if keys else None
+        elif not cur[1]:
+            new = (cur[0], True)
+        else:
+            i = keys.index(cur[0]) + 1 if cur[0] in keys else len(keys)
+            new = (keys[i], False) if i < len(keys) else None
+        self.apply_sort(new)
+
+    def apply_sort(self, sort: tuple[str, bool] | None) -> None:
+        """Sort by the engine (``sortby``, across pages) when it can; else on this page."""
+        engine = sort is not None and self.engine_sortable(sort[0])
+        had_engine = self.sort is not None
+        self.sort = sort if engine else None
+        self.sort_unconfirmed = engine
+        t = self.table
+        if sort is not None and not engine:
+            t.set_sort(t.col_keys.index(sort[0]), sort[1])
+        elif t.sort_col is not None:
+            t.set_sort(None)
+        if engine or had_engine:
+            self.page = 1  # a new order starts at its first page
+            self.reload()
+        self.update_title()
+
+    def engine_sortable(self, key: str) -> bool:
+        if not NOUNS[self.noun].searchable or engine_field(self.noun, key) is None:
+            return False
+        return "sortby" not in self.search.lower().split()
+
+    def query_text(self) -> str:
+        """The engine search sent: the user's search plus the sort."""
+        if self.sort is None:
+            return self.search
+        key, desc = self.sort
+        return with_sortby(self.search, engine_field(self.noun, key), desc)
 
     def table_marks(self) -> int:
         try:
@@ -89,6 +167,8 @@ class ResourceView(Vertical):
         if search is not None and search != self.search:
             self.search = search
             self.page = 1
+            if "sortby" in search.lower().split():
+                self.sort = None  # the user's own sortby wins
         if page is not None:
             self.page = max(1, page)
         self.update_title()
@@ -103,7 +183,7 @@ class ResourceView(Vertical):
     def reload(self) -> None:
         self.generation += 1
         self.in_flight = True
-        self._load(self.noun, self.search, self.page, self.advanced, self.generation)
+        self._load(self.noun, self.query_text(), self.page, self.advanced, self.generation)
 
     @work(thread=True, exclusive=True, group="page")
     def _load(self, noun: str, search: str, page: int, advanced: bool, gen: int) -> None:
@@ -126,8 +206,9 @@ class ResourceView(Vertical):
         if event.view is not self:
             return
         self.in_flight = False
-        if event.result.search != self.search or event.result.page != self.page:
+        if event.result.search != self.query_text() or event.result.page != self.page:
             return  # an answer to an older query
+        self.sort_unconfirmed = False
         self.objects = {o.id: o for o in event.result.objects}
         self.table.apply_rows(event.rows)
         self.failures, self.retry_at = 0, 0.0
@@ -150,6 +231,19 @@ class ResourceView(Vertical):
         delay = min(60.0, refresh * (2 ** min(self.failures - 1, 4)))
         self.retry_at = time.monotonic() + delay
         err = event.error
+        if self.sort is not None and self.sort_unconfirmed and not isinstance(err, ConnectError):
+            # the engine refused this sortby: sort the page here instead, and say so
+            key, desc = self.sort
+            self.sort, self.sort_unconfirmed = None, False
+            self.failures, self.retry_at = 0, 0.0
+            self.table.set_sort(self.table.col_keys.index(key), desc)
+            self.app.notify(
+                f"The engine cannot sort by {key} ({err.message}); sorted on this page only.",
+                severity="warning",
+            )
+            self.update_title()
+            self.reload()
+            return
         if isinstance(err, PathNotServed):
             text = f"{err.message} This tab is not available on this engine."
         else:
@@ -159,6 +253,10 @@ class ResourceView(Vertical):
 
     def due(self) -> bool:
         return not self.in_flight and time.monotonic() >= self.retry_at
+
+    def on_resource_table_sort_requested(self, event: ResourceTable.SortRequested) -> None:
+        event.stop()
+        self.sort_column(event.key)
 
     def on_resource_table_marks_changed(self, event: ResourceTable.MarksChanged) -> None:
         self.update_title()

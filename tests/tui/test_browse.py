@@ -242,3 +242,35 @@ async def test_detail_says_a_failed_reload_keeps_its_data_and_recovers(sim):
         await wait_until(pilot, lambda: detail.reload_failures == 0, timeout=15, what="recovery")
         assert not msg.has_class("shown")
         assert general.row_count == rows
+
+
+@asynctest
+async def test_sort_is_the_engines_across_pages(make_sim):
+    sim = make_sim(vms=60, hosts=4, seed=2)
+    app = make_app(sim, live=False, page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        view = m.view
+        everyone = sorted(sdk_list(sim, "vm", max=100), key=lambda o: o.name.lower())
+        await pilot.press("o")  # Name ascending, by the engine
+        await wait_until(
+            pilot, lambda: view.query_text() == "sortby name asc" and not view.in_flight
+        )
+        want = [o.id for o in everyone[:20]]
+        await wait_until(pilot, lambda: view.table.order == want, what="engine's first page")
+        assert "sort: [b]Name ↑[/b]" in view.title_text()
+        await pilot.press("o")  # descending: the last names of all pages, not of this one
+        await wait_until(
+            pilot, lambda: view.query_text() == "sortby name desc" and not view.in_flight
+        )
+        want = [o.id for o in reversed(everyone[-20:])]
+        await wait_until(pilot, lambda: view.table.order == want, what="engine's desc page")
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: view.page == 2 and not view.in_flight)
+        want = [o.id for o in reversed(everyone[-40:-20])]
+        await wait_until(pilot, lambda: view.table.order == want, what="page 2 of the sort")
+        # a column the engine cannot sort is sorted on the page shown, and the title says so
+        view.sort_column("cpu")
+        assert view.sort is None and "this page only" in view.title_text()
+        await wait_until(pilot, lambda: not view.in_flight)
+        assert view.query_text() == ""
