@@ -305,18 +305,43 @@ class Browser:
                 objs = coll.list(**kw)
             except Exception as exc:  # noqa: BLE001
                 raise classify(exc, f"/{noun.plural}") from exc
-        out = []
-        for o in objs:
-            label = o.name or o.id
-            if kind == "host":
-                free = next(
-                    (s.values[0].datum for s in o.statistics or [] if s.name == "memory.free"),
-                    None,
-                )
-                if free is not None:
-                    label += f"  (free {free / 2**30:.1f} GiB)"
-            out.append((label, o.name or o.id))
-        return out
+        return _choice_labels(kind, objs, self.names())
+
+
+def _choice_labels(kind: str, objs: list[Any], names: dict) -> list[tuple[str, str]]:
+    """Labels that tell same-named objects apart; one option per name (verbs take names)."""
+    dcs = names.get("datacenter", {})
+    by_name: dict[str, list[str]] = {}
+    for o in objs:
+        name = o.name or o.id
+        extra = ""
+        if kind == "host":
+            free = next(
+                (s.values[0].datum for s in o.statistics or [] if s.name == "memory.free"),
+                None,
+            )
+            extra = f"free {free / 2**30:.1f} GiB" if free is not None else ""
+        elif kind in ("cluster", "network"):
+            dc = getattr(o, "data_center", None)
+            extra = getattr(dcs.get(dc.id), "name", "") if dc is not None else ""
+        elif kind == "template":
+            ver = getattr(getattr(o, "version", None), "version_number", None)
+            extra = f"v{ver}" if ver and ver > 1 else ""
+        elif kind == "storagedomain":
+            if _enum_value(getattr(o, "type", None)) not in ("data", None):
+                continue  # disks go on data domains only
+            extra = f"free {o.available / 2**30:.0f} GiB" if o.available is not None else ""
+        by_name.setdefault(name, [])
+        if extra and extra not in by_name[name]:
+            by_name[name].append(extra)
+    return [
+        (f"{name}  ({', '.join(extras)})" if extras else name, name)
+        for name, extras in by_name.items()
+    ]
+
+
+def _enum_value(v: Any) -> Any:
+    return getattr(v, "value", v)
 
 
 def xml_of(obj: Any) -> str:

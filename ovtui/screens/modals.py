@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
 from ovtui.actions.base import Action, Param
 
@@ -112,6 +112,8 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         if p.choices:
             opts = [(c, c) for c in p.choices]
             yield Select(opts, value=p.default if p.default in p.choices else Select.BLANK, id=fid)
+        elif p.kind in PICKERS and p.repeat:
+            yield SelectionList[str](id=fid, classes="multi-pick")  # space ticks several
         elif p.kind in PICKERS:
             yield Select([], prompt="loading...", id=fid)
         else:
@@ -140,9 +142,23 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         self.app.call_from_thread(self._set_choices, p, opts)
 
     def _set_choices(self, p: Param, opts: list[tuple[str, str]]) -> None:
-        sel = self.query_one(f"#p-{p.name}", Select)
-        sel.set_options(opts)
-        sel.prompt = "(let the engine choose)" if not p.required else "(pick one)"
+        w = self.query_one(f"#p-{p.name}")
+        if isinstance(w, SelectionList):
+            w.clear_options()
+            w.add_options([(label, value) for label, value in opts])
+            if not opts:
+                w.border_title = f"no {p.kind}s"
+            return
+        assert isinstance(w, Select)
+        w.set_options(opts)
+        if p.required:
+            w.prompt = "(pick one)"
+        elif p.kind == "host":
+            w.prompt = "(let the engine choose)"
+        else:
+            w.prompt = "(none)"
+        if p.default is not None and any(v == p.default for _, v in opts):
+            w.value = p.default
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -150,6 +166,8 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
             w = self.query_one(f"#p-{p.name}")
             if isinstance(w, Checkbox):
                 out[p.name] = w.value
+            elif isinstance(w, SelectionList):
+                out[p.name] = list(w.selected) or None
             elif isinstance(w, Select):
                 out[p.name] = None if w.is_blank() else w.value
             elif isinstance(w, Input):
