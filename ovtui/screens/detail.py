@@ -92,6 +92,7 @@ class DetailScreen(VerbHost, Screen):
         Binding("left_square_bracket", "subtab(-1)", "Prev tab"),
         Binding("x", "xml", "XML"),
         Binding("ctrl+r", "reload", "Reload"),
+        Binding("t", "tasks", "Tasks"),
         Binding("question_mark", "app.help", "Keys"),
     ]
 
@@ -223,6 +224,18 @@ class DetailScreen(VerbHost, Screen):
 
     def action_xml(self) -> None:
         self.query_one(TabbedContent).active = "tab-xml"
+
+    def action_tasks(self) -> None:
+        """The tasks pane lives on the main screen: go there with it shown."""
+        from ovtui.widgets.tasks_pane import TasksPane
+
+        main = self.app.main_screen()
+        if main is None:
+            return
+        while self.app.screen is not main:
+            self.app.pop_screen()
+        if main.query_one(TasksPane).has_class("hidden"):
+            main.action_toggle_tasks()
 
     def action_back(self) -> None:
         self.app.pop_screen()

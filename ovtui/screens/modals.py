@@ -38,8 +38,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(f"[b]{_esc(self.title_)}?[/b]", classes="dialog-title")
             yield Static(_esc(shown + more), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes [y]", variant="error", id="yes")
-                yield Button("No [n]", variant="primary", id="no")
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -99,8 +99,8 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
             for p in a.params:
                 yield from self._field(p)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Run [ctrl+s]", variant="primary", id="run")
-                yield Button("Cancel [esc]", id="cancel")
+                yield Button("Run (ctrl+s)", variant="primary", id="run")
+                yield Button("Cancel (esc)", id="cancel")
 
     def _field(self, p: Param) -> ComposeResult:
         label = p.help + (" (required)" if p.required else "")

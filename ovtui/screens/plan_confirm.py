@@ -59,7 +59,7 @@ class PlanConfirmScreen(ModalScreen[Answer]):
                 yield Static("computing plan...", id="plan-body", markup=False)
             yield Static("", id="plan-verdict")
             with Horizontal(classes="dialog-buttons", id="plan-buttons"):
-                yield Button("Cancel [n]", variant="primary", id="no")
+                yield Button("Cancel (n)", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -87,18 +87,20 @@ class PlanConfirmScreen(ModalScreen[Answer]):
             self.state = "unknown"
             body.update(f"Could not compute the plan: {error}")
             verdict.update("[yellow]The verb checks again before it changes anything.[/yellow]")
-            buttons.mount(Button("Run anyway [y]", variant="error", id="yes"), before=0)
+            verdict.add_class("shown")
+            buttons.mount(Button("Run anyway (y)", variant="error", id="yes"), before=0)
             return
         body.update("\n".join(preview.lines) or "Nothing to move.")
         if preview.ok:
             self.state = "ok"
-            buttons.mount(Button("Yes [y]", variant="error", id="yes"), before=0)
+            buttons.mount(Button("Yes (y)", variant="error", id="yes"), before=0)
             return
         self.state = "blocked"
         why = "\n".join(_esc(b) for b in preview.blocked)
         verdict.update(f"[b red]Cannot go as planned:[/b red]\n[red]{why}[/red]")
+        verdict.add_class("shown")
         if self.can_force:
-            buttons.mount(Button("Force [f]", variant="error", id="force"))
+            buttons.mount(Button("Force (f)", variant="error", id="force"))
 
     def plan_text(self) -> str:
         """The dialog's text as shown (for tests and screen readers)."""

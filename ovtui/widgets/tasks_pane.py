@@ -38,13 +38,14 @@ class Task:
         """Take one progress report of the action (see ovtui.actions.base.Progress)."""
         if not self.running:
             return
-        if subject:
-            self.subjects[subject] = message
         if step == "step":
             self.stage = message
         elif step == "host-done":
             self.done_count += 1
-        self.step = message or step
+        if subject and step != "plan":
+            self.subjects[subject] = message  # one live line per VM; the step line stays
+        else:
+            self.step = message or step
         if fraction is not None:
             self.fraction = fraction
 
@@ -108,7 +109,8 @@ class TaskRow(Vertical):
             step = f"[b]{STATE_MARK.get(t.state, t.state)}[/b]: {step}"
         self.query_one(".task-step", Label).update(f"[{style}]{step}[/]" if style else step)
         subj = self.query_one(".task-subjects", Label)
-        lines = list(t.subjects.values())[-SUBJECT_LINES:] if t.running else []
+        keep = t.running or t.state == "failed"  # a failure shows where each VM was
+        lines = list(t.subjects.values())[-SUBJECT_LINES:] if keep else []
         subj.update("\n".join(f"  {_esc(x)}" for x in lines))
         subj.display = bool(lines)
         self.set_class(not t.running, "finished")
