@@ -137,3 +137,30 @@ def test_statistics(run):
     assert code == 0, err
     names = {s["name"] for s in json.loads(out)}
     assert {"memory.installed", "cpu.current.total"} <= names
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml", "xml"])
+def test_events_jobs_system_in_every_format(run, fmt):
+    code, out, err = run("-o", "json", "event", "list", "--max", "1")
+    event_id = json.loads(out)[0]["id"]
+    for args in (
+        ("event", "list", "--max", "3"),
+        ("event", "-i", event_id, "show"),
+        ("event", "-i", event_id, "export"),
+        ("job", "list"),
+        ("system", "show"),
+    ):
+        code, out, err = run("-o", fmt, *args)
+        assert code == 0, (args, err)
+        assert out.strip(), args
+        if fmt == "json":
+            json.loads(out)
+        elif fmt == "yaml":
+            yaml.safe_load(out)
+        elif fmt == "xml":
+            ET.fromstring(out)
+    code, out, err = run("-o", "json", "job", "list")
+    jobs = json.loads(out)
+    if jobs:
+        code, out, err = run("-o", fmt, "job", "-i", jobs[0]["id"], "show")
+        assert code == 0 and jobs[0]["id"] in out, err
