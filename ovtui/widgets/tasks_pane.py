@@ -111,6 +111,8 @@ class TaskRow(Vertical):
         subj = self.query_one(".task-subjects", Label)
         keep = t.running or t.state == "failed"  # a failure shows where each VM was
         lines = list(t.subjects.values())[-SUBJECT_LINES:] if keep else []
+        # "migrating host01 -> host04": the task already names host01; narrow panes cut lines
+        lines = [x.replace(f" {t.target} -> ", " -> ") for x in lines]
         subj.update("\n".join(f"  {_esc(x)}" for x in lines))
         subj.display = bool(lines)
         self.set_class(not t.running, "finished")
