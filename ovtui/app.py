@@ -75,7 +75,7 @@ class OvtuiApp(App):
         self.readonly = self.readonly or bool(getattr(profile, "readonly", False))
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
         size = max(4, int(getattr(profile, "connections", 4) or 4) + 4)
-        self.pool = ConnectionPool(lambda: open_connection(profile), size=size)
+        self.pool = ConnectionPool(lambda token=None: open_connection(profile, token), size=size)
         self.browser = Browser(self.pool, page_size=int(getattr(profile, "page_size", 100) or 100))
         self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
             self.screen, ConnectScreen

@@ -101,9 +101,9 @@ def kerberos_login(profile: Profile) -> None:
 
 
 def connect(
-    profile: Profile, interactive: bool = False, debug: bool = False
+    profile: Profile, interactive: bool = False, debug: bool = False, token: str | None = None
 ) -> ovirtsdk4.Connection:
-    """A lazy SDK connection (authenticates on the first request)."""
+    """A lazy SDK connection (authenticates on the first request, or uses ``token``)."""
     password = read_password(profile, interactive)
     if profile.kerberos:
         kerberos_login(profile)
@@ -122,6 +122,7 @@ def connect(
             kerberos=profile.kerberos,
             timeout=profile.timeout,
             connections=profile.connections,
+            token=token,
             **kwargs,
         )
     except ovirtsdk4.Error as exc:

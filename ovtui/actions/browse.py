@@ -22,7 +22,7 @@ from typing import Any
 
 import ovirtsdk4
 
-from .base import ActionError, ConnectError
+from .base import ActionError
 from .errors import translate
 from .registry import NOUNS, Noun
 
@@ -63,14 +63,33 @@ def classify(exc: BaseException, doing: str) -> ActionError:
 
 
 class ConnectionPool:
-    """Lends SDK connections, one thread at a time each; makes more as needed."""
+    """Lends SDK connections, one thread at a time each; makes more as needed.
 
-    def __init__(self, factory: Callable[[], Any], size: int = 8) -> None:
-        self._factory = factory
+    One SDK connection serialises its requests, so concurrent workers need several. They
+    share one SSO login: the first connection's token is handed to the next ones (each still
+    logs in again by itself if the engine answers 401), and only one logout is sent at close.
+    """
+
+    def __init__(self, factory: Callable[..., Any], size: int = 8) -> None:
+        self._factory = factory  # factory(token=None) -> a new SDK connection
         self._free: queue.LifoQueue[Any] = queue.LifoQueue()
         self._all: list[Any] = []
         self._lock = threading.Lock()
         self._sem = threading.BoundedSemaphore(size)
+        self._token: str | None = None
+
+    def _new(self) -> Any:
+        """A new connection with the pool's token; the first one logs in to get that token
+        (here, on the thread that will use it: a leased connection is never touched)."""
+        conn = self._factory(token=self._token)
+        if self._token is None:
+            try:
+                self._token = conn.authenticate()
+            except Exception:  # noqa: BLE001 - the caller's first request reports the error
+                pass
+        with self._lock:
+            self._all.append(conn)
+        return conn
 
     @contextmanager
     def lease(self) -> Iterator[Any]:
@@ -79,9 +98,7 @@ class ConnectionPool:
             try:
                 conn = self._free.get_nowait()
             except queue.Empty:
-                conn = self._factory()
-                with self._lock:
-                    self._all.append(conn)
+                conn = self._new()
             try:
                 yield conn
             finally:
@@ -92,9 +109,9 @@ class ConnectionPool:
     def close(self) -> None:
         with self._lock:
             conns, self._all = self._all, []
-        for conn in conns:
+        for i, conn in enumerate(conns):
             try:
-                conn.close(logout=True)
+                conn.close(logout=i == 0)  # they share one token: one logout
             except Exception:  # noqa: BLE001 - closing on exit, nothing to report
                 pass
 
@@ -355,25 +372,11 @@ def connect_pool(connect: Callable[[], Any], size: int = 8) -> ConnectionPool:
     return ConnectionPool(connect, size=size)
 
 
-def open_connection(profile: Any) -> Any:
-    """A new SDK connection for a profile (via ovtui.connection when it is there)."""
-    try:
-        from ovtui.connection import connect
-    except ImportError:
-        connect = None
-    if connect is not None:
-        return connect(profile)
-    try:
-        return ovirtsdk4.Connection(
-            url=profile.url,
-            username=profile.username,
-            password=profile.password,
-            ca_file=getattr(profile, "ca_file", None),
-            insecure=bool(getattr(profile, "insecure", False)),
-            timeout=int(getattr(profile, "timeout", 0) or 0),
-        )
-    except Exception as exc:  # noqa: BLE001
-        raise ConnectError(f"Cannot connect to the engine: {exc}") from exc
+def open_connection(profile: Any, token: str | None = None) -> Any:
+    """A new SDK connection for a profile, reusing an SSO token when given."""
+    from ovtui.connection import connect
+
+    return connect(profile, token=token)
 
 
 # ---------------------------------------------------------------------- sub-tab queries

@@ -187,9 +187,18 @@ for _n in NOUNS.values():
 
 _VERBS: dict[str, dict[str, Action]] = {name: {} for name in NOUNS}
 
+# Every module that registers verbs, in the order their verbs are listed (footer, help,
+# palette): the order stays the same whichever module a program happens to import first.
 ACTION_MODULES = (
     "ovtui.actions.read",
     "ovtui.actions.vms",
+    "ovtui.actions.vm_migrate",
+    "ovtui.actions.vm_create",
+    "ovtui.actions.vm_snapshots",
+    "ovtui.actions.vm_console",
+    "ovtui.actions.vm_autoinstall",
+    "ovtui.actions.host_maintenance",
+    "ovtui.actions.host_upgrade",
     "ovtui.actions.hosts",
     "ovtui.actions.clusters",
     "ovtui.actions.storage",
@@ -272,10 +281,18 @@ def load_all() -> None:
     _loaded = True
 
 
+def _rank(action: Action) -> tuple[int, int]:
+    module = getattr(action.run, "__module__", "")
+    code = getattr(action.run, "__code__", None)
+    rank = ACTION_MODULES.index(module) if module in ACTION_MODULES else len(ACTION_MODULES)
+    return rank, code.co_firstlineno if code is not None else 0
+
+
 def verbs(noun: str) -> dict[str, Action]:
-    """The verbs of a noun, aliases excluded, in registration order."""
+    """The verbs of a noun, aliases excluded, in ACTION_MODULES then source order."""
     load_all()
-    return {v: a for v, a in _VERBS[noun].items() if a.verb == v}
+    own = [a for v, a in _VERBS[noun].items() if a.verb == v]
+    return {a.verb: a for a in sorted(own, key=_rank)}
 
 
 def get(noun: str, verb_name: str) -> Action | None:
@@ -285,4 +302,4 @@ def get(noun: str, verb_name: str) -> Action | None:
 
 def all_actions() -> list[Action]:
     load_all()
-    return [a for n in _VERBS for v, a in _VERBS[n].items() if a.verb == v]
+    return [a for n in _VERBS for a in verbs(n).values()]

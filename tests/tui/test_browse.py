@@ -215,6 +215,7 @@ async def test_expired_session_is_renewed_without_a_message(sim):
     app = make_app(sim, live=True, refresh=1.0)
     async with app.run_test(size=SIZE) as pilot:
         m = await loaded(pilot, app, "vm")
+        await wait_until(pilot, lambda: app.last_ok is not None, what="first refresh noted")
         first = app.last_ok
         await wait_until(pilot, lambda: app.last_ok > first + 2.5, timeout=15, what="refreshes")
         assert m.view.failures == 0
