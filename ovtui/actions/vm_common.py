@@ -184,19 +184,10 @@ def check_cluster_has_room(ctx: ActionContext, vm: Any, doing: str, exclude: str
 # --- waits ---------------------------------------------------------------------------------
 
 
-def last_error(follower: EventFollower | None) -> str | None:
-    if follower is None:
-        return None
-    for ev in reversed(follower.seen):
-        if ev.severity in ("error", "alert"):
-            return ev.description
-    return None
-
-
 def with_reason(text: str, follower: EventFollower | None, vm_name: str | None = None) -> str:
     """``text`` with the engine's reason: an error event of this request, else (a VM dying
     is not stamped with our correlation id) the VM's newest error or warning event."""
-    err = last_error(follower)
+    err = follower.last_error() if follower is not None else None
     if err is None and follower is not None and vm_name:
         err = vm_problem_event(follower, vm_name)
     return f"{text}: {err}" if err else f"{text}."

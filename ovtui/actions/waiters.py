@@ -75,6 +75,13 @@ class EventFollower:
             self.ctx.progress("event", ev.description, event=ev, level=level)
         return new
 
+    def last_error(self) -> str | None:
+        """The newest error (or alert) event of this action: the engine's reason."""
+        for ev in reversed(self.seen):
+            if ev.severity in ("error", "alert"):
+                return ev.description
+        return None
+
 
 def to_event_info(ev: Any) -> EventInfo:
     sev = getattr(ev.severity, "value", ev.severity) or "normal"
@@ -167,7 +174,7 @@ def wait_for_status(
     def fail(obj: Any) -> str | None:
         status = status_of(obj)
         if status in failed_set:
-            last_error = _last_error(follower)
+            last_error = follower.last_error() if follower is not None else None
             return f"{what} went {status}" + (f": {last_error}" if last_error else ".")
         return None
 
@@ -181,15 +188,6 @@ def wait_for_status(
         timeout=timeout,
         follower=follower,
     )
-
-
-def _last_error(follower: EventFollower | None) -> str | None:
-    if follower is None:
-        return None
-    for ev in reversed(follower.seen):
-        if ev.severity in ("error", "alert"):
-            return ev.description
-    return None
 
 
 def send_action(
