@@ -379,33 +379,49 @@ def execute(
                 raise
             failures.append(err)
             print_error(err)
+    end_live = getattr(ctx.report, "close", None)
+    if end_live is not None:
+        end_live()  # a live progress line on the terminal ends before the output
     for res in results:
         if res.message and (fmt != "table" or res.data is None):
             print(res.message, file=sys.stderr)
     data = [r.data for r in results if r.data is not None]
     if data:
-        payload = data[0] if len(data) == 1 else _flatten(data)
-        first = results[0]
-        noun = registry.NOUNS[action.noun]
-        if action.verb == "export" and fmt == "table":
-            fmt = "xml"  # export is the engine's XML unless another format is asked for
-        sample = payload[0] if isinstance(payload, list) and payload else payload
-        own_type = type(sample).__name__ == noun.type_name
-        text = render(
-            payload,
-            fmt,
-            columns=first.columns or (noun.columns if own_type else ("name", "id")),
-            root=first.root or noun.plural,
-            names=first.names,
-        )
-        if text:
-            print(text)
+        print_data(ctx, action, results[0], data, fmt)
+    said = getattr(ctx.report, "last_message", None)
     for res in results:
         if res.message and fmt == "table" and res.data is not None and action.mutating:
-            print(res.message, file=sys.stderr)
+            if res.message != said:  # the progress already ended on these words
+                print(res.message, file=sys.stderr)
     if failures:
         return max(f.exit_code for f in failures)
     return EXIT_OK if all(r.ok for r in results) else 1
+
+
+def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], fmt: str) -> None:
+    """Render the results' data on stdout in ``fmt``.
+
+    ``export`` is the engine's XML unless another format is asked for; ``show`` is every
+    attribute; any other verb's objects of the noun's type are a table row each (a verb's
+    final object is a status line, not a page of attributes).
+    """
+    from .actions.read import reference_names
+
+    noun = registry.NOUNS[action.noun]
+    payload = data[0] if len(data) == 1 else _flatten(data)
+    if action.verb == "export" and fmt == "table":
+        fmt = "xml"
+    sample = payload[0] if isinstance(payload, list) and payload else payload
+    own_type = type(sample).__name__ == noun.type_name
+    columns = first.columns or (noun.columns if own_type else ("name", "id"))
+    names = first.names
+    if fmt == "table" and own_type and action.verb != "show":
+        payload = payload if isinstance(payload, list) else [payload]
+        if names is None:
+            names = reference_names(ctx, payload, columns)
+    text = render(payload, fmt, columns=columns, root=first.root or noun.plural, names=names)
+    if text:
+        print(text)
 
 
 def _flatten(data: list[Any]) -> list[Any]:

@@ -18,9 +18,11 @@ class ProgressPrinter:
         self.live = bool(getattr(stream, "isatty", lambda: False)())
         self._lock = threading.Lock()
         self._open_line = False  # a live line is on screen and must be cleared first
+        self.last_message: str | None = None  # the last line shown (the CLI skips repeats)
 
     def __call__(self, p: Progress) -> None:
         with self._lock:
+            self.last_message = p.message
             text = self.format(p)
             if self.live and p.fraction is not None and p.step != "event":
                 bar = int(_BAR * max(0.0, min(1.0, p.fraction)))
@@ -32,6 +34,14 @@ class ProgressPrinter:
                     self._open_line = False
                 self.stream.write(text + "\n")
             self.stream.flush()
+
+    def close(self) -> None:
+        """End a live line left on the terminal (before the command's output)."""
+        with self._lock:
+            if self._open_line:
+                self.stream.write("\n")
+                self.stream.flush()
+                self._open_line = False
 
     @staticmethod
     def format(p: Progress) -> str:
