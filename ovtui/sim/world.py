@@ -442,8 +442,8 @@ class World:
                 f"{os_name} golden image",
                 created,
                 rng,
+                os_type=os_name,
             )
-            tpl.os = mk(T.OperatingSystem, type=os_name, boot=mk(T.Boot, devices=[T.BootDevice.HD]))
             self.templates.append(tpl)
 
         # hosts
@@ -687,28 +687,20 @@ class World:
             vgpu_placement=T.VgpuPlacement.CONSOLIDATED,
         )
 
-    def _make_template(
-        self, tid: str, name: str, cl: Any, desc: str, created: dt.datetime, rng: random.Random
-    ) -> Any:
-        tpl = mk(
-            T.Template,
-            id=tid,
-            href=href("templates", tid),
-            name=name,
-            description=desc,
+    def _vm_like(self, cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
+        """A VM or template record (``cls``): the settings both carry as the engine sets them
+        (a ``sockets`` x 1 x 1 CPU, guest OS ``os_type``), plus ``fields``."""
+        return mk(
+            cls,
             comment="",
-            cluster=ref(T.Cluster, "clusters", cl.id) if cl else None,
-            status=T.TemplateStatus.OK,
             type=T.VmType.SERVER,
-            memory=2 * GiB,
             cpu=mk(
                 T.Cpu,
                 architecture=T.Architecture.X86_64,
-                topology=mk(T.CpuTopology, sockets=1, cores=1, threads=1),
+                topology=mk(T.CpuTopology, sockets=sockets, cores=1, threads=1),
             ),
             cpu_shares=0,
-            creation_time=created,
-            os=mk(T.OperatingSystem, type="other", boot=mk(T.Boot, devices=[T.BootDevice.HD])),
+            os=mk(T.OperatingSystem, type=os_type, boot=mk(T.Boot, devices=[T.BootDevice.HD])),
             bios=mk(T.Bios, type=T.BiosType.Q35_SEA_BIOS, boot_menu=mk(T.BootMenu, enabled=False)),
             delete_protected=False,
             display=mk(
@@ -723,7 +715,6 @@ class World:
             ),
             high_availability=mk(T.HighAvailability, enabled=False, priority=0),
             io=mk(T.Io, threads=1),
-            memory_policy=mk(T.MemoryPolicy, guaranteed=1 * GiB, max=8 * GiB, ballooning=True),
             migration=mk(
                 T.MigrationOptions,
                 auto_converge=T.InheritableBoolean.INHERIT,
@@ -739,9 +730,35 @@ class World:
             storage_error_resume_behaviour=T.VmStorageErrorResumeBehaviour.AUTO_RESUME,
             time_zone=mk(T.TimeZone, name="Etc/GMT"),
             usb=mk(T.Usb, enabled=False),
-            version=mk(T.TemplateVersion, version_number=1, version_name="base"),
             custom_properties=[],
             initialization=mk(T.Initialization),
+            **fields,
+        )
+
+    def _make_template(
+        self,
+        tid: str,
+        name: str,
+        cl: Any,
+        desc: str,
+        created: dt.datetime,
+        rng: random.Random,
+        os_type: str = "other",
+    ) -> Any:
+        tpl = self._vm_like(
+            T.Template,
+            os_type,
+            1,
+            id=tid,
+            href=href("templates", tid),
+            name=name,
+            description=desc,
+            cluster=ref(T.Cluster, "clusters", cl.id) if cl else None,
+            status=T.TemplateStatus.OK,
+            memory=2 * GiB,
+            creation_time=created,
+            memory_policy=mk(T.MemoryPolicy, guaranteed=1 * GiB, max=8 * GiB, ballooning=True),
+            version=mk(T.TemplateVersion, version_number=1, version_name="base"),
             large_icon=mk(
                 T.Icon,
                 id="9c4cd9ae-5fb2-4d41-a0f1-f7b9e0e0f5c0",
@@ -776,62 +793,24 @@ class World:
         vid = vm_id or self.new_id(rng)
         os_type, os_dist, os_ver, family = GUEST_OS[rng.randrange(len(GUEST_OS))]
         running = status not in (T.VmStatus.DOWN, T.VmStatus.IMAGE_LOCKED)
-        vm = mk(
+        vm = self._vm_like(
             T.Vm,
+            os_type,
+            rng.choice([1, 2, 4]),
             id=vid,
             href=href("vms", vid),
             name=name,
             description=f"{name} server",
-            comment="",
             cluster=ref(T.Cluster, "clusters", cl.id),
             template=ref(T.Template, "templates", tpl.id),
             original_template=ref(T.Template, "templates", tpl.id),
             status=status,
-            type=T.VmType.SERVER,
             memory=mem,
             memory_policy=mk(T.MemoryPolicy, guaranteed=mem, max=mem * 4, ballooning=True),
-            cpu=mk(
-                T.Cpu,
-                architecture=T.Architecture.X86_64,
-                topology=mk(T.CpuTopology, sockets=rng.choice([1, 2, 4]), cores=1, threads=1),
-            ),
-            cpu_shares=0,
             creation_time=created,
-            os=mk(T.OperatingSystem, type=os_type, boot=mk(T.Boot, devices=[T.BootDevice.HD])),
-            bios=mk(T.Bios, type=T.BiosType.Q35_SEA_BIOS, boot_menu=mk(T.BootMenu, enabled=False)),
-            delete_protected=False,
-            display=mk(
-                T.Display,
-                type=T.DisplayType.VNC,
-                monitors=1,
-                allow_override=False,
-                copy_paste_enabled=True,
-                file_transfer_enabled=True,
-                smartcard_enabled=False,
-                single_qxl_pci=False,
-            ),
-            high_availability=mk(T.HighAvailability, enabled=False, priority=0),
-            io=mk(T.Io, threads=1),
-            migration=mk(
-                T.MigrationOptions,
-                auto_converge=T.InheritableBoolean.INHERIT,
-                compressed=T.InheritableBoolean.INHERIT,
-            ),
-            migration_downtime=-1,
-            multi_queues_enabled=True,
             next_run_configuration_exists=False,
             numa_tune_mode=T.NumaTuneMode.INTERLEAVE,
-            origin="ovirt",
-            placement_policy=mk(T.VmPlacementPolicy, affinity=T.VmAffinity.MIGRATABLE),
-            sso=mk(T.Sso, methods=[mk(T.Method, id=T.SsoMethod.GUEST_AGENT)]),
-            start_paused=False,
-            stateless=False,
-            storage_error_resume_behaviour=T.VmStorageErrorResumeBehaviour.AUTO_RESUME,
-            time_zone=mk(T.TimeZone, name="Etc/GMT"),
-            usb=mk(T.Usb, enabled=False),
-            custom_properties=[],
             custom_compatibility_version=mk(T.Version, major=4, minor=7),
-            initialization=mk(T.Initialization),
             large_icon=tpl.large_icon,
             small_icon=tpl.small_icon,
             cpu_profile=tpl.cpu_profile,
