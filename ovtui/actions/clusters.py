@@ -142,8 +142,7 @@ class RollingUpgrade:
                 plan = None
                 if status_of(host) == "up":
                     plan = plan_for_host(sub, host)
-                    for line in plan.lines():
-                        sub.progress("plan", line, subject=name)
+                    plan.report(sub)
                     plan.refuse_unless_ok()
                 step = "maintenance"
                 host = enter_maintenance(self._step(i, name, step), host, plan=plan)

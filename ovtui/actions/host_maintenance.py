@@ -160,8 +160,7 @@ def enter_maintenance(
     vms = vms_on_host(ctx, host)
     if plan is None:
         plan = plan_for_host(ctx, host, vms)
-        for line in plan.lines():
-            ctx.progress("plan", line, subject=host.name)
+        plan.report(ctx)
     if not force:
         plan.refuse_unless_ok()
     hs = host_service(ctx, host)
@@ -234,8 +233,7 @@ def maintenance(
     host = get_host(ctx, target)
     if dry_run:
         plan = plan_for_host(ctx, host)
-        for line in plan.lines():
-            ctx.progress("plan", line, subject=host.name)
+        plan.report(ctx)
         return Result(plan.ok, plan.summary() + " (dry run: nothing changed)", plan.as_data())
     if status_of(host) == "maintenance":
         # Let the engine say it in its own words (exit 1).

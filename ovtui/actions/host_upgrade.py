@@ -199,8 +199,7 @@ def upgrade(
     host = get_host(ctx, target)
     if dry_run:
         plan = plan_for_host(ctx, host)
-        for line in plan.lines():
-            ctx.progress("plan", line, subject=host.name)
+        plan.report(ctx)
         avail = "updates available" if host.update_available else "no update known"
         return Result(plan.ok, f"{plan.summary()} {host.name}: {avail} (dry run)", plan.as_data())
     res = upgrade_host(ctx, host, reboot=reboot, check=check, force=force)

@@ -114,6 +114,11 @@ class Plan:
                 out.append(f"{p.vm} ({mem}) cannot move: {p.reason}")
         return out
 
+    def report(self, ctx: ActionContext) -> None:
+        """Report each of :meth:`lines` as a ``plan`` progress step about the host."""
+        for line in self.lines():
+            ctx.progress("plan", line, subject=self.host)
+
     def summary(self) -> str:
         n = len(self.placements)
         if self.ok:
