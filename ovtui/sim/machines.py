@@ -192,6 +192,29 @@ class Machines:
 
         self.after(seconds, run)
 
+    def _go_through(
+        self,
+        obj: Any,
+        op: int,
+        path: list[tuple[Any, ...]],
+        then: Callable[[], None],
+        set_status: Callable[[Any, Any], None] | None = None,
+    ) -> None:
+        """Set each status of ``path`` in turn, ``(status, engine seconds in it[, on entering])``,
+        then call ``then``; stops where another operation on ``obj`` began (see ``_later``)."""
+        set_ = set_status or self.set_status
+        status, seconds, *on_enter = path[0]
+        set_(obj, status)
+        for fn in on_enter:
+            fn()
+        rest = path[1:]
+        self._later(
+            obj,
+            op,
+            seconds,
+            (lambda: self._go_through(obj, op, rest, then, set_)) if rest else then,
+        )
+
     def _host(self, host_id: str | None) -> Any:
         return self.world.get("hosts", host_id) if host_id else None
 
@@ -302,17 +325,17 @@ class Machines:
             ev.end_job(job)
 
         if resumed:
-            self.set_status(vm, VS.RESTORING_STATE)
-            self._later(vm, op, T_RESTORE, up)
+            self._go_through(vm, op, [(VS.RESTORING_STATE, T_RESTORE)], up)
             return
-        self.set_status(vm, VS.WAIT_FOR_LAUNCH)
-
-        def powering_up() -> None:
-            self.set_status(vm, VS.POWERING_UP)
-            ev.progress_job(job, 50)
-            self._later(vm, op, T_POWERING_UP, up)
-
-        self._later(vm, op, T_LAUNCH, powering_up)
+        self._go_through(
+            vm,
+            op,
+            [
+                (VS.WAIT_FOR_LAUNCH, T_LAUNCH),
+                (VS.POWERING_UP, T_POWERING_UP, lambda: ev.progress_job(job, 50)),
+            ],
+            up,
+        )
 
     def _go_down(
         self,
@@ -348,16 +371,7 @@ class Machines:
                 extra="Exit message: User shut down from within the guest",
             )
             return
-        self.set_status(vm, VS.POWERING_DOWN)
-        job = ctx.job
-        self._later(
-            vm,
-            op,
-            T_POWER_DOWN,
-            lambda: self._go_down(
-                vm, cid=ctx.cid, job=job, extra="Exit message: Admin shut down from the engine"
-            ),
-        )
+        self._power_down(vm, op, ctx, T_POWER_DOWN, "Admin shut down from the engine")
 
     def vm_shutdown(self, vm: Any, ctx: Ctx) -> None:
         if vm.status not in (VS.UP, VS.POWERING_UP, VS.REBOOT_IN_PROGRESS, VS.PAUSED):
@@ -368,15 +382,16 @@ class Machines:
         op = self._begin(vm)
         self._job(ctx, f"Shutting down VM {vm.name}")
         ev.emit(self.world, 73, vm=vm, host=host, correlation_id=ctx.cid, user=ctx.user)
-        self.set_status(vm, VS.POWERING_DOWN)
+        self._power_down(vm, op, ctx, T_SHUTDOWN, "User shut down from within the guest")
+
+    def _power_down(self, vm: Any, op: int, ctx: Ctx, seconds: float, exit_message: str) -> None:
+        """powering_down, then down after ``seconds`` (event 61 with ``exit_message``)."""
         job = ctx.job
-        self._later(
+        self._go_through(
             vm,
             op,
-            T_SHUTDOWN,
-            lambda: self._go_down(
-                vm, cid=ctx.cid, job=job, extra="Exit message: User shut down from within the guest"
-            ),
+            [(VS.POWERING_DOWN, seconds)],
+            lambda: self._go_down(vm, cid=ctx.cid, job=job, extra=f"Exit message: {exit_message}"),
         )
 
     def vm_suspend(self, vm: Any, ctx: Ctx) -> None:
@@ -698,11 +713,6 @@ class Machines:
     ) -> None:
         """unassigned -> initializing -> up."""
         op = self._begin(host)
-        self.set_status(host, HS.UNASSIGNED)
-
-        def initializing() -> None:
-            self.set_status(host, HS.INITIALIZING)
-            self._later(host, op, T_HOST_STEP, up)
 
         def up() -> None:
             self.set_status(host, HS.UP)
@@ -711,7 +721,9 @@ class Machines:
             if on_done:
                 on_done()
 
-        self._later(host, op, T_HOST_STEP, initializing)
+        self._go_through(
+            host, op, [(HS.UNASSIGNED, T_HOST_STEP), (HS.INITIALIZING, T_HOST_STEP)], up
+        )
 
     def host_upgrade_check(self, host: Any, ctx: Ctx) -> None:
         if host.status not in (HS.UP, HS.NON_OPERATIONAL, HS.MAINTENANCE):
@@ -784,16 +796,21 @@ class Machines:
                 )
                 if reboot:
                     ev.emit(w, 888, host=host, correlation_id=cid)
-                    self.set_status(host, HS.REBOOT)
-                    self._later(host, op, T_REBOOT_HOST / 2, non_responsive)
+                    self._go_through(
+                        host,
+                        op,
+                        [
+                            (HS.REBOOT, T_REBOOT_HOST / 2),
+                            (HS.NON_RESPONSIVE, T_REBOOT_HOST / 2, booted),
+                        ],
+                        back,
+                    )
                 else:
                     ev.emit(w, 842, host=host, correlation_id=cid)
                     back()
 
-            def non_responsive() -> None:
-                self.set_status(host, HS.NON_RESPONSIVE)
+            def booted() -> None:
                 host._sim_boot = __import__("time").time()
-                self._later(host, op, T_REBOOT_HOST / 2, back)
 
             def back() -> None:
                 ev.progress_job(job, 90)
@@ -887,19 +904,20 @@ class Machines:
         dc = self.world.get("datacenters", view.data_center.id)
         self._job(ctx, f"Deactivating Storage Domain {sd.name} in Data Center {dc.name}")
         op = self._begin(sd)
-        self.set_dc_status(sd, SDS.LOCKED)
         job = ctx.job
-
-        def preparing() -> None:
-            self.set_dc_status(sd, SDS.PREPARING_FOR_MAINTENANCE)
-            self._later(sd, op, T_SD_STEP, done)
 
         def done() -> None:
             self.set_dc_status(sd, SDS.MAINTENANCE)
             ev.emit(self.world, 968, sd=sd, dc=dc, correlation_id=ctx.cid, user=ctx.user)
             ev.end_job(job)
 
-        self._later(sd, op, T_SD_STEP, preparing)
+        self._go_through(
+            sd,
+            op,
+            [(SDS.LOCKED, T_SD_STEP), (SDS.PREPARING_FOR_MAINTENANCE, T_SD_STEP)],
+            done,
+            self.set_dc_status,
+        )
 
     def sd_activate(self, view: Any, ctx: Ctx) -> None:
         sd = view._sim_source
