@@ -8,19 +8,17 @@ P spm, B bond, D remove.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ovirtsdk4 import types
 
 from . import host_maintenance, host_upgrade  # noqa: F401 - they register their verbs
-from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError, WaitTimeout
-from .errors import engine_errors
+from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .host_common import EventScan, get_host, host_service, timeout_for
 from .host_maintenance import plan_for_host
 from .placement import vms_on_host
 from .registry import verb
-from .waiters import send_action, status_of, wait_for
+from .waiters import send_action, status_of, wait_for, wait_gone
 
 INSTALL_TIMEOUT = 3600.0
 RESTART_TIMEOUT = 1800.0
@@ -299,16 +297,12 @@ def remove(ctx: ActionContext, target: Any, force: bool = False) -> Result:
     if ctx.async_:
         return Result(True, f"host {host.name}: removal accepted", host)
     limit = timeout_for(ctx, REMOVE_TIMEOUT)
-    deadline = time.monotonic() + limit
-    while True:
-        ctx.check_cancelled()
-        try:
-            with engine_errors(f"reading host {host.name}"):
-                hs.get()
-        except NoMatch:  # 404: gone
-            break
-        if time.monotonic() >= deadline:
-            raise WaitTimeout(f"Timed out after {limit:g} s waiting for {host.name} to go.")
-        ctx.sleep(ctx.poll_interval)
+    wait_gone(
+        ctx,
+        hs,
+        what=f"host {host.name}",
+        timeout=limit,
+        timed_out=f"Timed out after {limit:g} s waiting for {host.name} to go.",
+    )
     ctx.progress("done", f"host {host.name} removed", fraction=1.0)
     return Result(True, f"host {host.name} removed", host)

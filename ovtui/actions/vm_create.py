@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import ovirtsdk4
-
 from .base import (
     ActionContext,
     ActionError,
@@ -29,7 +27,7 @@ from .base import (
 from .errors import engine_errors
 from .registry import verb
 from .vm_common import fetch_vm, finished, timeout_for, vm_service, vms_service, wait_vm
-from .waiters import EventFollower, send_action, status_of
+from .waiters import EventFollower, send_action, status_of, wait_gone
 
 _UNITS = {"": 2**20, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
@@ -277,21 +275,17 @@ def remove(ctx: ActionContext, target: Any, detach_only: bool = False) -> Result
     if ctx.async_:
         return Result(ok=True, message=f"remove VM {vm.name}: accepted by the engine", data=vm)
     limit = timeout_for(ctx, "remove")
-    deadline = time.monotonic() + limit
-    while True:
-        ctx.check_cancelled()
-        follower.poll()
-        try:
-            cur = svc.get()
-        except ovirtsdk4.NotFoundError:
-            break
-        except ovirtsdk4.Error as exc:
-            with engine_errors(f"reading VM {vm.name}"):
-                raise exc
-        ctx.progress("status", f"VM {vm.name}: {status_of(cur)}", status=status_of(cur))
-        if time.monotonic() >= deadline:
-            raise WaitTimeout(f"Timed out after {limit:g} s waiting for VM {vm.name} to go away.")
-        ctx.sleep(ctx.poll_interval)
+    wait_gone(
+        ctx,
+        svc,
+        what=f"VM {vm.name}",
+        timeout=limit,
+        timed_out=f"Timed out after {limit:g} s waiting for VM {vm.name} to go away.",
+        follower=follower,
+        on_poll=lambda cur: ctx.progress(
+            "status", f"VM {vm.name}: {status_of(cur)}", status=status_of(cur)
+        ),
+    )
     kept = " (disks kept)" if detach_only else ""
     ctx.progress("done", f"VM {vm.name} removed{kept}", fraction=1.0)
     return Result(ok=True, message=f"VM {vm.name} removed{kept}", data=vm)

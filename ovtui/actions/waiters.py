@@ -190,6 +190,39 @@ def wait_for_status(
     )
 
 
+def wait_gone(
+    ctx: ActionContext,
+    service: Any,
+    *,
+    what: str,
+    timeout: float,
+    timed_out: str,
+    follower: EventFollower | None = None,
+    on_poll: Callable[[Any], None] | None = None,
+) -> None:
+    """Poll ``service.get()`` until the engine answers 404: the object was removed.
+
+    Any other engine error ends the wait (``reading WHAT: ...``); ``on_poll`` sees the object
+    while it is still there; ``timed_out`` is the WaitTimeout message after ``timeout`` s.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        ctx.check_cancelled()
+        if follower is not None:
+            follower.poll()
+        try:
+            obj = service.get()
+        except ovirtsdk4.NotFoundError:
+            return
+        except ovirtsdk4.Error as exc:
+            raise translate(exc, f"reading {what}") from exc
+        if on_poll is not None:
+            on_poll(obj)
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(timed_out)
+        ctx.sleep(ctx.poll_interval)
+
+
 def send_action(
     ctx: ActionContext,
     service: Any,
