@@ -334,27 +334,16 @@ class World:
             ):
                 sid = self.new_id()
                 used = int(size_gib * rng.uniform(0.2, 0.7))
-                sd = mk(
-                    T.StorageDomain,
-                    id=sid,
-                    href=href("storagedomains", sid),
-                    name=sd_name,
-                    description="",
-                    comment="",
+                self._add_storage_domain(
+                    sid,
+                    sd_name,
+                    dc_id,
                     type=sd_type,
                     master=sd_name.endswith("data1"),
                     available=(size_gib - used) * GiB,
                     used=used * GiB,
                     committed=int(used * 1.2) * GiB,
-                    block_size=512,
-                    backup=False,
-                    critical_space_action_blocker=5,
-                    warning_low_space_indicator=10,
-                    discard_after_delete=False,
                     supports_discard=False,
-                    supports_discard_zeroes_data=False,
-                    wipe_after_delete=False,
-                    external_status=T.ExternalStatus.OK,
                     storage_format=T.StorageFormat.V5
                     if sd_type == T.StorageDomainType.DATA
                     else T.StorageFormat.V1,
@@ -364,10 +353,7 @@ class World:
                         address="nfs.example.com",
                         path=f"/exports/{sd_name}",
                     ),
-                    data_centers=[ref(T.DataCenter, "datacenters", dc_id)],
                 )
-                sd._sim_dc_status = T.StorageDomainStatus.ACTIVE  # status within its data center
-                self.coll["storagedomains"][sid] = sd
 
         # clusters
         clusters = []
@@ -566,6 +552,29 @@ class World:
             luns.append(lu)
         total = n_luns * lun_gib
         used = int(total * rng.uniform(0.2, 0.5))
+        sd = self._add_storage_domain(
+            sid,
+            name,
+            dc.id,
+            type=T.StorageDomainType.DATA,
+            master=False,
+            available=(total - used - 5) * GiB,
+            used=(used + 5) * GiB,
+            committed=int(used * 1.1) * GiB,
+            supports_discard=True,
+            storage_format=T.StorageFormat.V5,
+            storage=mk(
+                T.HostStorage,
+                type=T.StorageType.ISCSI,
+                volume_group=mk(T.VolumeGroup, id=vg_id, logical_units=luns),
+            ),
+        )
+        sd._sim_seed_disks = False  # the generated VMs' disks stay on the file domains
+        return sd
+
+    def _add_storage_domain(self, sid: str, name: str, dc_id: str, **fields: Any) -> Any:
+        """A storage domain of data center ``dc_id``, active there, with the settings every
+        generated domain shares plus ``fields`` (type, space, storage...); added to the world."""
         sd = mk(
             T.StorageDomain,
             id=sid,
@@ -573,30 +582,18 @@ class World:
             name=name,
             description="",
             comment="",
-            type=T.StorageDomainType.DATA,
-            master=False,
-            available=(total - used - 5) * GiB,
-            used=(used + 5) * GiB,
-            committed=int(used * 1.1) * GiB,
             block_size=512,
             backup=False,
             critical_space_action_blocker=5,
             warning_low_space_indicator=10,
             discard_after_delete=False,
-            supports_discard=True,
             supports_discard_zeroes_data=False,
             wipe_after_delete=False,
             external_status=T.ExternalStatus.OK,
-            storage_format=T.StorageFormat.V5,
-            storage=mk(
-                T.HostStorage,
-                type=T.StorageType.ISCSI,
-                volume_group=mk(T.VolumeGroup, id=vg_id, logical_units=luns),
-            ),
-            data_centers=[ref(T.DataCenter, "datacenters", dc.id)],
+            data_centers=[ref(T.DataCenter, "datacenters", dc_id)],
+            **fields,
         )
-        sd._sim_dc_status = T.StorageDomainStatus.ACTIVE
-        sd._sim_seed_disks = False  # the generated VMs' disks stay on the file domains
+        sd._sim_dc_status = T.StorageDomainStatus.ACTIVE  # status within its data center
         self.coll["storagedomains"][sid] = sd
         return sd
 
