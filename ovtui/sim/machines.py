@@ -725,6 +725,15 @@ class Machines:
             host, op, [(HS.UNASSIGNED, T_HOST_STEP), (HS.INITIALIZING, T_HOST_STEP)], up
         )
 
+    def _bring_back(self, host: Any, cid: str | None, job: Any, activate: bool) -> None:
+        """After install / upgrade / restart: activate the host (job ends once it is up) or
+        leave it in maintenance (job ends now)."""
+        if activate:
+            self.activate(host, cid, lambda: ev.end_job(job))
+        else:
+            self.set_status(host, HS.MAINTENANCE)
+            ev.end_job(job)
+
     def host_upgrade_check(self, host: Any, ctx: Ctx) -> None:
         if host.status not in (HS.UP, HS.NON_OPERATIONAL, HS.MAINTENANCE):
             raise conflict(
@@ -814,11 +823,7 @@ class Machines:
 
             def back() -> None:
                 ev.progress_job(job, 90)
-                if was_up:
-                    self.activate(host, cid, lambda: ev.end_job(job))
-                else:
-                    self.set_status(host, HS.MAINTENANCE)
-                    ev.end_job(job)
+                self._bring_back(host, cid, job, was_up)
 
             self._later(host, op, T_INSTALL, installed)
 
@@ -846,11 +851,7 @@ class Machines:
 
         def done() -> None:
             ev.emit(self.world, 504, host=host, correlation_id=cid)
-            if activate:
-                self.activate(host, cid, lambda: ev.end_job(job))
-            else:
-                self.set_status(host, HS.MAINTENANCE)
-                ev.end_job(job)
+            self._bring_back(host, cid, job, activate)
 
         self._later(host, op, T_INSTALL, done)
 
@@ -870,11 +871,7 @@ class Machines:
 
         def back() -> None:
             host._sim_boot = __import__("time").time()
-            if was_maint:
-                self.set_status(host, HS.MAINTENANCE)
-                ev.end_job(job)
-            else:
-                self.activate(host, cid, lambda: ev.end_job(job))
+            self._bring_back(host, cid, job, not was_maint)
 
         self._later(host, op, T_REBOOT_HOST, back)
         return None
@@ -1135,11 +1132,7 @@ class Machines:
         def installed() -> None:
             ev.emit(w, 504, host=host, correlation_id=cid)
             ev.progress_job(job, 80)
-            if activate:
-                self.activate(host, cid, lambda: ev.end_job(job))
-            else:
-                self.set_status(host, HS.MAINTENANCE)
-                ev.end_job(job)
+            self._bring_back(host, cid, job, activate)
 
         self._later(host, op, T_INSTALL, installed)
         body = render.document(render.entity(host, "host"))
