@@ -123,8 +123,11 @@ class Plan:
         n = len(self.placements)
         if self.ok:
             return f"{self.host}: {n} VM(s) can move to other hosts of the cluster."
-        names = ", ".join(f"{p.vm} ({p.reason})" for p in self.stuck)
-        return f"{self.host}: {len(self.stuck)} of {n} VM(s) cannot move: {names}."
+        by_reason: dict[str, list[str]] = {}
+        for p in self.stuck:
+            by_reason.setdefault(p.reason or "no room", []).append(p.vm)
+        groups = "; ".join(f"{', '.join(vms)} ({reason})" for reason, vms in by_reason.items())
+        return f"{self.host}: {len(self.stuck)} of {n} VM(s) cannot move: {groups}."
 
     def refuse_unless_ok(self) -> None:
         if not self.ok:
