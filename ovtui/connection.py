@@ -130,9 +130,15 @@ def connect(
 
 
 def check(connection: ovirtsdk4.Connection) -> Any:
-    """Log in and read the API root; ConnectError (exit 3) with the engine's reason on failure."""
+    """Log in and read the API root; ConnectError (exit 3) with the engine's reason on failure.
+
+    A 404 on the root means the login already succeeded (the SDK got its token first) but this
+    (partial) engine does not serve the root: logged in, None returned, and the verb goes on.
+    """
     try:
         return connection.system_service().get()
+    except ovirtsdk4.NotFoundError:
+        return None
     except ovirtsdk4.Error as exc:
         err = translate(exc, "reading the API root")
         if isinstance(err, ConnectError):
