@@ -148,10 +148,17 @@ class OvtuiApp(App):
 
     @work(thread=True, exclusive=True, group="system")
     def _fetch_system(self) -> None:
+        from ovtui.actions.browse import PathNotServed
+
         try:
             api = self.browser.system()
-        except ActionError:
+        except PathNotServed:
+            # an engine that does not serve the API root: say so once, do not ask again
+            self.engine_info = "version unknown (API root not served)"
+            self.call_from_thread(self.update_header)
             return
+        except ActionError:
+            return  # asked again after the next successful load
         info = api.product_info
         if info is not None:
             ver = info.version.full_version if info.version else ""

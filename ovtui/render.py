@@ -139,7 +139,17 @@ def render(
         return detail(data)
     cols = list(columns)
     rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
-    return table(rows, [c.split(".")[-1] for c in cols], width)
+    return table(rows, headers_for(cols), width)
+
+
+def headers_for(columns: list[str]) -> list[str]:
+    """Column titles: the attribute's own name (``cpu.topology.sockets`` -> ``sockets``),
+    or its last two parts when that name repeats (``type`` and ``storage_type``)."""
+    last = [c.split(".")[-1] for c in columns]
+    return [
+        "_".join(c.split(".")[-2:]) if last.count(name) > 1 else name
+        for c, name in zip(columns, last, strict=True)
+    ]
 
 
 def plain_table(items: list[Any], width: int | None, columns: Iterable[str] = ()) -> str:

@@ -24,6 +24,7 @@ import ovirtsdk4
 
 from .base import ActionError
 from .errors import translate
+from .read import fill_domain_status
 from .registry import NOUNS, Noun
 
 # Main tabs in the order of DESIGN section 3 (keys 1..9).
@@ -175,6 +176,8 @@ class Browser:
                 objs = self._list_follow(coll, noun_name, follow, kw)
             except Exception as exc:  # noqa: BLE001
                 raise classify(exc, f"/{noun.plural}") from exc
+            if noun_name == "storagedomain":
+                fill_domain_status(conn.system_service(), objs)
         names = names_f.result() if names_f is not None else self.names()
         return PageResult(noun_name, list(objs), page, search, names=names)
 

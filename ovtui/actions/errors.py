@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import ovirtsdk4
 
-from .base import ActionError, ConnectError, EngineRefused, NoMatch
+from .base import ActionError, ConnectError, EngineRefused
 
 _TLS_WORDS = ("SSL certificate", "certificate verify", "self signed", "self-signed", "CA cert")
 
@@ -41,7 +41,9 @@ def translate(exc: BaseException, doing: str = "") -> ActionError:
             )
         return EngineRefused(f"{prefix}permission denied: {fault_text(exc)}")
     if isinstance(exc, ovirtsdk4.NotFoundError):
-        return NoMatch(f"{prefix}not found on the engine.")
+        # a selector's missing object is NoMatch (exit 4), decided in selectors.find; here
+        # the engine does not have (or no longer has, or does not serve) what was asked for
+        return EngineRefused(f"{prefix}not found on the engine (404): it does not serve this.")
     if isinstance(exc, ovirtsdk4.ConnectionError) or (
         type(exc) is ovirtsdk4.Error and exc.code is None and exc.fault is None
     ):  # the SDK raises a plain Error for curl failures (TLS, reset connections)

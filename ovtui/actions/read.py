@@ -72,7 +72,7 @@ def make_list(noun: Noun):
         else:
             objs = find(ctx, noun, sel, max_rows=max)
         if noun.name == "storagedomain":
-            fill_domain_status(ctx, objs)
+            fill_domain_status(ctx.system, objs)
         return Result(
             data=objs,
             columns=noun.columns,
@@ -85,7 +85,7 @@ def make_list(noun: Noun):
     return run
 
 
-def fill_domain_status(ctx: ActionContext, domains: list[Any]) -> None:
+def fill_domain_status(system: Any, domains: list[Any]) -> None:
     """An attached domain's status lives under its data center (webadmin's cross data center
     status): one request per data center, not per domain."""
     pending = {d.id: d for d in domains if d.status is None and d.data_centers}
@@ -93,7 +93,7 @@ def fill_domain_status(ctx: ActionContext, domains: list[Any]) -> None:
     for dc_id in dc_ids:
         try:
             attached = (
-                ctx.system.data_centers_service()
+                system.data_centers_service()
                 .data_center_service(dc_id)
                 .storage_domains_service()
                 .list()
@@ -108,7 +108,7 @@ def fill_domain_status(ctx: ActionContext, domains: list[Any]) -> None:
 def make_show(noun: Noun):
     def run(ctx: ActionContext, target: Any) -> Result:
         if noun.name == "storagedomain":
-            fill_domain_status(ctx, [target])
+            fill_domain_status(ctx.system, [target])
         return Result(data=target, root=noun.plural)
 
     run.__doc__ = f"Show one {noun.name}, every attribute."

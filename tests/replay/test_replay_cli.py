@@ -65,8 +65,8 @@ def first_id(replay, noun: str) -> str:
 
 
 def assert_clean_failure(rc: int, out: str, err: str) -> None:
-    """An exit code that says "failed" and one line on stderr, never a traceback."""
-    assert rc in (1, 4), (rc, err)
+    """Exit 1 (the engine does not serve it) and one line on stderr, never a traceback."""
+    assert rc == 1, (rc, err)
     assert "Traceback" not in out + err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

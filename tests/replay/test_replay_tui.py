@@ -16,8 +16,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from ovtui.actions.browse import MAIN_TABS, SUBTABS
 from ovtui.actions.registry import NOUNS
 from ovtui.app import OvtuiApp
@@ -213,12 +211,6 @@ def dc_statuses(replay) -> dict[str, str]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a real engine's /storagedomains carries no <status> for attached "
-    "domains (it lives under /datacenters/ID/storagedomains); Browser.page does not fill it "
-    "as the CLI's read.fill_domain_status does, and columns.py shows <external_status> (ok)",
-)
 @asynctest
 async def test_storage_domain_status_is_the_data_centers(replay):
     expected = dc_statuses(replay)
