@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,20 @@ def write_config(sim: Simulator, path: Path) -> Path:
     )
     os.chmod(path, 0o600)
     return path
+
+
+def self_signed_cert(directory: Path) -> tuple[Path, Path]:
+    """A throw-away certificate and key for ``Simulator(tls_cert=, tls_key=)`` on loopback
+    (made with the ``openssl`` command); the certificate is also the CA for ``ca_file``."""
+    cert, key = directory / "sim-cert.pem", directory / "sim-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 def wait_for(

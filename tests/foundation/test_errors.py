@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ovtui.cli import main
+from ovtui.sim.testing import self_signed_cert
 
 from .conftest import write_config
 
@@ -113,29 +114,7 @@ def test_engine_unreachable_exit_3(capsys, tmp_path):
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_untrusted_tls_exit_3_names_ca_file(capsys, tmp_path, make_sim):
-    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_cert(tmp_path)
     tls_sim = make_sim(tls_cert=str(cert), tls_key=str(key))
     base = f"[api]\nurl = {tls_sim.url}\nusername = {tls_sim.username}\npassword = {tls_sim.password}\n"
     cfg = write_config(tmp_path / "c.ini", base)

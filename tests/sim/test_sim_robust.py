@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import urllib.error
 
@@ -11,7 +10,7 @@ import ovirtsdk4 as sdk
 import pytest
 from ovirtsdk4 import types as T
 
-from ovtui.sim.testing import bearer_request, connect, wait_for
+from ovtui.sim.testing import bearer_request, connect, self_signed_cert, wait_for
 
 
 @pytest.fixture
@@ -153,29 +152,7 @@ def test_faults_spec():
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_https(tmp_path, make_sim):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_cert(tmp_path)
     sim = make_sim(vms=5, hosts=2, tls_cert=str(cert), tls_key=str(key))
     assert sim.url.startswith("https://")
     ok = connect(sim, ca_file=str(cert))
