@@ -121,7 +121,7 @@ class VerbHost:
             elif action.dangerous:
                 names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
                 app.push_screen(
-                    ConfirmScreen(f"{action.verb.capitalize()} {len(names)} {noun}(s)", names),
+                    ConfirmScreen(confirm_title(action, names), names),
                     lambda ok: confirmed(params, ok),
                 )
             else:
@@ -160,5 +160,12 @@ class VerbHost:
                 confirmed(params, True, total)
 
         can_force = any(p.name == "force" for p in action.params)
-        title = f"{action.verb.capitalize()} {len(names)} {action.noun}(s)"
+        title = confirm_title(action, names)
         app.push_screen(PlanConfirmScreen(title, names, compute, can_force), answered)
+
+
+def confirm_title(action: Action, names: list[str]) -> str:
+    """``host maintenance host01`` or ``vm stop on 5 vms`` (the dialog adds the question)."""
+    if len(names) == 1:
+        return f"{action.label} {names[0]}"
+    return f"{action.label} on {len(names)} {registry.NOUNS[action.noun].plural}"
