@@ -11,7 +11,9 @@ class FaultInjector:
     """Knobs the request handler consults on every API request.
 
     ``latency`` seconds added; ``error_rate`` fraction answered 503 with a fault;
-    ``drop_rate`` fraction of connections closed unanswered; ``token_lifetime`` seconds
+    ``drop_rate`` fraction of connections closed unanswered (before the request is handled);
+    ``lost_reply_rate`` fraction of writes (POST/PUT/DELETE) handled and then left unanswered
+    (the engine did it, the reply never arrives); ``token_lifetime`` seconds
     (None: tokens live for the session); ``not_found`` top-level collections answered 404;
     ``fail_upgrade`` host names whose next upgrade fails; ``failing_gets`` the next N GETs get
     503; ``restart()`` drops all tokens.
@@ -29,6 +31,7 @@ class FaultInjector:
         self.latency = 0.0
         self.error_rate = 0.0
         self.drop_rate = 0.0
+        self.lost_reply_rate = 0.0
         self.token_lifetime: float | None = None
         self.not_found: set[str] = set()
         self.fail_upgrade: set[str] = set()
@@ -41,13 +44,14 @@ class FaultInjector:
             key = key.strip().replace("-", "_")
             if not sep:
                 raise ValueError(f"bad fault {item!r}: expected KEY=VALUE")
-            if key in ("latency", "error_rate", "drop_rate", "token_lifetime"):
+            if key in ("latency", "error_rate", "drop_rate", "lost_reply_rate", "token_lifetime"):
                 setattr(self, key, float(value))
             elif key in ("not_found", "fail_upgrade"):
                 getattr(self, key).update(v for v in value.split("+") if v)
             else:
                 raise ValueError(
-                    f"unknown fault {key!r} (latency, error_rate, drop_rate, token_lifetime, not_found, fail_upgrade)"
+                    f"unknown fault {key!r} (latency, error_rate, drop_rate, lost_reply_rate,"
+                    " token_lifetime, not_found, fail_upgrade)"
                 )
 
     def roll(self, rate: float) -> bool:

@@ -189,7 +189,11 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(Response(404, b""))
                 return
             req = Request(method, segs, params, self.headers, body)
-            self._send(self._api(req))
+            resp = self._api(req)
+            if method in ("POST", "PUT", "DELETE") and faults.roll(faults.lost_reply_rate):
+                self._drop()  # done by the engine, the reply lost on the way
+                return
+            self._send(resp)
         except HttpError as exc:
             if exc.detail is None:
                 self._send(Response(exc.code, b""))
