@@ -20,6 +20,7 @@ import ovirtsdk4
 from .actions.base import ConnectError, UsageError
 from .actions.errors import translate
 from .config import Profile
+from .transport import DEFAULT_MAX_RESPONSE_MB, Transport
 
 log = logging.getLogger("ovtui")
 
@@ -51,11 +52,24 @@ def read_password(profile: Profile, interactive: bool) -> str | None:
     if profile.password:
         return profile.password
     if profile.password_file:
+        from .safefile import KIB, read_regular
+
         path = Path(profile.password_file)
+        # a regular file only (a FIFO would hang, /dev/zero never ends), and a small one
+        data = read_regular(path, 64 * KIB, "password_file")
         try:
-            return path.read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"Cannot read password_file {path}: {exc.strerror}.") from None
+            password = data.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"password_file {path} is not UTF-8 text.",
+                "Write the password alone on one line, in UTF-8.",
+            ) from None
+        if not password or "\n" in password or "\r" in password:
+            what = "is empty" if not password else "has more than one line"
+            raise UsageError(
+                f"password_file {path} {what}.", "Write the password alone on one line."
+            )
+        return password
     if profile.kerberos:
         return None
     if interactive and sys.stdin.isatty():
@@ -113,7 +127,8 @@ def connect(
         sdk_log.filters[:] = [RedactFilter([password or ""])]
         kwargs.update(debug=True, log=sdk_log)
     try:
-        return ovirtsdk4.Connection(
+        return Transport(
+            max_response_mb=getattr(profile, "max_response_mb", DEFAULT_MAX_RESPONSE_MB),
             url=profile.url,
             username=None if profile.kerberos else profile.username,
             password=None if profile.kerberos else password,

@@ -65,6 +65,37 @@ class ConnectError(ActionError):
     exit_code = EXIT_CONNECT
 
 
+class ReplyLost(ConnectError):
+    """A write (POST/PUT/DELETE) reached the engine but its reply never came back (exit 3).
+
+    The engine may have done it, and nothing sends it again (``ovtui.transport``). The action
+    layer catches this, reads back what the engine did (the object, or the job and events of
+    ``correlation_id``) and reports that with its own exit code; this error reaches the user
+    only when the read-back could not tell either: exit 3, like any broken connection.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        reason: str,
+        correlation_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.method, self.path, self.reason = method, path, reason
+        self.correlation_id = correlation_id
+        super().__init__(
+            f"The reply to {method} {path} was lost ({reason}): the engine may have done it.",
+            hint or "Check the object on the engine before asking again; ovtui sent it once.",
+        )
+
+
+class ResponseTooLarge(ActionError):
+    """An engine answer above the size cap (``max_response_mb``); ovtui stopped reading (exit 1)."""
+
+    exit_code = EXIT_FAILED
+
+
 class NoMatch(ActionError):
     """No object, or more than one for a single-object verb, matches the selector (exit 4)."""
 
