@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -27,6 +29,7 @@ from .actions.base import (
 )
 from .progress_printer import ProgressPrinter
 from .render import FORMATS, render
+from .textsafe import visible
 
 S = argparse.SUPPRESS
 
@@ -164,7 +167,7 @@ def add_verb_parser(vp: Any, action: Action) -> None:
         )
         p.add_argument(
             "--timeout",
-            type=float,
+            type=seconds,
             default=None,
             help="seconds to wait for the end (default: per verb)",
         )
@@ -188,37 +191,96 @@ def add_verb_parser(vp: Any, action: Action) -> None:
         )
 
 
+MAX_WAIT = 7 * 86400.0  # --timeout: a week is already more than any verb needs
+
+
+def seconds(text: str) -> float:
+    """argparse type of ``--timeout``: a finite number of seconds, above 0, at most a week."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_WAIT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range: give seconds above 0 and at most {MAX_WAIT:g} (a week)"
+        )
+    return value
+
+
+def check_argv(argv: Sequence[str]) -> None:
+    """UsageError for an argument that is not UTF-8 (Python hands it over with surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"The argument {visible(arg, limit=80)} is not UTF-8 text.",
+                "ovtui reads its arguments as UTF-8: check the locale of the terminal or script.",
+            ) from None
+
+
+def _stdout_gone() -> None:
+    """stdout's reader went away (``| head``): point fd 1 at /dev/null so that the
+    interpreter's flush at exit does not complain (as the Python docs on SIGPIPE advise)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_argv(argv)
+    except UsageError as err:
+        print_error(err)
+        return err.exit_code
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: -h (0) or a usage error (2)
         return int(exc.code or 0)
     try:
-        if args.command == "run":
-            return run_command(args)
-        if args.command == "sim":
-            from .sim.cli import serve
+        try:
+            if args.command == "run":
+                code = run_command(args)
+            elif args.command == "sim":
+                from .sim.cli import serve
 
-            return serve(args)
-        if args.command == "demo":
-            return demo_command(args)
-        return tui_command(args)
-    except ActionError as err:
-        print_error(err)
-        return err.exit_code
-    except KeyboardInterrupt:
-        print("ovtui: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+                code = serve(args)
+            elif args.command == "demo":
+                code = demo_command(args)
+            else:
+                code = tui_command(args)
+            sys.stdout.flush()  # a reader gone away shows here, not at interpreter exit
+            return code
+        except ActionError as err:
+            print_error(err)
+            return err.exit_code
+        except KeyboardInterrupt:
+            print("ovtui: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `ovtui run ... | head`: the reader has what it wanted; end quietly, as `head` users expect
+        _stdout_gone()
+        return EXIT_OK
+
+
+def say(text: str, prefix: str = "ovtui: ") -> None:
+    """Print a message on stderr, each line through ``visible()`` (engine text in it is data:
+    no control character reaches the terminal)."""
+    for line in str(text).splitlines() or [""]:
+        print(f"{prefix}{visible(line)}", file=sys.stderr)
 
 
 def print_error(err: ActionError) -> None:
     lines = err.lines()
-    print(f"ovtui: error: {lines[0]}", file=sys.stderr)
+    say(lines[0], "ovtui: error: ")
     for line in lines[1:]:
-        print(f"ovtui: {line}", file=sys.stderr)
+        say(line)
 
 
 class StderrHandler(logging.StreamHandler):
@@ -256,7 +318,7 @@ def run_command(args: argparse.Namespace) -> int:
         params = verb_params(args, action)
         profile = config.load_profile(args.config, args.profile)
         for warning in profile.warnings:
-            print(f"ovtui: {warning}", file=sys.stderr)
+            say(warning)
         readonly = args.readonly or profile.readonly
         if readonly and action.mutating:
             raise UsageError(
@@ -286,8 +348,10 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\novtui: interrupted; the engine goes on with what it was asked.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise  # stdout's reader went away: main() ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback unless -d
-        print(f"ovtui: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"internal error: {type(exc).__name__}: {exc}")
         if debug:
             traceback.print_exc()
         else:
@@ -312,7 +376,7 @@ def verb_params(args: argparse.Namespace, action: Action) -> dict[str, Any]:
         if tvars:
             raise UsageError("-V sets template variables and needs -T FILE.")
         return given
-    from .actions.templates import load_template, merge
+    from .actions.templates import check_values, load_template, merge
 
     data = load_template(tfile, tvars)
     known = {p.name for p in action.params}
@@ -322,6 +386,7 @@ def verb_params(args: argparse.Namespace, action: Action) -> dict[str, Any]:
             f"Template {tfile} has keys '{action.label}' does not take: {', '.join(unknown)}.",
             f"It takes: {', '.join(sorted(known))}.",
         )
+    data = check_values(data, action.params, tfile)
     defaults = {p.name: p.default for p in action.params}
     merged = merge(data, given, defaults)
     missing = [p.name for p in action.params if p.required and merged.get(p.name) is None]
@@ -356,7 +421,7 @@ def confirm_dangerous(action: Action, targets: list[Any], assume_yes: bool) -> N
             f"'{question}' is dangerous and needs confirmation, but stdin is not a terminal.",
             "Add -y to confirm it non-interactively.",
         )
-    sys.stderr.write(f"{question}? [y/N] ")
+    sys.stderr.write(f"{visible(question)}? [y/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):
@@ -384,7 +449,7 @@ def execute(
         end_live()  # a live progress line on the terminal ends before the output
     for res in results:
         if res.message and (fmt != "table" or res.data is None):
-            print(res.message, file=sys.stderr)
+            say(res.message, "")
     data = [r.data for r in results if r.data is not None]
     if data:
         print_data(ctx, action, results[0], data, fmt)
@@ -392,7 +457,7 @@ def execute(
     for res in results:
         if res.message and fmt == "table" and res.data is not None and action.mutating:
             if res.message != said:  # the progress already ended on these words
-                print(res.message, file=sys.stderr)
+                say(res.message, "")
     if failures:
         return max(f.exit_code for f in failures)
     return EXIT_OK if all(r.ok for r in results) else 1

@@ -7,14 +7,16 @@ Compatible with ovirtcmd's ``[api]`` and ``[kerberos]`` sections. Extra engines 
 from __future__ import annotations
 
 import configparser
+import math
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from .actions.base import UsageError
+from .safefile import MIB, is_readable_by_others, read_regular
 
 APP = "ovtui"
 API_KEYS = (
@@ -27,9 +29,22 @@ API_KEYS = (
     "kerberos",
     "timeout",
     "connections",
+    "max_response_mb",
 )
 KERBEROS_KEYS = ("keytab", "ccache", "principal")
 OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size")
+CONFIG_MAX_BYTES = MIB  # a config is a few lines; anything bigger is the wrong file
+
+# (minimum, maximum, unit) of the numeric settings: a value outside is a usage error, so a
+# typo cannot spin the TUI (refresh = nan), overflow a timer (timeout = 1e20) or ask the
+# engine for pages it takes minutes to serve.
+LIMITS: dict[str, tuple[float, float, str]] = {
+    "timeout": (1, 86400, "seconds"),
+    "connections": (1, 32, "connections"),
+    "max_response_mb": (1, 4096, "MiB"),
+    "refresh": (0.5, 3600, "seconds"),
+    "page_size": (1, 1000, "rows"),
+}
 
 
 @dataclass
@@ -46,6 +61,7 @@ class Profile:
     kerberos: bool = False
     timeout: int = 60
     connections: int = 4
+    max_response_mb: int = 256
     keytab: str | None = None
     ccache: str | None = None
     principal: str | None = None
@@ -97,15 +113,8 @@ def find_config(explicit: str | None) -> Path | None:
 def _read_ini(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        with path.open(encoding="utf-8") as fh:
-            parser.read_file(fh)
-    except PermissionError:
-        raise UsageError(
-            f"Cannot read config file {path}: permission denied.",
-            "Check its owner and mode (chmod 600 and your user).",
-        ) from None
-    except IsADirectoryError:
-        raise UsageError(f"Config path {path} is a directory, not a file.") from None
+        data = read_regular(path, CONFIG_MAX_BYTES, "Config file")
+        parser.read_string(data.decode("utf-8"), source=str(path))
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
         raise UsageError(
@@ -128,16 +137,22 @@ def _bool(path: Path, section: str, key: str, value: str) -> bool:
     )
 
 
-def _number(path: Path, section: str, key: str, value: str, kind: type, minimum: float) -> float:
+def _number(path: Path, section: str, key: str, value: str, kind: type) -> float:
+    """``value`` as ``kind`` (int or float), finite and within ``LIMITS[key]``."""
+    low, high, unit = LIMITS[key]
+    span = f"from {low:g} to {high:g} {unit}"
     try:
         n = kind(value.strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise UsageError(
             f"{path}: [{section}] {key} = {value!r} is not a number.",
-            f"Use a {'whole ' if kind is int else ''}number of at least {minimum:g}.",
+            f"Use a {'whole ' if kind is int else ''}number {span}.",
         ) from None
-    if n < minimum:
-        raise UsageError(f"{path}: [{section}] {key} = {value} must be at least {minimum:g}.")
+    if not math.isfinite(n) or not low <= n <= high:
+        raise UsageError(
+            f"{path}: [{section}] {key} = {value.strip()} is out of range.",
+            f"Use a number {span}.",
+        )
     return n
 
 
@@ -154,10 +169,8 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
             profile.password = value
         elif k in ("insecure", "kerberos"):
             setattr(profile, k, _bool(path, section, key, value))
-        elif k == "timeout":
-            profile.timeout = int(_number(path, section, key, value, int, 1))
-        elif k == "connections":
-            profile.connections = int(_number(path, section, key, value, int, 1))
+        elif k in ("timeout", "connections", "max_response_mb"):
+            setattr(profile, k, int(_number(path, section, key, value, int)))
         elif k.startswith("kerberos_") and k[9:] in KERBEROS_KEYS:
             setattr(profile, k[9:], os.path.expanduser(value.strip()))
         elif section.startswith("profile:") and k in OVTUI_KEYS:
@@ -172,18 +185,57 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
 def _apply_ovtui(profile: Profile, path: Path, section: str, items: dict[str, str]) -> None:
     for key, value in items.items():
         if key == "refresh":
-            profile.refresh = float(_number(path, section, key, value, float, 0.5))
+            profile.refresh = float(_number(path, section, key, value, float))
         elif key == "readonly":
             profile.readonly = _bool(path, section, key, value)
         elif key == "theme":
             profile.theme = value.strip() or None
         elif key == "page_size":
-            profile.page_size = int(_number(path, section, key, value, int, 1))
+            profile.page_size = int(_number(path, section, key, value, int))
         else:
             raise UsageError(
                 f"{path}: [{section}] has an unknown key {key!r}.",
                 f"Accepted keys: {', '.join(OVTUI_KEYS)}.",
             )
+
+
+def _without_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` removed (to name it in a message)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    host, slash, tail = rest.partition("/")
+    host = host.rpartition("@")[2]
+    return f"{scheme}{sep}{host}{slash}{tail}"
+
+
+def check_url(url: str, where: str = "url") -> None:
+    """UsageError unless ``url`` is a plain http(s) URL with a host and no credentials.
+
+    ``where`` prefixes the messages (``"config.ini: [api] url"``). A password in the URL is
+    refused without ever being repeated: it would show in the TUI header and in messages.
+    """
+    setting = "Set url = https://ENGINE/ovirt-engine/api"
+    authority = url.partition("://")[2].partition("/")[0] if "://" in url else url
+    authority = authority.partition("?")[0].partition("#")[0]
+    if "@" in authority:
+        raise UsageError(
+            f"{where} = {_without_userinfo(url)!r} has a user name or password in it"
+            " (hidden here); credentials do not go in the URL.",
+            "Put the user in username = and the password in password_file = PATH (mode 600),"
+            " or be asked for it on a terminal.",
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise UsageError(f"{where} = {url!r} has spaces or control characters in it.", setting)
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"{where} = {url!r} is not an http(s) URL.", setting)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as exc:
+        raise UsageError(f"{where} = {url!r} is not a valid URL: {exc}.", setting) from None
+    if not parts.hostname:
+        raise UsageError(f"{where} = {url!r} has no host name.", setting)
 
 
 def _validate(profile: Profile, path: Path, section: str) -> None:
@@ -192,11 +244,7 @@ def _validate(profile: Profile, path: Path, section: str) -> None:
             f"{path}: [{section}] has no url.",
             "Set url = https://ENGINE/ovirt-engine/api",
         )
-    if not profile.url.startswith(("http://", "https://")):
-        raise UsageError(
-            f"{path}: [{section}] url = {profile.url!r} is not an http(s) URL.",
-            "Set url = https://ENGINE/ovirt-engine/api",
-        )
+    check_url(profile.url, f"{path}: [{section}] url")
     if not profile.kerberos and not profile.username:
         raise UsageError(
             f"{path}: [{section}] has no username.",
@@ -209,17 +257,18 @@ def _validate(profile: Profile, path: Path, section: str) -> None:
 
 
 def _permission_warning(path: Path, holds_password: bool) -> str | None:
-    if not holds_password or os.name != "posix":
-        return None
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None
-    if mode & (stat.S_IRGRP | stat.S_IROTH):
+    if holds_password and is_readable_by_others(path):
         return (
             f"warning: {path} holds a password and is readable by other users;"
             f" run: chmod 600 {path}"
         )
+    return None
+
+
+def _password_file_warning(profile: Profile) -> str | None:
+    pw = profile.password_file
+    if pw and not profile.password and is_readable_by_others(pw):
+        return f"warning: password_file {pw} is readable by other users; run: chmod 600 {pw}"
     return None
 
 
@@ -274,6 +323,9 @@ def load_profile(explicit: str | None = None, profile_name: str | None = None) -
     _validate(profile, path, section)
     holds_password = any(parser.has_option(s, "password") for s in parser.sections())
     warning = _permission_warning(path, holds_password)
+    if warning:
+        profile.warnings.append(warning)
+    warning = _password_file_warning(profile)
     if warning:
         profile.warnings.append(warning)
     if profile.insecure:

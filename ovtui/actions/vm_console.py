@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from typing import Any
 from urllib.parse import quote as urlquote
 
 import ovirtsdk4
 
+from ..textsafe import is_unsafe, visible
 from .base import ActionContext, EngineRefused, Param, Result
 from .errors import engine_errors
 from .registry import verb
@@ -121,6 +123,9 @@ def ticket_url(info: dict[str, Any]) -> str:
 
 
 def viewer_text(info: dict[str, Any]) -> str:
+    """A .vv file's text. Engine values go through ``visible()``: a newline in a VM name
+    cannot add a line (a key) to the file."""
+    info = {k: visible(v) if isinstance(v, str) else v for k, v in info.items()}
     lines = [
         "[virt-viewer]",
         f"type={info['protocol']}",
@@ -165,10 +170,51 @@ def engine_viewer_file(ctx: ActionContext, vm: Any, protocol: str | None) -> str
     return text if {"type", "host", "port", "password"} <= keys else None
 
 
-def default_path(vm: Any) -> str:
-    d = os.path.join(tempfile.gettempdir(), f"ovtui-{os.getuid()}")
+MAX_NAME_BYTES = 100  # of the file name built from a VM name (file systems allow 255)
+
+
+def safe_file_name(name: str, suffix: str = ".vv", fallback: str = "vm") -> str:
+    """A file name made from engine text: one path component, never hidden or special.
+
+    Path separators, control/bidi/invisible characters and spaces become ``_``, leading dots
+    go (no ``..``, no hidden file), the length is bounded (in UTF-8 bytes); an empty result
+    is ``fallback``.
+    """
+    chars = ["_" if ch in "/\\" or ch.isspace() or is_unsafe(ch) else ch for ch in name]
+    base = "".join(chars).lstrip(".")
+    encoded = base.encode("utf-8", "replace")[:MAX_NAME_BYTES]
+    base = encoded.decode("utf-8", "ignore").rstrip(".")  # no cut-off character, no "x."
+    if not base.strip("_"):
+        base = fallback
+    return base + suffix
+
+
+def _private_dir(d: str) -> str:
+    """``d`` (made if needed) as a directory only we own and can enter; else EngineRefused."""
     os.makedirs(d, mode=0o700, exist_ok=True)
-    return os.path.join(d, f"{name_of(vm)}.vv")
+    st = os.lstat(d)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        raise EngineRefused(
+            f"Cannot write the console file in {d}: it is not a directory of yours.",
+            "Give the file's path with --output FILE.",
+        )
+    if stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(d, 0o700)
+    return d
+
+
+def default_path(vm: Any, directory: str | None = None) -> str:
+    """``DIR/NAME.vv`` for the VM, NAME made safe; DIR is ``directory`` or a private one in
+    the temp dir. The path is always inside DIR, whatever the engine calls the VM."""
+    if directory is None:
+        d = _private_dir(os.path.join(tempfile.gettempdir(), f"ovtui-{os.getuid()}"))
+    else:
+        d = directory
+    fallback = safe_file_name(str(getattr(vm, "id", "") or "vm"), suffix="")
+    path = os.path.join(d, safe_file_name(name_of(vm), fallback=fallback))
+    if os.path.dirname(os.path.abspath(path)) != os.path.abspath(d):  # pragma: no cover
+        raise EngineRefused(f"Cannot build a console file name for VM {visible(name_of(vm))}.")
+    return path
 
 
 def write_viewer_file(
@@ -182,7 +228,10 @@ def write_viewer_file(
     text = engine_viewer_file(ctx, vm, protocol)
     if text is None:
         text = viewer_text(new_ticket(ctx, vm, protocol, DEFAULT_EXPIRY))
-    path = output or default_path(vm)
+    if output and os.path.isdir(output):
+        path = default_path(vm, output)  # --output DIR: the VM's file in that directory
+    else:
+        path = output or default_path(vm)
     try:
         write_private(path, text)
     except OSError as exc:
@@ -225,7 +274,7 @@ def ticket(
     "Write a remote-viewer .vv console file (mode 600) and print its path",
     params=(
         PROTOCOL,
-        Param("output", ("--output", "-O"), "where to write the .vv file", "file"),
+        Param("output", ("--output", "-O"), "the .vv file (or a directory for it)", "file"),
     ),
     target="one",
     mutating=True,
