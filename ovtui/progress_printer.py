@@ -1,11 +1,18 @@
-"""Progress of a headless action on stderr: a live line on a terminal, plain lines otherwise."""
+"""Progress of a headless action on stderr: a live line on a terminal, plain lines otherwise.
+
+Progress messages carry engine text (names, event descriptions, fault details): every line
+goes through :func:`ovtui.textsafe.visible`, so the only control sequences on stderr are the
+printer's own (``\\r\\x1b[2K`` to redraw its live line).
+"""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from typing import TextIO
 
 from .actions.base import Progress
+from .textsafe import visible
 
 _BAR = 24
 
@@ -26,6 +33,9 @@ class ProgressPrinter:
             text = self.format(p)
             if self.live and p.fraction is not None and p.step != "event":
                 bar = int(_BAR * max(0.0, min(1.0, p.fraction)))
+                room = max(shutil.get_terminal_size((80, 24)).columns - _BAR - 4, 10)
+                if len(text) > room:  # a wrapped live line could not be redrawn in place
+                    text = text[: room - 1] + "…"
                 self.stream.write(f"\r\x1b[2K[{'#' * bar}{'.' * (_BAR - bar)}] {text}")
                 self._open_line = True
             else:
@@ -45,8 +55,10 @@ class ProgressPrinter:
 
     @staticmethod
     def format(p: Progress) -> str:
+        """One line, engine text escaped (a CR or newline in it cannot start another line)."""
         pct = f" {p.fraction * 100:.0f}%" if p.fraction is not None else ""
         tag = {"error": "error: ", "warning": "warning: "}.get(p.level, "")
+        message = visible(p.message or "")
         if p.step == "event" and p.event is not None:
-            return f"  event {p.event.code}: {tag}{p.message}"
-        return f"  {tag}{p.message}{pct}"
+            return f"  event {visible(p.event.code)}: {tag}{message}"
+        return f"  {tag}{message}{pct}"

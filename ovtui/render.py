@@ -1,4 +1,12 @@
-"""Headless output: SDK objects as table, json, yaml or xml (the SDK's own writers)."""
+"""Headless output: SDK objects as table, json, yaml or xml (the SDK's own writers).
+
+Engine text is data. In ``table`` output every cell, every ``key: value`` line and every
+scalar goes through :func:`ovtui.textsafe.visible`: no control (C0, C1, DEL), bidi or
+zero-width character reaches the terminal, a CR or newline in a description cannot forge a row,
+and they show as ``\\x1b`` / ``\\u202e``. ``json``/``yaml``/``xml`` stay exact (they load back to
+the very strings the engine sent) yet are terminal-safe too: those characters are written as
+the format's own escapes (``\\u001b`` in JSON, ``"\\e"`` in YAML, ``&#x202e;`` in XML).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,8 @@ from typing import Any
 
 import yaml
 from ovirtsdk4 import writer as sdk_writer
+
+from .textsafe import is_unsafe, visible
 
 FORMATS = ("table", "json", "yaml", "xml")
 
@@ -101,6 +111,8 @@ def cell(value: Any, column: str, names: dict[str, str] | None = None) -> str:
 def table(rows: list[list[str]], headers: list[str], width: int | None = None) -> str:
     """A plain text table that fits ``width`` columns: the widest columns are cut first."""
     width = width or shutil.get_terminal_size((120, 24)).columns
+    headers = [visible(h) for h in headers]
+    rows = [[visible(c) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     budget = width - 2 * (len(headers) - 1)
     while sum(widths) > budget and max(widths) > 6:
@@ -127,9 +139,9 @@ def render(
 ) -> str:
     """Render an SDK object or list of them (or plain data) in ``fmt``."""
     if fmt == "json":
-        return json.dumps(to_data(data), indent=2, ensure_ascii=False)
+        return json_text(to_data(data))
     if fmt == "yaml":
-        return yaml.safe_dump(to_data(data), sort_keys=False, allow_unicode=True).rstrip()
+        return yaml_text(to_data(data))
     if fmt == "xml":
         return xml(data, root=root)
     items = data if isinstance(data, list) else [data]
@@ -160,7 +172,7 @@ def plain_table(items: list[Any], width: int | None, columns: Iterable[str] = ()
         headers = wanted if wanted and all(c in keys for c in wanted) else keys
         rows = [[_scalar(it.get(h)) for h in headers] for it in items]
         return table(rows, headers, width)
-    return "\n".join(_scalar(i) for i in items)
+    return "\n".join(visible(_scalar(i)) for i in items)
 
 
 def _scalar(v: Any) -> str:
@@ -183,7 +195,7 @@ def detail(obj: Any) -> str:
             for i, v in enumerate(value):
                 walk(f"{prefix}[{i}]", v)
         else:
-            lines.append(f"{prefix}: {_scalar(value)}")
+            lines.append(f"{visible(prefix)}: {visible(_scalar(value))}")
 
     walk("", to_data(obj))
     return "\n".join(lines)
@@ -201,5 +213,78 @@ def xml(data: Any, root: str | None = None) -> str:
     """XML through the SDK's own writers (as ``ovtui run ... export`` prints it)."""
     if isinstance(data, list):
         tag = plural_tag(data, root or "list")
-        return sdk_writer.Writer.write(data, root=tag, indent=True).rstrip()
-    return sdk_writer.Writer.write(data, indent=True).rstrip()
+        text = sdk_writer.Writer.write(data, root=tag, indent=True)
+    else:
+        text = sdk_writer.Writer.write(data, indent=True)
+    return _escape_unsafe(text.rstrip(), _xml_ref)
+
+
+# ------------------------------------------------------------- exact formats, terminal-safe
+
+# Characters that may need escaping in json/xml output: anything but tab, newline and
+# printable ASCII (the output's own structure); ``is_unsafe`` decides for each one.
+_CANDIDATES = re.compile("[^\t\n\x20-\x7e]")
+
+
+def _escape_unsafe(text: str, escape: Any) -> str:
+    """``text`` with every character ``visible()`` would escape written as ``escape(ch)``."""
+
+    def one(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        return escape(ch) if is_unsafe(ch) else ch
+
+    return _CANDIDATES.sub(one, text)
+
+
+def _json_escape(ch: str) -> str:
+    return json.dumps(ch)[1:-1]  # \u202e, or a surrogate pair beyond the BMP
+
+
+def _xml_ref(ch: str) -> str:
+    return f"&#x{ord(ch):x};"
+
+
+def json_text(data: Any) -> str:
+    """One JSON document: non-ASCII kept readable, control/bidi/zero-width as ``\\uXXXX``
+    (json.dumps escapes C0 itself, but not DEL, C1, U+2028 or format characters)."""
+    return _escape_unsafe(json.dumps(data, indent=2, ensure_ascii=False), _json_escape)
+
+
+class _SafeDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but a string holding a character ``visible()`` escapes is written
+    double-quoted with YAML escapes (with ``allow_unicode`` PyYAML writes bidi overrides,
+    zero-width characters and NEL raw)."""
+
+    def analyze_scalar(self, scalar: str) -> Any:
+        if not _yaml_unsafe(scalar):
+            return super().analyze_scalar(scalar)
+        saved, self.allow_unicode = self.allow_unicode, False
+        try:
+            return super().analyze_scalar(scalar)  # special characters: double-quoted
+        finally:
+            self.allow_unicode = saved
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        if not _yaml_unsafe(text):
+            return super().write_double_quoted(text, split)
+        saved, self.allow_unicode = self.allow_unicode, False
+        try:
+            return super().write_double_quoted(text, split)  # every non-ASCII as \uXXXX
+        finally:
+            self.allow_unicode = saved
+
+
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # what visible() escapes, but newline
+
+
+def _yaml_unsafe(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_CONTROL.search(text) is not None
+    return any(ch != "\n" and is_unsafe(ch) for ch in text)
+
+
+def yaml_text(data: Any) -> str:
+    """YAML that loads back to ``data``; unsafe characters only as YAML escapes."""
+    return yaml.dump(
+        data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    ).rstrip()
