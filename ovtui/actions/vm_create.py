@@ -17,8 +17,10 @@ from typing import Any
 from .base import (
     ActionContext,
     ActionError,
+    ConnectError,
     EngineRefused,
     Param,
+    ReplyLost,
     Result,
     UsageError,
     WaitTimeout,
@@ -27,7 +29,7 @@ from .base import (
 from .errors import engine_errors
 from .registry import verb
 from .vm_common import fetch_vm, finished, timeout_for, vm_service, vms_service, wait_vm
-from .waiters import EventFollower, send_action, status_of, wait_gone
+from .waiters import EventFollower, read_back, send_action, status_of, wait_gone
 
 _UNITS = {"": 2**20, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
@@ -228,26 +230,84 @@ def wait_disks_ok(ctx: ActionContext, vm: Any, follower: EventFollower, deadline
 def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
     """Adds the VM, then its NICs and disks, and waits until it is down with disks ok."""
     spec = build_vm(params)
+    disks = as_list(params.get("disk"))
+    check_disks(disks, params.get("storagedomain"))  # before anything exists on the engine
     cid = new_correlation_id("create")
     cid_follow = EventFollower(ctx, cid)
-    with engine_errors(f"create VM {spec.name}"):
-        vm = vms_service(ctx).add(spec, headers={"Correlation-Id": cid})
-    ctx.progress("accepted", f"create VM {spec.name}: accepted by the engine (id {vm.id})")
+    label = f"create VM {spec.name}"
+    try:
+        with engine_errors(label):
+            vm = vms_service(ctx).add(spec, headers={"Correlation-Id": cid})
+    except ReplyLost as lost:
+        vm = _read_back_vm(ctx, lost, label, cid, cid_follow, spec.name)
+    ctx.progress("accepted", f"{label}: accepted by the engine (id {vm.id})")
     deadline = time.monotonic() + timeout_for(ctx, "create")
-    add_nics(ctx, vm, as_list(params.get("network")))
-    add_disks(ctx, vm, as_list(params.get("disk")), params.get("storagedomain"))
-    if ctx.async_:
-        return Result(ok=True, message=f"VM {vm.name} created (id {vm.id})", data=fetch_vm(ctx, vm))
-    wait_vm(
-        ctx, vm, wanted={"down"}, verb="create", follower=cid_follow,
-        timeout=max(1.0, deadline - time.monotonic()),
-    )  # fmt: skip
-    wait_disks_ok(ctx, vm, cid_follow, deadline)
+    with _created(vm):
+        add_nics(ctx, vm, as_list(params.get("network")))
+        add_disks(ctx, vm, disks, params.get("storagedomain"))
+        if ctx.async_:
+            return Result(
+                ok=True, message=f"VM {vm.name} created (id {vm.id})", data=fetch_vm(ctx, vm)
+            )
+        wait_vm(
+            ctx, vm, wanted={"down"}, verb="create", follower=cid_follow,
+            timeout=max(1.0, deadline - time.monotonic()),
+        )  # fmt: skip
+        wait_disks_ok(ctx, vm, cid_follow, deadline)
     if params.get("start"):
         from .vms import start
 
-        return start(ctx, vm)
+        with _created(vm, "starting it"):
+            return start(ctx, vm)
     return finished(ctx, vm, f"VM {vm.name} created (id {vm.id})")
+
+
+def check_disks(sizes: list[str], storagedomain: str | None) -> None:
+    """Refuse bad disk options before the VM is created (UsageError, exit 2)."""
+    if sizes and not storagedomain:
+        raise UsageError(
+            "Disks need a storage domain: give --storagedomain (no VM was created).",
+            "List them with: ovtui run storagedomain list",
+        )
+    for size in sizes:
+        parse_size(size, "disk")
+
+
+def _read_back_vm(
+    ctx: ActionContext, lost: ReplyLost, label: str, cid: str, follower: EventFollower, name: str
+) -> Any:
+    """The VM a lost ``add`` reply was about, looked up by its (unique) name; EngineRefused
+    when the engine has no such VM (it was not created; nothing was sent twice)."""
+    found: list[Any] = []
+
+    def find() -> str | None:
+        found[:] = [v for v in vms_service(ctx).list(search=f"name={name}") if v.name == name]
+        return f"VM {name}, id {found[0].id}" if found else None
+
+    read_back(ctx, lost, label, cid, follower, find)
+    if not found and not find():
+        raise EngineRefused(
+            f"{label}: the engine took the request but shows no VM {name}.",
+            f"Check with: ovtui run vm -n {name} show",
+        )
+    return found[0]
+
+
+@contextmanager
+def _created(vm: Any, doing: str = "") -> Iterator[None]:
+    """Any failure once the VM exists says that it exists (same exit code as the failure)."""
+    try:
+        yield
+    except ActionError as err:
+        if "was created" in err.message:
+            raise
+        prefix = f"VM {vm.name} was created (id {vm.id})"
+        cls = ConnectError if isinstance(err, ReplyLost) else type(err)  # same exit code
+        new = cls(
+            f"{prefix}, but {doing + ' failed: ' if doing else ''}{err.message}",
+            err.hint or f"Fix or remove it: ovtui run vm -i {vm.id} remove",
+        )
+        raise new from err
 
 
 @verb(

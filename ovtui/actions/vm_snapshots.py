@@ -11,11 +11,11 @@ from typing import Any
 
 import ovirtsdk4
 
-from .base import ActionContext, EngineRefused, NoMatch, Param, Result, WaitTimeout
+from .base import ActionContext, EngineRefused, NoMatch, Param, ReplyLost, Result, WaitTimeout
 from .errors import engine_errors
 from .registry import verb
 from .vm_common import fetch_vm, timeout_for, vm_service
-from .waiters import EventFollower, send_action
+from .waiters import EventFollower, read_back, send_action
 
 
 def _snap_status(snap: Any) -> str | None:
@@ -105,8 +105,28 @@ def snapshot_create(
     cid = new_correlation_id("snapshot")
     follower = EventFollower(ctx, cid)
     spec = types.Snapshot(description=description or "ovtui", persist_memorystate=bool(memory))
-    with engine_errors(f"snapshot VM {vm.name}"):
-        snap = snaps.add(spec, headers={"Correlation-Id": cid})
+    before = {s.id for s in _snapshots(ctx, vm)}  # to tell a new one if the reply is lost
+    label = f"snapshot VM {vm.name}"
+    try:
+        with engine_errors(label):
+            snap = snaps.add(spec, headers={"Correlation-Id": cid})
+    except ReplyLost as lost:
+        new: list[Any] = []
+
+        def find() -> str | None:
+            new[:] = [
+                s for s in snaps.list() if s.id not in before and s.description == spec.description
+            ]
+            return f"snapshot {spec.description!r}, id {new[0].id}" if new else None
+
+        found = read_back(ctx, lost, label, cid, follower, find)
+        if not new and not find():
+            raise EngineRefused(
+                f"{label}: the engine took the request ({found}) but shows no new snapshot"
+                f" {spec.description!r}.",
+                f"See what it has: ovtui run vm -i {vm.id} snapshot-list",
+            ) from None
+        snap = new[0]
     what = f"snapshot {snap.description!r} of VM {vm.name}"
     ctx.progress("accepted", f"{what}: accepted by the engine (id {snap.id})")
     if ctx.async_:

@@ -12,7 +12,14 @@ from typing import Any
 
 import ovirtsdk4
 
-from .base import ActionContext, EngineRefused, EventInfo, WaitTimeout, new_correlation_id
+from .base import (
+    ActionContext,
+    EngineRefused,
+    EventInfo,
+    ReplyLost,
+    WaitTimeout,
+    new_correlation_id,
+)
 from .errors import engine_errors, translate
 
 
@@ -239,7 +246,81 @@ def send_action(
     """
     cid = new_correlation_id(verb or method)
     follower = EventFollower(ctx, cid)
-    with engine_errors(f"{verb or method} {what}"):
-        getattr(service, method)(headers={"Correlation-Id": cid}, **kwargs)
-    ctx.progress("accepted", f"{verb or method} {what}: accepted by the engine")
+    label = f"{verb or method} {what}"
+    try:
+        with engine_errors(label):
+            getattr(service, method)(headers={"Correlation-Id": cid}, **kwargs)
+    except ReplyLost as lost:
+        read_back(ctx, lost, label, cid, follower)  # done (or cannot tell): wait as usual
+        return cid, follower
+    ctx.progress("accepted", f"{label}: accepted by the engine")
     return cid, follower
+
+
+def read_back(
+    ctx: ActionContext,
+    lost: ReplyLost,
+    label: str,
+    cid: str | None,
+    follower: EventFollower | None = None,
+    find: Callable[[], str | None] | None = None,
+) -> str | None:
+    """After a write's reply was lost: read back whether the engine did it. Nothing is resent.
+
+    Looks for ``find()`` (the object the write makes, e.g. a snapshot by its description),
+    then the engine's job and events carrying the correlation id ``cid``. Returns what was
+    found, reported as a warning (the engine has it: the verb goes on as if accepted), or
+    None when the engine keeps no jobs or events to tell (the verb's own wait will show).
+    Raises EngineRefused (exit 1) when the engine shows no trace of it: not done. Raises
+    ReplyLost (exit 3) when reading back fails too.
+    """
+    ctx.progress(
+        "lost", f"{label}: {lost.reason}: the reply was lost; reading back what the engine did"
+        " (nothing is sent twice)", level="warning",
+    )  # fmt: skip
+    served = find is not None
+    for attempt in range(2):
+        try:
+            found = find() if find is not None else None
+            jobs = None if found else jobs_of(ctx, cid)
+        except ovirtsdk4.Error as exc:
+            raise ReplyLost(
+                lost.method,
+                lost.path,
+                lost.reason,
+                cid,
+                hint=f"Reading it back failed too ({translate(exc).message}); check the object"
+                " on the engine before asking again.",
+            ) from None
+        if jobs:
+            found = f"engine job: {jobs[0].description} ({status_of(jobs[0])})"
+        elif not found and follower is not None and follower.enabled:
+            follower.poll()
+            if follower.seen:
+                found = f"event: {follower.seen[0].description}"
+        if found:
+            ctx.progress("accepted", f"{label}: the engine has it ({found})", level="warning")
+            return found
+        served = served or jobs is not None or (follower is not None and follower.enabled)
+        if attempt == 0:
+            ctx.sleep(ctx.poll_interval)  # a slow engine may register the job a moment late
+    if not served:
+        ctx.progress(
+            "lost", f"{label}: the engine keeps no jobs or events to tell; watching the object",
+            level="warning",
+        )  # fmt: skip
+        return None
+    raise EngineRefused(
+        f"{label}: the reply was lost and the engine shows no trace of it: it was not done.",
+        "ovtui sent it once; run the verb again if it is still wanted.",
+    )
+
+
+def jobs_of(ctx: ActionContext, cid: str | None) -> list[Any] | None:
+    """The engine's jobs for correlation id ``cid``; None when the engine serves no jobs."""
+    if not cid:
+        return None
+    try:
+        return list(ctx.system.jobs_service().list(search=f"correlation_id={cid}"))
+    except ovirtsdk4.NotFoundError:
+        return None
