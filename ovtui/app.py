@@ -6,6 +6,7 @@ import itertools
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -15,12 +16,14 @@ from textual.widgets import Static
 from ovtui.actions.base import Action, ActionContext, ActionError, Progress, Selector
 from ovtui.actions.browse import Browser, ConnectionPool, open_connection
 from ovtui.actions.errors import translate
+from ovtui.textsafe import visible
 
 from .screens.connect import ConnectScreen
 from .screens.main import MainScreen
 from .screens.modals import HelpScreen
 from .screens.palette import OvtuiCommands
 from .widgets.resource_view import ResourceView
+from .widgets.safe import MESSAGE, styled
 from .widgets.tasks_pane import Task, TasksPane
 
 
@@ -107,6 +110,26 @@ class OvtuiApp(App):
         if self._own_demo and self.demo is not None:
             self.demo.stop()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages carry engine text (fault details,
+        names), so none is read as markup (``markup`` is ignored), controls are shown
+        escaped and a long one is cut."""
+        super().notify(
+            visible(str(message), MESSAGE),
+            title=visible(str(title), 200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # ------------------------------------------------------------------ header
     def update_header(self) -> None:
         main = self.main_screen()
@@ -119,10 +142,10 @@ class OvtuiApp(App):
         if name and name != "default":
             engine = name  # the profile's name says which engine; stable in snapshots
         state = {
-            "connected": "[green]● connected[/green]",
-            "connecting": "[yellow]○ connecting[/yellow]",
-            "error": "[red]✖ engine unreachable[/red]",
-        }.get(self.conn_state, self.conn_state)
+            "connected": Text("● connected", style="green"),
+            "connecting": Text("○ connecting", style="yellow"),
+            "error": Text("✖ engine unreachable", style="red"),
+        }.get(self.conn_state, Text(self.conn_state))
         if not self.live:
             last = "refresh off"
         elif self.last_ok is None:
@@ -130,21 +153,24 @@ class OvtuiApp(App):
         else:
             last = "refreshed " + time.strftime("%H:%M:%S", time.localtime(self.last_ok))
         live = (
-            "[yellow]paused[/yellow]"
+            Text("paused", style="yellow")
             if self.paused and self.live
             else (f"every {self.refresh_interval:g}s" if self.live else "")
         )
-        ro = " · [yellow]read-only[/yellow]" if self.readonly else ""
-        demo = " · [magenta]demo[/magenta]" if self.demo is not None else ""
         parts = [
-            f"[b]ovtui[/b] {engine}",
+            styled(Text("ovtui", style="bold"), " ", engine),
             state,
             last,
             live,
             getattr(p, "username", "") or "",
-            self.engine_info,
+            self.engine_info,  # the engine's product name and version: engine text
         ]
-        header.update(" · ".join(x for x in parts if x) + ro + demo)
+        text = Text(" · ").join(x if isinstance(x, Text) else styled(x) for x in parts if x)
+        if self.readonly:
+            text.append_text(styled(" · ", ("read-only", "yellow")))
+        if self.demo is not None:
+            text.append_text(styled(" · ", ("demo", "magenta")))
+        header.update(text)
 
     @work(thread=True, exclusive=True, group="system")
     def _fetch_system(self) -> None:

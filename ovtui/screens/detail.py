@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from ovtui.actions.base import ActionError
 from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
 from ovtui.actions.registry import NOUNS
+from ovtui.textsafe import visible
 from ovtui.widgets.columns import (
     columns_for,
     enum,
@@ -24,6 +26,7 @@ from ovtui.widgets.columns import (
     row_cells,
     status_text,
 )
+from ovtui.widgets.safe import cell, cells, message, styled
 
 from .verbs import VerbHost
 
@@ -119,12 +122,17 @@ class DetailScreen(VerbHost, Screen):
                     yield Static("", id="xml", markup=False)
         yield Footer()
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         noun = NOUNS[self.noun]
         name = getattr(self.obj, "name", None) or self.obj.id
         st = getattr(self.obj, "status", None)
-        status = f" · {status_text(st).markup}" if st is not None else ""
-        return f"[b]{noun.title}[/b] › [b]{name}[/b]{status}  [dim](escape: back)[/dim]"
+        return styled(
+            Text(noun.title, style="bold"),
+            " › ",
+            (name, "bold"),
+            Text(" · ") + cell(status_text(st)) if st is not None else None,
+            Text("  (escape: back)", style="dim"),
+        )
 
     def on_mount(self) -> None:
         self._fill_general()
@@ -139,7 +147,7 @@ class DetailScreen(VerbHost, Screen):
         t.clear()
         names = self.app.browser.cached_names() if self.app.browser else {}
         for k, v in general_rows(self.obj, names):
-            t.add_row(k, v)
+            t.add_row(*cells((k, v)))
         self.query_one("#detail-title", Static).update(self._title())
 
     # ------------------------------------------------------------------ sub-tabs on demand
@@ -147,7 +155,9 @@ class DetailScreen(VerbHost, Screen):
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id or ""
         if pane_id == "tab-xml":
-            self.query_one("#xml", Static).update(xml_of(self.obj))
+            self.query_one("#xml", Static).update(
+                Text("\n".join(visible(x) for x in xml_of(self.obj).split("\n")))
+            )
         elif pane_id.startswith("tab-") and pane_id[4:].isdigit():
             i = int(pane_id[4:])
             if pane_id not in self.loaded:
@@ -176,11 +186,11 @@ class DetailScreen(VerbHost, Screen):
     def _sub_failed(self, i: int, exc: ActionError) -> None:
         self.loaded.discard(f"tab-{i}")
         extra = "" if isinstance(exc, PathNotServed) else " (ctrl+r retries)"
-        self._message(i, f"[red]{exc.message}{extra}[/red]")
+        self._message(i, message(f"{exc.message}{extra}", style="red"))
 
-    def _message(self, i: int, text: str) -> None:
+    def _message(self, i: int, text: str | Text) -> None:
         msg = self.query_one(f"#tab-{i} .view-message", Static)
-        msg.update(text)
+        msg.update(text if isinstance(text, Text) else message(text))
         msg.set_class(bool(text), "shown")
 
     def _fill_sub(self, i: int, jump: str | None, rows: list[Any], names: dict) -> None:
@@ -199,8 +209,8 @@ class DetailScreen(VerbHost, Screen):
             if key in objs:
                 key = f"{key}-{n}"
             objs[key] = r
-            cells = row_cells(jump, r, names, cols) if cols else generic_cells(r)
-            t.add_row(*cells, key=key)
+            row = row_cells(jump, r, names, cols) if cols else cells(generic_cells(r))
+            t.add_row(*row, key=key)
         self.sub_objects[f"sub-{i}"] = objs
         self._message(i, "" if rows else "Nothing here.")
 
@@ -272,7 +282,7 @@ class DetailScreen(VerbHost, Screen):
 
     def set_message(self, text: str) -> None:
         msg = self.query_one("#detail-message", Static)
-        msg.update(text.replace("[", "\\["))
+        msg.update(message(text))
         msg.set_class(bool(text), "shown")
 
     def _set_obj(self, obj: Any) -> None:

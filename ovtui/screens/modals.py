@@ -12,10 +12,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
 from ovtui.actions.base import Action, Param
+from ovtui.widgets.safe import LINE, cell, message, styled
 
 
 def _esc(text: str) -> str:
+    """ovtui's own text (keys, labels) in markup: brackets kept literal."""
     return text.replace("[", "\\[")
+
+
+def _name_parts(names: list[str]) -> list[str]:
+    """Object names for ``styled``: each one engine text, cut on its own, comma-separated."""
+    out: list[str] = []
+    for i, n in enumerate(names):
+        out += [", ", n] if i else [n]
+    return out
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -32,11 +42,12 @@ class ConfirmScreen(ModalScreen[bool]):
         self.names = names
 
     def compose(self) -> ComposeResult:
-        shown = ", ".join(self.names[:20])
         more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
         with Vertical(classes="dialog"):
-            yield Static(f"[b]{_esc(self.title_)}?[/b]", classes="dialog-title")
-            yield Static(_esc(shown + more), classes="dialog-body")
+            yield Static(styled((self.title_ + "?", "bold")), classes="dialog-title")
+            yield Static(
+                styled(*_name_parts(self.names[:20]), more, limit=LINE), classes="dialog-body"
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")
@@ -92,10 +103,10 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         a = self.action_
-        names = ", ".join(getattr(t, "name", None) or t.id for t in self.targets[:5])
+        names = _name_parts([getattr(t, "name", None) or t.id for t in self.targets[:5]])
         with VerticalScroll(classes="dialog form"):
-            yield Static(f"[b]{_esc(a.label)}[/b] {_esc(names)}", classes="dialog-title")
-            yield Static(_esc(a.help), classes="dialog-body")
+            yield Static(styled((a.label, "bold"), " ", *names), classes="dialog-title")
+            yield Static(message(a.help), classes="dialog-body")
             for p in a.params:
                 yield from self._field(p)
             with Horizontal(classes="dialog-buttons"):
@@ -137,7 +148,7 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         except Exception as exc:  # noqa: BLE001
             opts = []
             self.app.call_from_thread(
-                self.notify, f"Cannot list {p.kind}s: {exc}", severity="error"
+                self.app.notify, f"Cannot list {p.kind}s: {exc}", severity="error"
             )
         self.app.call_from_thread(self._set_choices, p, opts)
 
@@ -145,12 +156,12 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         w = self.query_one(f"#p-{p.name}")
         if isinstance(w, SelectionList):
             w.clear_options()
-            w.add_options([(label, value) for label, value in opts])
+            w.add_options([(cell(label), value) for label, value in opts])
             if not opts:
                 w.border_title = f"no {p.kind}s"
             return
         assert isinstance(w, Select)
-        w.set_options(opts)
+        w.set_options([(cell(label), value) for label, value in opts])
         if p.required:
             w.prompt = "(pick one)"
         elif p.kind == "host":

@@ -7,9 +7,11 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS
+from ovtui.widgets.safe import styled
 
 from .verbs import visible_verbs
 
@@ -39,7 +41,7 @@ class OvtuiCommands(Provider):
         for i, n in enumerate(MAIN_TABS):
             out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), f"key {i + 1}"))
         for name, spec in app.bookmarks().items():
-            out.append((f"bookmark {name}", partial(app.goto_bookmark, spec), spec))
+            out.append((f"bookmark {name}", partial(app.goto_bookmark, spec), escape(spec)))
         out.append(("pause/resume live refresh", app.action_pause, "key p"))
         out.append(("keys of this screen", app.action_help, "key ?"))
         return out
@@ -65,5 +67,12 @@ class OvtuiCommands(Provider):
             except Exception:  # noqa: BLE001 - the engine may be away; verbs still match
                 found = []
             for noun, obj in found:
-                label = f"{NOUNS[noun].name} {obj.name}"
-                yield Hit(0.9, label, partial(app.open_object, noun, obj), help="open")
+                # the name is engine text: a Text prompt is never read as markup
+                label = styled(f"{NOUNS[noun].name} ", obj.name or obj.id or "")
+                yield Hit(
+                    0.9,
+                    label,
+                    partial(app.open_object, noun, obj),
+                    text=label.plain,
+                    help="open",
+                )

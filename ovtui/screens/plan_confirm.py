@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,14 +19,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ovtui.actions.base import ActionError
+from ovtui.widgets.safe import lines, message, styled
 
 from .preview import Preview
 
 Answer = tuple[str | None, Preview | None]
 
 
-def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
+def _names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, n in enumerate(names):
+        out += [", ", n] if i else [n]
+    return out
 
 
 class PlanConfirmScreen(ModalScreen[Answer]):
@@ -50,11 +55,10 @@ class PlanConfirmScreen(ModalScreen[Answer]):
         self.state = "computing"  # computing, ok, blocked, unknown
 
     def compose(self) -> ComposeResult:
-        shown = ", ".join(self.names[:20])
         more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
         with Vertical(classes="dialog plan-dialog"):
-            yield Static(f"[b]{_esc(self.title_)}?[/b]", classes="dialog-title")
-            yield Static(_esc(shown + more), classes="dialog-body")
+            yield Static(styled((self.title_ + "?", "bold")), classes="dialog-title")
+            yield Static(styled(*_names(self.names[:20]), more), classes="dialog-body")
             with VerticalScroll(id="plan-scroll"):
                 yield Static("computing plan...", id="plan-body", markup=False)
             yield Static("", id="plan-verdict")
@@ -85,19 +89,23 @@ class PlanConfirmScreen(ModalScreen[Answer]):
         buttons = self.query_one("#plan-buttons", Horizontal)
         if preview is None:
             self.state = "unknown"
-            body.update(f"Could not compute the plan: {error}")
-            verdict.update("[yellow]The verb checks again before it changes anything.[/yellow]")
+            body.update(message(f"Could not compute the plan: {error}"))
+            verdict.update(Text("The verb checks again before it changes anything.", "yellow"))
             verdict.add_class("shown")
             buttons.mount(Button("Run anyway (y)", variant="error", id="yes"), before=0)
             return
-        body.update("\n".join(preview.lines) or "Nothing to move.")
+        body.update(lines(*preview.lines) if preview.lines else Text("Nothing to move."))
         if preview.ok:
             self.state = "ok"
             buttons.mount(Button("Yes (y)", variant="error", id="yes"), before=0)
             return
         self.state = "blocked"
-        why = "\n".join(_esc(b) for b in preview.blocked)
-        verdict.update(f"[b red]Cannot go as planned:[/b red]\n[red]{why}[/red]")
+        verdict.update(
+            lines(
+                Text("Cannot go as planned:", style="bold red"),
+                *([(b, "red")] for b in preview.blocked),
+            )
+        )
         verdict.add_class("shown")
         if self.can_force:
             buttons.mount(Button("Force (f)", variant="error", id="force"))

@@ -13,6 +13,8 @@ from typing import Any
 
 from rich.text import Text
 
+from .safe import cell
+
 Names = dict[str, dict[str, Any]]
 
 STATUS_STYLE = {
@@ -383,13 +385,14 @@ def columns_for(noun: str, advanced: bool = False) -> list[Column]:
     return [c for c in COLUMNS.get(noun, []) if advanced or not c.advanced]
 
 
-def row_cells(noun: str, obj: Any, names: Names, cols: list[Column]) -> tuple[Any, ...]:
+def row_cells(noun: str, obj: Any, names: Names, cols: list[Column]) -> tuple[Text, ...]:
+    """The row's cells, every one a ``Text`` made safe (a ``str`` cell would be markup)."""
     out = []
     for c in cols:
         try:
-            out.append(c.cell(obj, names))
+            out.append(cell(c.cell(obj, names)))
         except Exception:  # noqa: BLE001 - a partial object shows an empty cell, not a crash
-            out.append("")
+            out.append(Text(""))
     return tuple(out)
 
 

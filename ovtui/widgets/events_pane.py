@@ -15,6 +15,7 @@ from ovtui.actions.base import ActionError
 from ovtui.actions.browse import PathNotServed
 
 from .columns import STATUS_STYLE, enum, fmt_time
+from .safe import cell, message
 
 
 class EventsPane(Vertical):
@@ -83,15 +84,15 @@ class EventsPane(Vertical):
             sev = enum(e.severity)
             table.add_row(
                 Text(sev, style=STATUS_STYLE.get(sev, "")),
-                fmt_time(e.time),
-                e.description or "",
+                Text(fmt_time(e.time)),
+                cell(e.description or ""),
                 key=key,
             )
             self.last_id = max(self.last_id or 0, eid)
             self.count += 1
         # newest first
         if event.events:
-            table.sort("time", reverse=True)
+            table.sort("time", key=lambda t: t.plain, reverse=True)
             while table.row_count > self.MAX_ROWS:
                 oldest = min(table.rows, key=lambda k: int(k.value))
                 table.remove_row(oldest)
@@ -108,6 +109,6 @@ class EventsPane(Vertical):
 
     def _message(self, text: str) -> None:
         msg = self.query_one(".view-message", Static)
-        msg.update(text)
+        msg.update(message(text))
         msg.set_class(bool(text), "shown")
         msg.set_class(bool(text), "error")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,6 +19,7 @@ from ovtui.actions.registry import NOUNS
 
 from .columns import columns_for, row_cells
 from .resource_table import ResourceTable
+from .safe import message, styled
 from .sorting import engine_field, with_sortby
 
 
@@ -61,34 +63,38 @@ class ResourceView(Vertical):
     def table(self) -> ResourceTable:
         return self.query_one(ResourceTable)
 
-    def title_text(self) -> str:
+    def title_text(self) -> Text:
         noun = NOUNS[self.noun]
-        parts = [f"[b]{noun.title}[/b]"]
+        parts: list[Any] = [Text(noun.title, style="bold")]
         if self.search:
-            parts.append(f"search: [i]{self.search.replace('[', chr(92) + '[')}[/i]")
+            parts.append(styled("search: ", (self.search, "italic")))
         sort = self.sort_text()
         if sort:
-            parts.append(sort)
-        parts.append(f"page {self.page}")
+            head, _, rest = sort.partition(" (")
+            parts.append(
+                styled("sort: ", (head[len("sort: ") :], "bold"), f" ({rest}" if rest else "")
+            )
+        parts.append(Text(f"page {self.page}"))
         if self.loaded_once:
-            parts.append(f"{len(self.objects)} shown")
+            parts.append(Text(f"{len(self.objects)} shown"))
         if self.table_marks():
-            parts.append(f"{self.table_marks()} marked")
-        return " · ".join(parts)
+            parts.append(Text(f"{self.table_marks()} marked"))
+        return Text(" · ").join(parts)
 
     def sort_text(self) -> str:
+        """``sort: Name ↑`` (plain text; ``(this page only)`` when the engine cannot)."""
         arrow = {False: "↑", True: "↓"}
         titles = {c.key: c.title for c in columns_for(self.noun, self.advanced)}
         if self.sort is not None:
             key, desc = self.sort
-            return f"sort: [b]{titles.get(key, key)} {arrow[desc]}[/b]"
+            return f"sort: {titles.get(key, key)} {arrow[desc]}"
         try:
             t = self.table
         except Exception:  # noqa: BLE001 - before compose
             return ""
         if t.sort_col is not None and t.sort_col < len(t.col_keys):
             key = t.col_keys[t.sort_col]
-            return f"sort: [b]{titles.get(key, key)} {arrow[t.sort_reverse]}[/b] (this page only)"
+            return f"sort: {titles.get(key, key)} {arrow[t.sort_reverse]} (this page only)"
         return ""
 
     def current_sort(self) -> tuple[str, bool] | None:
@@ -157,9 +163,10 @@ class ResourceView(Vertical):
     def update_title(self) -> None:
         self.query_one(".view-title", Static).update(self.title_text())
 
-    def set_message(self, text: str, level: str = "") -> None:
+    def set_message(self, text: str | Text, level: str = "") -> None:
+        """``text``: a ``str`` is shown as it is (it may hold engine text), never as markup."""
         msg = self.query_one(".view-message", Static)
-        msg.update(text)
+        msg.update(text if isinstance(text, Text) else message(text))
         msg.set_class(bool(text), "shown")
         msg.set_class(level == "error", "error")
 
@@ -216,7 +223,7 @@ class ResourceView(Vertical):
         if not event.rows:
             empty = "No match." if self.search else "Nothing here."
             if self.page > 1:
-                empty = f"No rows on page {self.page}: [b]\\[[/b] goes back."
+                empty = styled(f"No rows on page {self.page}: ", Text("[", "bold"), " goes back.")
             self.set_message(empty)
         else:
             self.set_message("")

@@ -7,10 +7,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, ProgressBar, Static
+
+from .safe import lines as safe_lines
+from .safe import message, styled
 
 
 @dataclass
@@ -61,10 +65,6 @@ STATE_MARK = {"done": "✔ done", "failed": "✖ failed", "cancelled": "■ canc
 SUBJECT_LINES = 8
 
 
-def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
-
-
 class TaskRow(Vertical):
     """One task. Focus it and press ``c`` to stop waiting for it."""
 
@@ -77,7 +77,7 @@ class TaskRow(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(
-            f"{_esc(self.task_.label)} [b]{_esc(self.task_.target)}[/b]", classes="task-label"
+            styled(self.task_.label, " ", (self.task_.target, "bold")), classes="task-label"
         )
         with Horizontal(classes="task-progress"):
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, classes="task-bar")
@@ -101,19 +101,21 @@ class TaskRow(Vertical):
             bar.update(total=100, progress=round(100 * frac))
             pct.update(f"{round(100 * frac)}%")
         stage = self.query_one(".task-stage", Label)
-        stage.update(_esc(t.stage_text()))
+        stage.update(message(t.stage_text()))
         stage.display = bool(t.stage_text())
         style = STATE_STYLE.get(t.state, "")
-        step = _esc(t.step)
+        step = message(t.step)
         if not t.running:
-            step = f"[b]{STATE_MARK.get(t.state, t.state)}[/b]: {step}"
-        self.query_one(".task-step", Label).update(f"[{style}]{step}[/]" if style else step)
+            step = styled(Text(STATE_MARK.get(t.state, t.state), style="bold"), ": ", step)
+        if style:
+            step.stylize(style)
+        self.query_one(".task-step", Label).update(step)
         subj = self.query_one(".task-subjects", Label)
         keep = t.running or t.state == "failed"  # a failure shows where each VM was
         lines = list(t.subjects.values())[-SUBJECT_LINES:] if keep else []
         # "migrating host01 -> host04": the task already names host01; narrow panes cut lines
         lines = [x.replace(f" {t.target} -> ", " -> ") for x in lines]
-        subj.update("\n".join(f"  {_esc(x)}" for x in lines))
+        subj.update(safe_lines(*(["  ", x] for x in lines)))
         subj.display = bool(lines)
         self.set_class(not t.running, "finished")
         self.set_class(t.state == "failed", "failed")
@@ -145,13 +147,11 @@ class TasksPane(VerticalScroll):
     def set_jobs(self, jobs: list[Any] | None, error: str | None = None) -> None:
         box = self.query_one("#engine-jobs", Static)
         if error:
-            box.update(f"[b]Engine jobs[/b]\n[red]{error}[/red]")
+            box.update(safe_lines(Text("Engine jobs", style="bold"), [(error, "red")]))
             return
         if not jobs:
             box.update("[b]Engine jobs[/b]\nnone running")
             return
-        lines = ["[b]Engine jobs[/b]"]
-        for j in jobs[:20]:
-            desc = (j.description or "").replace("[", "\\[")
-            lines.append(f"• {desc}")
-        box.update("\n".join(lines))
+        rows: list[Any] = [Text("Engine jobs", style="bold")]
+        rows += [["• ", j.description or ""] for j in jobs[:20]]
+        box.update(safe_lines(*rows))
