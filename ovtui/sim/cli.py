@@ -25,6 +25,12 @@ def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-cert", default=None, help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", default=None, help="PEM private key for --tls-cert")
     parser.add_argument(
+        "--kerberos-keytab",
+        default=None,
+        metavar="KEYTAB",
+        help="HTTP/<host> service keytab: accept Kerberos (SPNEGO) logins (needs gssapi)",
+    )
+    parser.add_argument(
         "--faults",
         default=None,
         metavar="SPEC",
@@ -58,7 +64,11 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             faults=faults,
+            kerberos_keytab=getattr(args, "kerberos_keytab", None),
         ).start()
+    except RuntimeError as exc:  # the keytab cannot be used (or gssapi is missing)
+        print(f"ovtui sim: --kerberos-keytab: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"ovtui sim: cannot listen on {args.bind}:{args.port}: {exc}", file=sys.stderr)
         return 2

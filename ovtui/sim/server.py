@@ -228,15 +228,42 @@ class Handler(BaseHTTPRequestHandler):
                 return _json(400, _bad(user))
             return _json(200, sim.tokens.issue())
         if path.endswith("/sso/oauth/token-http-auth"):
-            auth = self.headers.get("Authorization", "")
-            if not auth.lower().startswith("negotiate"):
-                return Response(401, b"", JSON_TYPE, {"WWW-Authenticate": "Negotiate"})
-            return _json(200, sim.tokens.issue())
+            return self._negotiate(form)
         if path.endswith("/sso-logout"):
             if form.get("token"):
                 sim.tokens.revoke(form["token"])
             return _json(200, {})
         return Response(404, b"")
+
+    def _negotiate(self, form: dict[str, str]) -> Response:
+        """The http grant: SPNEGO checked by the simulator's gssapi acceptor, or refused."""
+        from ovtui.sim.sso import NOT_CONFIGURED, negotiate_refused
+
+        sim = self.server.sim
+        if form.get("grant_type") != "urn:ovirt:params:oauth:grant-type:http":
+            return _json(
+                400,
+                {
+                    "error_code": "invalid_grant",
+                    "error": "The provided authorization grant is invalid.",
+                },
+            )
+        if sim.negotiate is None:
+            return _json(400, negotiate_refused(None, NOT_CONFIGURED))
+        auth = self.headers.get("Authorization", "")
+        if not auth.lower().startswith("negotiate "):
+            # the challenge; its body is what a client that has no ticket ends up reading
+            resp = _json(401, negotiate_refused(None, "no Kerberos ticket was presented."))
+            resp.headers["WWW-Authenticate"] = "Negotiate"
+            return resp
+        principal, reply, why = sim.negotiate.accept(auth)
+        if principal is None:
+            return _json(400, negotiate_refused(None, why))
+        log.info("negotiate login of %s", principal)
+        resp = _json(200, sim.tokens.issue())
+        if reply:
+            resp.headers["WWW-Authenticate"] = f"Negotiate {reply}"
+        return resp
 
     def _audit(self, code: int, user: str) -> None:
         from ovtui.sim import events

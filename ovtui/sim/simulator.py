@@ -10,7 +10,7 @@ from typing import Any
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.machines import Machines
 from ovtui.sim.server import SimHTTPServer
-from ovtui.sim.sso import TokenStore
+from ovtui.sim.sso import NegotiateAcceptor, TokenStore
 from ovtui.sim.world import World
 
 log = logging.getLogger("ovtui.sim")
@@ -32,6 +32,8 @@ class Simulator:
         tls_cert: str | None = None,
         tls_key: str | None = None,
         faults: str | FaultInjector | None = None,
+        kerberos_keytab: str | None = None,
+        kerberos_users: set[str] | None = None,
     ) -> None:
         self.username = user
         self.password = password
@@ -43,6 +45,11 @@ class Simulator:
         self.world = World(vms=vms, hosts=hosts, seed=seed)
         self.tokens = TokenStore(user, password, self.faults)
         self.faults.restart_hooks.append(self.tokens.drop_all)
+        # token-http-auth does real SPNEGO with this keytab's HTTP/<host> key; without one it
+        # refuses, as an engine with no Kerberos configured
+        self.negotiate = (
+            NegotiateAcceptor(kerberos_keytab, kerberos_users) if kerberos_keytab else None
+        )
         self.machines = Machines(self.world, speed=speed, faults=self.faults)
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 import threading
 import time
 from typing import Any
 
 from ovtui.sim.faults import FaultInjector
+
+log = logging.getLogger("ovtui.sim")
 
 DEFAULT_LIFETIME = 3600.0 * 10
 
@@ -86,3 +89,71 @@ def bad_credentials(username: str) -> dict[str, str]:
         "error_code": "access_denied",
         "error": f"Cannot authenticate user '{username}': The username or password is incorrect..",
     }
+
+
+NOT_CONFIGURED = "Kerberos (Negotiate) login is not configured on this engine."
+NOT_ACCEPTED = "The Kerberos ticket was not accepted."
+
+
+def negotiate_refused(principal: str | None, why: str) -> dict[str, str]:
+    """The engine's answer to a Negotiate login it refuses (HTTP 400, as for a bad password)."""
+    who = f" '{principal}'" if principal else ""
+    return {"error_code": "access_denied", "error": f"Cannot authenticate user{who}: {why}"}
+
+
+class NegotiateAcceptor:
+    """SPNEGO for ``/sso/oauth/token-http-auth``: a real ``gssapi`` acceptor on a service keytab.
+
+    ``keytab`` holds the ``HTTP/<host>@REALM`` key(s). ``users`` limits who may log in (the
+    principals ``user@REALM`` known to the engine's authz); None lets in every principal whose
+    ticket the keytab can decrypt. gssapi is imported here only, so the simulator runs without it
+    when no keytab is configured.
+    """
+
+    def __init__(self, keytab: str, users: set[str] | frozenset[str] | None = None) -> None:
+        try:
+            import gssapi  # noqa: PLC0415 - optional dependency, only with a keytab
+        except ImportError:
+            raise RuntimeError(
+                "a Kerberos keytab needs the gssapi module: pip install 'ovtui[kerberos]'"
+            ) from None
+        self._gssapi = gssapi
+        self.keytab = keytab
+        self.users = None if users is None else frozenset(users)
+        self.accepted: list[str] = []  # the principals logged in, in order
+        try:
+            self._creds = gssapi.Credentials(usage="accept", store={"keytab": keytab})
+        except gssapi.exceptions.GSSError as exc:
+            raise RuntimeError(
+                f"cannot use Kerberos keytab {keytab}: {exc.gen_message()}"
+            ) from None
+
+    def accept(self, authorization: str) -> tuple[str | None, str | None, str]:
+        """Check ``Authorization: Negotiate <token>``.
+
+        Returns (principal, reply token, why): the principal when accepted (why is ""), else
+        None with the reason for the refusal. The reply token (base64) goes back in
+        ``WWW-Authenticate: Negotiate`` for mutual authentication.
+        """
+        gssapi = self._gssapi
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() != "negotiate" or not value.strip():
+            return None, None, NOT_ACCEPTED
+        try:
+            token = base64.b64decode(value.strip(), validate=True)
+        except ValueError:
+            return None, None, NOT_ACCEPTED
+        try:
+            ctx = gssapi.SecurityContext(creds=self._creds, usage="accept")
+            out = ctx.step(token)
+            if not ctx.complete:
+                return None, None, NOT_ACCEPTED
+            principal = str(ctx.initiator_name)
+        except gssapi.exceptions.GSSError as exc:
+            log.info("negotiate refused: %s", exc.gen_message().replace("\n", " "))
+            return None, None, NOT_ACCEPTED
+        if self.users is not None and principal not in self.users:
+            return None, None, f"'{principal}' is not a user of this engine."
+        self.accepted.append(principal)
+        reply = base64.b64encode(out).decode("ascii") if out else None
+        return principal, reply, ""
