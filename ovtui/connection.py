@@ -10,6 +10,7 @@ import getpass
 import logging
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,52 @@ def read_password(profile: Profile, interactive: bool) -> str | None:
     )
 
 
+def _private_dir() -> Path:
+    """A directory only this user can enter, for the ccache ovtui writes.
+
+    ``$XDG_RUNTIME_DIR/ovtui`` when the runtime dir is this user's and private (as systemd makes
+    it), else ``<user cache dir>/krb5``: never a fixed name in a shared directory such as /tmp.
+    """
+    from platformdirs import user_cache_dir  # noqa: PLC0415
+
+    uid = os.getuid()
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    where = Path(user_cache_dir("ovtui")) / "krb5"
+    if runtime and os.path.isabs(runtime):
+        try:
+            st = os.stat(runtime)
+        except OSError:
+            st = None
+        if st is not None and st.st_uid == uid and not st.st_mode & 0o077:
+            where = Path(runtime) / "ovtui"
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.lstat(where)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid:
+            raise UsageError(
+                f"{where} is not a directory of this user: ovtui keeps its Kerberos tickets there.",
+                "Remove it, or set ccache = PATH under [kerberos].",
+            )
+        if st.st_mode & 0o077:
+            os.chmod(where, 0o700)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot create {where} for the Kerberos ticket: {exc.strerror}."
+        ) from None
+    return where
+
+
 def kerberos_login(profile: Profile) -> None:
-    """Acquire credentials from the keytab into the ccache, for libcurl's GSS-Negotiate."""
+    """Get a ticket from the keytab into a private ccache, and point libcurl at it.
+
+    The ticket is written to a new file (mode 600) in a directory only this user can enter,
+    then renamed over the ccache, so a concurrent ovtui never reads half a cache. Without a
+    keytab an existing ticket (kinit) in the default or given ccache is used.
+    """
     if not profile.keytab:
-        return  # rely on an existing ticket (kinit) in the default or given ccache
+        if profile.ccache:
+            os.environ["KRB5CCNAME"] = profile.ccache
+        return
     try:
         import gssapi  # noqa: PLC0415 - optional dependency, imported only when used
     except ImportError:
@@ -95,10 +138,18 @@ def kerberos_login(profile: Profile) -> None:
             "Kerberos keytab login needs the gssapi module, which is not installed.",
             "Install it with: pip install 'ovtui[kerberos]'",
         ) from None
-    ccache = profile.ccache or os.path.join(
-        os.environ.get("XDG_RUNTIME_DIR", "/tmp"), f"krb5cc_ovtui_{os.getuid()}"
-    )
-    store = {"client_keytab": profile.keytab, "ccache": ccache}
+    if profile.ccache:  # the user's choice of ccache (any type: FILE:, DIR:, KEYRING:)
+        target, tmp = profile.ccache, None
+        store = {"client_keytab": profile.keytab, "ccache": target}
+    else:
+        import hashlib  # noqa: PLC0415
+        import secrets  # noqa: PLC0415
+
+        key = f"{os.path.abspath(profile.keytab)}\0{profile.principal or ''}".encode()
+        path = _private_dir() / f"krb5cc_{hashlib.sha256(key).hexdigest()[:16]}"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        target = f"FILE:{path}"
+        store = {"client_keytab": profile.keytab, "ccache": f"FILE:{tmp}"}
     try:
         name = (
             gssapi.Name(profile.principal, gssapi.NameType.kerberos_principal)
@@ -106,12 +157,34 @@ def kerberos_login(profile: Profile) -> None:
             else None
         )
         gssapi.Credentials(name=name, usage="initiate", store=store)
+        if tmp is not None:
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
     except gssapi.exceptions.GSSError as exc:
+        try:
+            why = " ".join(exc.get_all_statuses(exc.min_code, False)) or exc.gen_message()
+        except Exception:  # noqa: BLE001 - the library's wording is a nicety
+            why = exc.gen_message()
+        why = " ".join(why.split())
+        from .textsafe import visible  # noqa: PLC0415
+
+        who = profile.principal or "the keytab's principal"
+        if "No credentials cache found" in why or "not found in keytab" in why:
+            why = f"the keytab holds no key for {who}"  # MIT's words name our temporary file
+        elif "Decrypt integrity check failed" in why or "Preauthentication failed" in why:
+            why = f"the keytab's key for {who} is not the KDC's (an old keytab?)"
         raise ConnectError(
-            f"Kerberos login from keytab {profile.keytab} failed: {exc.gen_message()}",
-            "Check keytab, principal and the realm settings in krb5.conf.",
+            f"Kerberos login from keytab {profile.keytab} failed: {visible(why, 300)}.",
+            "Check keytab (klist -k KEYTAB), principal and the realm settings in krb5.conf.",
         ) from None
-    os.environ["KRB5CCNAME"] = ccache
+    except OSError as exc:
+        raise ConnectError(f"Cannot write the Kerberos ticket cache: {exc.strerror}.") from None
+    finally:
+        if tmp is not None and os.path.lexists(tmp):
+            os.unlink(tmp)
+    os.environ["KRB5CCNAME"] = target
+    # libcurl's GSS-Negotiate renews the ticket from the keytab when it expires (long TUI runs)
+    os.environ["KRB5_CLIENT_KTNAME"] = profile.keytab
 
 
 def connect(
