@@ -166,8 +166,10 @@ def engine_viewer_file(ctx: ActionContext, vm: Any, protocol: str | None) -> str
         return None
     if not text or "[virt-viewer]" not in text:
         return None
-    keys = {line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line}
-    return text if {"type", "host", "port", "password"} <= keys else None
+    keys = [line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line]
+    if len(keys) != len(set(keys)):
+        return None  # a key said twice: engine text (a VM name) added lines; build our own
+    return text if {"type", "host", "port", "password"} <= set(keys) else None
 
 
 MAX_NAME_BYTES = 100  # of the file name built from a VM name (file systems allow 255)
