@@ -27,7 +27,8 @@ log = logging.getLogger("ovtui")
 
 
 class RedactFilter(logging.Filter):
-    """Replaces secrets in log records: the password (raw and form-encoded), bearer tokens."""
+    """Replaces secrets in log records: the password (raw and form-encoded), bearer tokens,
+    the access token in the SSO answer (JSON) and in the sso-logout body (``token=``)."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -40,7 +41,8 @@ class RedactFilter(logging.Filter):
             text = text.replace(s, "********")
         text = re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", r"\1********", text)
         text = re.sub(r'("access_token"\s*:\s*")[^"]+', r"\1********", text)
-        return re.sub(r"(password=)[^&\s]+", r"\1********", text)
+        # form fields: the login's password, the sso-logout body's token=
+        return re.sub(r"((?:password|[a-z_]*token)=)[^&\s]+", r"\1********", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())
@@ -235,8 +237,16 @@ def check(connection: ovirtsdk4.Connection) -> Any:
 
 
 def close(connection: ovirtsdk4.Connection | None) -> None:
-    """Log out and close, ignoring an engine that is already gone."""
+    """Log out and close, ignoring an engine that is already gone.
+
+    No logout after a request failed in transit (a time-out, a reset, an answer too large):
+    it would wait on the same engine once more; the engine expires the token by itself.
+    """
     if connection is None:
+        return
+    if getattr(connection, "broken", False):
+        log.debug("not logging out: the engine's last answer failed in transit")
+        connection.close(logout=False)
         return
     try:
         connection.close(logout=True)

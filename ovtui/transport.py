@@ -78,6 +78,9 @@ class Transport(ovirtsdk4.Connection):
         self.cap = int(max_response_mb * 1024 * 1024)
         self._pending: dict[Any, tuple[_CappedBuffer, float]] = {}  # curl -> (body, deadline)
         self._failed: dict[Any, tuple[int, str]] = {}  # curl -> (curl error, message)
+        # the last request failed in transit (timeout, reset, too large): close() then skips
+        # the logout, which would only wait on the same engine again
+        self.broken = False
 
     # --- bounds shared by API and SSO requests -----------------------------------------------
 
@@ -136,7 +139,8 @@ class Transport(ovirtsdk4.Connection):
             self._multi.select(min(_SELECT, max(0.0, deadline - time.monotonic())))
         del self._pending[curl]
         self._multi.remove_handle(curl)
-        if curl in self._failed:
+        self.broken = curl in self._failed
+        if self.broken:
             errno, message = self._failed.pop(curl)
             try:
                 self._raise(request, curl, capped, errno, message)
@@ -219,6 +223,7 @@ class Transport(ovirtsdk4.Connection):
             try:
                 curl.perform()
             except pycurl.error:
+                self.broken = True
                 if capped.exceeded:
                     raise self._too_large() from None
                 raise  # authenticate() turns it into ConnectionError/TimeoutError/Error
