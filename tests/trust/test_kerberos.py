@@ -8,7 +8,7 @@ Skipped when the KDC binaries or gssapi/k5test are missing, unless OVTUI_REQUIRE
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import os
 import shutil
@@ -30,7 +30,9 @@ SBIN = ("/usr/sbin", "/usr/local/sbin", "/usr/bin")
 
 def _missing() -> str | None:
     for module, extra in (("gssapi", "kerberos"), ("k5test", "test")):
-        if importlib.util.find_spec(module) is None:
+        try:
+            importlib.import_module(module)
+        except ImportError:
             return f"the {module} module is not installed (pip install -e '.[{extra}]')"
     for tool in ("krb5kdc", "kdb5_util", "kadmin.local", "kinit", "klist"):
         if not (shutil.which(tool) or any(os.path.exists(f"{d}/{tool}") for d in SBIN)):
