@@ -8,8 +8,10 @@ counter so that a superseded transition (stop during start...) is ignored.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -112,6 +114,51 @@ class Machines:
             ("attached_storage_domain", "activate"): self.sd_activate,
             ("storage_domain", "refreshluns"): self.sd_refresh_luns,
             ("attached_storage_domain", "refreshluns"): self.sd_refresh_luns,
+            ("host", "refresh"): self.host_refresh,
+            ("host", "setupnetworks"): self.host_setup_networks,
+            ("data_center", "setmaster"): self.dc_set_master,
+            ("vm", "export"): self.vm_export,
+            ("template", "export"): self.template_export,
+        }
+        # (collection tag, parent tag) -> handler(req, node); a node of a top-level collection
+        # has no parent tag
+        self.adders: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+            ("vm", None): self._add_vm,
+            ("host", None): lambda req, node: self._add_host(req),
+            ("event", None): self._add_event,
+            ("snapshot", "vm"): self._add_snapshot,
+            ("nic", "vm"): lambda req, node: self._add_nic(req, node.parent),
+            ("disk_attachment", "vm"): lambda req, node: self._add_disk(req, node.parent),
+            ("ssh_public_key", "user"): self._add_ssh_key,
+        }
+        self.updaters: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+            ("vm", None): self._update_vm,
+            ("host", None): self._update_host,
+            ("disk", None): self._update_disk,
+            ("disk_attachment", "vm"): self._update_disk_attachment,
+            **{
+                k: self._update_plain
+                for k in (
+                    ("cluster", None),
+                    ("data_center", None),
+                    ("network", None),
+                    ("storage_domain", None),
+                    ("template", None),
+                    ("vnic_profile", None),
+                    ("tag", None),
+                    ("nic", "vm"),
+                    ("ssh_public_key", "user"),
+                )
+            },
+        }
+        self.removers: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+            ("vm", None): self._remove_vm,
+            ("host", None): lambda req, node: self._remove_host(req, node.obj),
+            ("snapshot", "vm"): self._remove_snapshot,
+            ("event", None): self._remove_event,
+            ("nic", "vm"): self._remove_vm_nic,
+            ("disk_attachment", "vm"): self._remove_disk_attachment,
+            ("ssh_public_key", "user"): self._remove_ssh_key,
         }
 
     def start(self) -> None:
@@ -135,15 +182,30 @@ class Machines:
         self.clock.after(seconds, fn)
 
     # ------------------------------------------------------------------ HTTP
+    def route_table(self) -> list[str]:
+        """Every mutating route the simulator serves, as ``KIND tag[.child] [verb]`` keys:
+        ``ACTION vm start``, ``ADD vm.snapshot``, ``UPDATE host``, ``REMOVE vm.nic``.
+
+        A request that matches none of them is refused (404, or 409 for an action the engine
+        has but the simulator does not do): it never answers 200 with nothing done."""
+        out = [f"ACTION {tag} {verb}" for tag, verb in self.verbs]
+        for kind, table in (("ADD", self.adders), ("UPDATE", self.updaters)):
+            out += [f"{kind} {_route_tag(k)}" for k in table]
+        out += [f"REMOVE {_route_tag(k)}" for k in self.removers]
+        return sorted(out)
+
     def handle(self, req: Any) -> Any:
         """POST (actions, adds), PUT (updates) and DELETE (removes); caller holds the lock."""
-        from ovtui.sim.server import Response
+        from ovtui.sim.server import HttpError, Response
 
         w = self.world
         if req.method == "POST":
             node = routes.resolve(w, req.segs)
             if node is not None and node.obj is None:
-                return self.add(req, node)
+                add = self.adders.get((node.tag, node.parent_tag))
+                if add is None:
+                    raise HttpError(405, "Method not allowed.")
+                return add(req, node)
             node = routes.resolve(w, req.segs[:-1]) if len(req.segs) > 1 else None
             if node is None or node.obj is None:
                 raise not_found()
@@ -156,11 +218,11 @@ class Machines:
                 if verb in render.ACTIONS.get(tag, []) or (
                     tag == "attached_storage_domain" and verb in render.ACTIONS["storage_domain"]
                 ):
-                    ctx.job = ev.start_job(
-                        w, f"{verb} {getattr(node.obj, 'name', '')}".strip(), ctx.cid
+                    # an action the engine has and the simulator does not do: refused, never
+                    # acknowledged (the package docstring's rule)
+                    raise conflict(
+                        f"Cannot {verb} {_type_word(tag)}. This operation is not supported."
                     )
-                    ev.end_job(ctx.job)
-                    return Response(200, render.action_result("complete", ctx.job))
                 raise not_found()
             extra = fn(node.obj, ctx)
             is_async = bool(action.async_)
@@ -168,17 +230,22 @@ class Machines:
                 202 if is_async else 200,
                 render.action_result("in_progress" if is_async else "complete", ctx.job, extra),
             )
-        if req.method == "PUT":
+        if req.method in ("PUT", "DELETE"):
             node = routes.resolve(w, req.segs)
-            if node is None or node.obj is None:
+            if node is None:
                 raise not_found()
-            return self.update(req, node)
-        if req.method == "DELETE":
-            node = routes.resolve(w, req.segs)
-            if node is None or node.obj is None:
-                raise not_found()
-            return self.remove(req, node)
-        raise not_found()
+            if node.obj is None:
+                raise HttpError(405, "Method not allowed.")
+            table = self.updaters if req.method == "PUT" else self.removers
+            fn = table.get((node.tag, node.parent_tag))
+            if fn is None:
+                if req.method == "PUT":
+                    raise HttpError(405, "Method not allowed.")
+                raise conflict(
+                    f"Cannot remove {_type_word(node.tag)}. This operation is not supported."
+                )
+            return fn(req, node)
+        raise HttpError(405, "Method not allowed.")
 
     # ------------------------------------------------------------ VM helpers
     def _begin(self, obj: Any) -> int:
@@ -356,28 +423,68 @@ class Machines:
         ev.emit(self.world, reason_code, vm=vm, host=host, correlation_id=cid, extra=extra)
         ev.end_job(job)
 
-    def vm_stop(self, vm: Any, ctx: Ctx) -> None:
+    def _skip_if_down(self, vm: Any, ctx: Ctx, action: str) -> bool:
+        """StopVmCommandBase.shouldSkipCommandExecution: a down VM is not an error; the
+        command is skipped, answered as done, and logged (VM_ALREADY_IN_REQUESTED_STATUS)."""
+        if vm.status != VS.DOWN:
+            return False
+        ev.emit(
+            self.world,
+            254,
+            vm=vm,
+            correlation_id=ctx.cid,
+            user=ctx.user,
+            extra=f"{_engine_enum(vm.status)}, {action}",
+        )
+        return True
+
+    def _stop_validate(self, vm: Any, verb: str) -> None:
+        """StopVmCommandBase.validate (stop and shutdown share it)."""
+        if vm.status in (VS.SAVING_STATE, VS.RESTORING_STATE):
+            # AppErrors ACTION_TYPE_FAILED_VM_IS_SAVING_RESTORING
+            raise conflict(
+                f"Cannot {verb} VM. VM is in saving/restoring state. "
+                "Please try again when the VM is either up or down."
+            )
         if vm.status not in RUNNING and vm.status != VS.SUSPENDED:
-            raise conflict("Cannot stop VM. VM is not running.")
+            raise conflict(f"Cannot {verb} VM. VM is not running.")
+
+    def _stop_suspended(self, vm: Any, ctx: Ctx) -> None:
+        """A suspended VM stopped or shut down: its saved state is dropped (event 111)."""
+        self._begin(vm)
+        self._job(ctx, f"Stopping VM {vm.name}")
+        ev.emit(self.world, 111, vm=vm, correlation_id=ctx.cid, user=ctx.user)
+        self._go_down(vm, cid=ctx.cid, job=ctx.job, extra="Exit message: Saved state cleared")
+
+    def vm_stop(self, vm: Any, ctx: Ctx) -> None:
+        if self._skip_if_down(vm, ctx, "Stop VM"):
+            return
+        self._stop_validate(vm, "stop")
+        if vm.status == VS.SUSPENDED:
+            self._stop_suspended(vm, ctx)
+            return
         host = self._host(vm.host.id) if vm.host else None
         op = self._begin(vm)
         self._job(ctx, f"Stopping VM {vm.name}")
         ev.emit(self.world, 33, vm=vm, host=host, correlation_id=ctx.cid, user=ctx.user)
-        if vm.status == VS.SUSPENDED:
-            self._go_down(
-                vm,
-                cid=ctx.cid,
-                job=ctx.job,
-                extra="Exit message: User shut down from within the guest",
-            )
-            return
         self._power_down(vm, op, ctx, T_POWER_DOWN, "Admin shut down from the engine")
 
     def vm_shutdown(self, vm: Any, ctx: Ctx) -> None:
-        if vm.status not in (VS.UP, VS.POWERING_UP, VS.REBOOT_IN_PROGRESS, VS.PAUSED):
-            if vm.status == VS.POWERING_DOWN:
-                raise conflict("Cannot shutdown VM. VM is already being shut down.")
-            raise conflict("Cannot shutdown VM. VM is not running.")
+        if self._skip_if_down(vm, ctx, "Shutdown VM"):
+            return
+        self._stop_validate(vm, "shutdown")
+        if vm.status == VS.SUSPENDED:
+            self._stop_suspended(vm, ctx)
+            return
+        if vm.status == VS.POWERING_DOWN:
+            # already on its way down: the engine sends the guest another shutdown request
+            self._job(ctx, f"Shutting down VM {vm.name}")
+            ev.end_job(ctx.job)
+            return
+        if vm.status in (VS.WAIT_FOR_LAUNCH, VS.MIGRATING, VS.NOT_RESPONDING):
+            # ShutdownVmCommand.canShutdownVm is false: it runs StopVm instead
+            self.vm_stop(vm, ctx)
+            return
         host = self._host(vm.host.id) if vm.host else None
         op = self._begin(vm)
         self._job(ctx, f"Shutting down VM {vm.name}")
@@ -555,15 +662,21 @@ class Machines:
         return {"ticket": T.Ticket(value=value, expiry=expiry)}
 
     def console_file(self, node: Any) -> str:
+        """The remote-viewer (.vv) file of a console: its protocol, the host's address, the
+        console's port (and TLS port for SPICE) and the VM's current ticket."""
         vm = self._console_vm(node.obj)
         if vm.status not in ON_HOST:
             raise conflict("Cannot get console file for VM. VM is not running.")
-        host = self._host(vm.host.id)
+        gc = node.obj if isinstance(node.obj, T.GraphicsConsole) else None
+        consoles = routes._consoles(self.world, vm)
+        gc = next((c for c in consoles if gc is not None and c.id == gc.id), consoles[0])
         ticket = getattr(vm, "_sim_ticket", None) or secrets.token_urlsafe(12)
         vm._sim_ticket = ticket
+        proto = gc.protocol.value
+        tls = f"tls-port={gc.tls_port}\n" if gc.tls_port else ""
         return (
-            "[virt-viewer]\ntype=vnc\n"
-            f"host={host.address}\nport=5900\npassword={ticket}\n"
+            f"[virt-viewer]\ntype={proto}\n"
+            f"host={gc.address}\nport={gc.port}\n{tls}password={ticket}\n"
             "# Password is valid for 120 seconds.\ndelete-this-file=1\n"
             f"title={vm.name}:%d - Press SHIFT+F12 to Release Cursor\n"
             "toggle-fullscreen=shift+f11\nrelease-cursor=shift+f12\nsecure-attention=ctrl+alt+end\n"
@@ -693,8 +806,11 @@ class Machines:
             self.after(T_HOST_STEP, finish)
 
     def host_activate(self, host: Any, ctx: Ctx) -> None:
+        # HostValidator.validateStatusForActivation
         if host.status == HS.UP:
             raise conflict("Cannot activate Host. Host in Up status.")
+        if host.status == HS.NON_RESPONSIVE:
+            raise conflict("Cannot activate Host. Host is in non responsive state.")
         if host.status in (
             HS.INSTALLING,
             HS.PREPARING_FOR_MAINTENANCE,
@@ -891,6 +1007,249 @@ class Machines:
         host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
         ev.end_job(ctx.job)
 
+    def host_refresh(self, host: Any, ctx: Ctx) -> None:
+        """RefreshHostCapabilities: synchronous; event 606 HOST_REFRESHED_CAPABILITIES."""
+        if host.status not in (HS.UP, HS.MAINTENANCE, HS.NON_OPERATIONAL):
+            # AppErrors VAR__HOST_STATUS__UP_MAINTENANCE_OR_NON_OPERATIONAL
+            raise conflict(
+                "Cannot refresh Host capabilities. Host status must be Up, Maintenance or "
+                "Non operational."
+            )
+        self._job(ctx, f"Refresh Host capabilities for {host.name}")
+        ev.emit(self.world, 606, host=host, correlation_id=ctx.cid)
+        ev.end_job(ctx.job)
+
+    def host_setup_networks(self, host: Any, ctx: Ctx) -> None:
+        """HostSetupNetworks: bonds created / changed / removed, network attachments moved.
+
+        Validated as the engine's HostSetupNetworksValidator does for what the simulator
+        models: interfaces must exist on the host, a bond needs two of them and a name
+        ``bond*``, networks must exist in the host's data center."""
+        w = self.world
+        a = ctx.action
+        nics = w.sub("hosts", host, "nics")
+        atts = w.sub("hosts", host, "networkattachments")
+
+        def find(r: Any) -> Any:
+            return next(
+                (n for n in nics if (r.id and n.id == r.id) or (r.name and n.name == r.name)),
+                None,
+            )
+
+        missing: list[str] = []
+        bonds_in = list(a.modified_bonds or [])
+        new_names = {b.name for b in bonds_in if b.name}
+        for b in bonds_in:
+            if not b.name and not b.id:
+                raise bad_request("HostNic [name] required for setupnetworks")
+            if b.name and not re.fullmatch(r"bond[A-Za-z0-9_]+", b.name):
+                raise conflict(
+                    f"Bond name '{b.name}' does not follow naming criteria. For host compatibility "
+                    "version 4.3 or greater, custom bond names must begin with the prefix 'bond'  "
+                    "followed by 'a-z', 'A-Z', '0-9', or '_' characters."
+                )
+            slaves = b.bonding.slaves if b.bonding is not None and b.bonding.slaves else []
+            missing += [s.name or s.id for s in slaves if find(s) is None]
+        for att in a.modified_network_attachments or []:
+            r = att.host_nic
+            if r is not None and find(r) is None and r.name not in new_names:
+                missing.append(r.name or r.id)
+        if missing:
+            # AppErrors NETWORK_INTERFACES_DONT_EXIST
+            raise conflict(
+                "Cannot setup Networks. The following Network Interfaces do not exist on the "
+                f"Host: {', '.join(dict.fromkeys(missing))}."
+            )
+        short = [
+            b.name
+            for b in bonds_in
+            if b.bonding is None or len(b.bonding.slaves or []) < 2
+            if find(b) is None or b.bonding is not None
+        ]
+        if short:
+            # AppErrors NETWORK_BONDS_INVALID_SLAVE_COUNT
+            raise conflict(
+                "Cannot setup Networks. The following bonds consist of less than two Network "
+                f"Interfaces: {', '.join(short)}."
+            )
+        gone = [r for r in a.removed_bonds or [] if find(r) is None or find(r).bonding is None]
+        if gone:
+            # AppErrors NETWORK_BOND_RECORDS_DOES_NOT_EXISTS
+            raise conflict(
+                f"Following bonds do not exist: {', '.join(r.name or r.id for r in gone)}."
+            )
+        dc_id = w.cluster_dc(host.cluster.id).id
+        nets = []
+        for att in a.modified_network_attachments or []:
+            r = att.network
+            net = None
+            if r is not None:
+                net = next(
+                    (
+                        n
+                        for n in w.coll["networks"].values()
+                        if n.data_center.id == dc_id
+                        and ((r.id and n.id == r.id) or (r.name and n.name == r.name))
+                    ),
+                    None,
+                )
+            if net is None:
+                from ovtui.sim.server import HttpError
+
+                what = (r.name or r.id) if r is not None else ""
+                raise HttpError(404, f"Entity not found: Network: name={what}")
+            nets.append((att, net))
+        self._job(ctx, f"Setup Networks on Host {host.name}")
+        for b in bonds_in:
+            bond = find(b)
+            slaves = [find(x) for x in (b.bonding.slaves if b.bonding else None) or []]
+            if bond is None:
+                bid = w.new_id()
+                bond = mk(
+                    T.HostNic,
+                    id=bid,
+                    href=href("hosts", host.id, "nics", bid),
+                    name=b.name,
+                    host=ref(T.Host, "hosts", host.id),
+                    boot_protocol=T.BootProtocol.NONE,
+                    bridged=False,
+                    status=T.NicStatus.UP,
+                    mac=mk(T.Mac, address=slaves[0].mac.address),
+                    mtu=1500,
+                    ip=mk(T.Ip, address="", version=T.IpVersion.V4),
+                    properties=[],
+                )
+                nics.append(bond)
+            if slaves:
+                bond.speed = sum(x.speed or 0 for x in slaves)
+                bond.bonding = mk(
+                    T.Bonding,
+                    slaves=[mk(T.HostNic, id=x.id, href=x.href, name=x.name) for x in slaves],
+                    options=(b.bonding.options if b.bonding and b.bonding.options else None)
+                    or [mk(T.Option, name="mode", value="4")],
+                )
+            if b.mtu:
+                bond.mtu = b.mtu
+        for r in a.removed_bonds or []:
+            bond = find(r)
+            nics.remove(bond)
+            for att in [x for x in atts if x.host_nic.id == bond.id]:
+                atts.remove(att)
+        for r in a.removed_network_attachments or []:
+            for att in [x for x in atts if x.id == r.id]:
+                atts.remove(att)
+                nic = find(att.host_nic)
+                if nic is not None:
+                    nic.network = None
+        for att_in, net in nets:
+            nic = find(att_in.host_nic)
+            att = next((x for x in atts if x.network.id == net.id), None)
+            if att is None:
+                aid = w.new_id()
+                att = mk(
+                    T.NetworkAttachment,
+                    id=aid,
+                    href=href("hosts", host.id, "networkattachments", aid),
+                    host=ref(T.Host, "hosts", host.id),
+                    network=ref(T.Network, "networks", net.id),
+                    in_sync=True,
+                )
+                atts.append(att)
+            else:
+                old = find(att.host_nic)
+                if old is not None and old.id != nic.id:
+                    old.network = None
+                    nic.ip, old.ip = old.ip, nic.ip
+                    nic.boot_protocol, old.boot_protocol = old.boot_protocol, T.BootProtocol.NONE
+                    nic.bridged, old.bridged = old.bridged, False
+            att.host_nic = mk(T.HostNic, id=nic.id, href=nic.href)
+            nic.network = ref(T.Network, "networks", net.id)
+        ev.end_job(ctx.job)
+
+    def dc_set_master(self, dc: Any, ctx: Ctx) -> None:
+        """SwitchMasterStorageDomain (POST /datacenters/ID/setmaster)."""
+        w = self.world
+        r = ctx.action.storage_domain
+        sd = _find_named(w, "storagedomains", r) if r is not None else None
+        pre = "Cannot switch master storage domain."
+        if sd is None or not sd.data_centers or sd.data_centers[0].id != dc.id:
+            # AppErrors ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST
+            raise conflict(f"{pre} Storage Domain doesn't exist.")
+        if sd.master:
+            raise conflict(f"{pre} The storage domain is already the master storage domain.")
+        if sd.type != T.StorageDomainType.DATA:
+            raise conflict(f"{pre} Storage Domain type is illegal.")
+        if sd._sim_dc_status != SDS.ACTIVE:
+            raise conflict(
+                f"{pre} The relevant Storage Domain's status is {_engine_enum(sd._sim_dc_status)}."
+            )
+        self._job(ctx, f"Switching master storage domain to {sd.name} in Data Center {dc.name}")
+        for other in w.coll["storagedomains"].values():
+            if other.data_centers and other.data_centers[0].id == dc.id:
+                other.master = other.id == sd.id
+        ev.end_job(ctx.job)
+
+    def _export_target(self, ctx: Ctx, what: str) -> Any:
+        w = self.world
+        r = ctx.action.storage_domain
+        sd = _find_named(w, "storagedomains", r) if r is not None else None
+        if sd is None:
+            raise conflict(f"Cannot export {what}. Storage Domain doesn't exist.")
+        if sd.type != T.StorageDomainType.EXPORT:
+            # AppErrors ACTION_TYPE_FAILED_SPECIFY_DOMAIN_IS_NOT_EXPORT_DOMAIN
+            raise conflict(
+                f"Cannot export {what}. The specified domain '{sd.name}' is not an export domain."
+            )
+        if sd._sim_dc_status != SDS.ACTIVE:
+            raise conflict(
+                f"Cannot export {what}. The relevant Storage Domain's status is "
+                f"{_engine_enum(sd._sim_dc_status)}."
+            )
+        return sd
+
+    def _export(self, obj: Any, kind: str, ctx: Ctx) -> None:
+        """Copy a VM / template to an export domain: listed under /storagedomains/ID/vms
+        (or /templates) once the copy is done; ``exclusive`` overwrites an earlier copy."""
+        w = self.world
+        what = "VM" if kind == "vms" else "Template"
+        sd = self._export_target(ctx, what)
+        exported = sd.__dict__.setdefault("_sim_exported", {"vms": {}, "templates": {}})
+        if obj.id in exported[kind] and not ctx.action.exclusive:
+            raise conflict(f"Cannot export {what}. {what} with the same identifier already exists.")
+        self._job(ctx, f"Exporting {what} {obj.name} To Export Domain {sd.name}")
+        copy_ = copy.deepcopy(obj)
+        copy_.href = href("storagedomains", sd.id, kind, obj.id)
+        copy_.storage_domain = ref(T.StorageDomain, "storagedomains", sd.id)
+        copy_.host = None
+        for attr in [k for k in vars(copy_) if k.startswith("_sim")]:
+            delattr(copy_, attr)
+        job, cid = ctx.job, ctx.cid
+        locked = VS.IMAGE_LOCKED if kind == "vms" else T.TemplateStatus.LOCKED
+        before = obj.status
+        op = self._begin(obj)
+        self.set_status(obj, locked)
+
+        def done() -> None:
+            if getattr(obj, "_sim_op", 0) == op:
+                self.set_status(obj, before)
+            exported[kind][obj.id] = copy_
+            if kind == "vms":
+                ev.emit(w, 131, vm=obj, correlation_id=cid, extra=sd.name)
+            ev.end_job(job)
+
+        self.after(T_ADD_VM, done)
+
+    def vm_export(self, vm: Any, ctx: Ctx) -> None:
+        if vm.status != VS.DOWN:
+            # AppErrors ACTION_TYPE_FAILED_VM_IS_NOT_DOWN
+            raise conflict("Cannot export VM. At least one of the VMs is not down.")
+        self._export(vm, "vms", ctx)
+
+    def template_export(self, tpl: Any, ctx: Ctx) -> None:
+        if tpl.status == T.TemplateStatus.LOCKED:
+            raise conflict("Cannot export Template. Template is locked. Please try again later.")
+        self._export(tpl, "templates", ctx)
+
     # -------------------------------------------------------------- storage
     def sd_deactivate(self, view: Any, ctx: Ctx) -> None:
         sd = view._sim_source
@@ -983,86 +1342,83 @@ class Machines:
         ev.end_job(ctx.job)
 
     # ------------------------------------------------------ add / update / rm
-    def add(self, req: Any, node: Any) -> Any:
+    def _add_vm(self, req: Any, node: Any) -> Any:
         from ovtui.sim.server import Response
 
         w = self.world
         cid = req.correlation_id
-        if node.top == "vms":
-            vm_in = parse_body(req.body, T.Vm)
-            if not vm_in.name:
-                raise bad_request("Cannot add VM. Required parameter 'name' is missing.")
-            if any(v.name == vm_in.name for v in w.coll["vms"].values()):
-                raise conflict(
-                    "Cannot add VM. The VM name is already in use, please choose a unique name and try again."
-                )
-            cl = _find_named(w, "clusters", vm_in.cluster)
-            if cl is None:
-                raise bad_request("Cannot add VM. Cluster was not specified or does not exist.")
-            tpl = (
-                _find_named(w, "templates", vm_in.template)
-                or w.coll["templates"]["00000000-0000-0000-0000-000000000000"]
+        vm_in = parse_body(req.body, T.Vm)
+        if not vm_in.name:
+            raise bad_request("Cannot add VM. Required parameter 'name' is missing.")
+        if any(v.name == vm_in.name for v in w.coll["vms"].values()):
+            raise conflict(
+                "Cannot add VM. The VM name is already in use, please choose a unique name and try again."
             )
-            mem = vm_in.memory or tpl.memory or 2 * GiB
-            vm = w._make_vm(vm_in.name, cl, tpl, VS.IMAGE_LOCKED, None, mem, now_dt(), w.rng)
-            w.log_status(vm.id, VS.IMAGE_LOCKED)
-            vm.description = vm_in.description if vm_in.description is not None else ""
-            vm.comment = vm_in.comment or ""
-            if vm_in.os is not None and vm_in.os.type:
-                vm.os.type = vm_in.os.type
-            if vm_in.cpu is not None and vm_in.cpu.topology is not None:
-                vm.cpu.topology = vm_in.cpu.topology
-            vm.stop_time = None
-            self._copy_template_devices(vm, tpl)
-            job = ev.start_job(
-                w,
-                f"Creating VM {vm.name} from Template {tpl.name} in Cluster {cl.name}",
-                cid,
-                ["Copying disks"],
-            )
-            ev.emit(w, 37, vm=vm, correlation_id=cid)
-            op = self._begin(vm)
+        cl = _find_named(w, "clusters", vm_in.cluster)
+        if cl is None:
+            raise bad_request("Cannot add VM. Cluster was not specified or does not exist.")
+        tpl = (
+            _find_named(w, "templates", vm_in.template)
+            or w.coll["templates"]["00000000-0000-0000-0000-000000000000"]
+        )
+        mem = vm_in.memory or tpl.memory or 2 * GiB
+        vm = w._make_vm(vm_in.name, cl, tpl, VS.IMAGE_LOCKED, None, mem, now_dt(), w.rng)
+        w.log_status(vm.id, VS.IMAGE_LOCKED)
+        vm.description = vm_in.description if vm_in.description is not None else ""
+        vm.comment = vm_in.comment or ""
+        if vm_in.os is not None and vm_in.os.type:
+            vm.os.type = vm_in.os.type
+        if vm_in.cpu is not None and vm_in.cpu.topology is not None:
+            vm.cpu.topology = vm_in.cpu.topology
+        vm.stop_time = None
+        self._copy_template_devices(vm, tpl)
+        job = ev.start_job(
+            w,
+            f"Creating VM {vm.name} from Template {tpl.name} in Cluster {cl.name}",
+            cid,
+            ["Copying disks"],
+        )
+        ev.emit(w, 37, vm=vm, correlation_id=cid)
+        op = self._begin(vm)
 
-            def created() -> None:
-                self.set_status(vm, VS.DOWN)
-                vm.stop_time = now_dt()
-                ev.emit(w, 53, vm=vm, correlation_id=cid)
-                ev.emit(w, 34, vm=vm, correlation_id=cid)
-                ev.end_job(job)
+        def created() -> None:
+            self.set_status(vm, VS.DOWN)
+            vm.stop_time = now_dt()
+            ev.emit(w, 53, vm=vm, correlation_id=cid)
+            ev.emit(w, 34, vm=vm, correlation_id=cid)
+            ev.end_job(job)
 
-            self._later(vm, op, T_ADD_VM, created)
-            body = render.document(render.entity(vm, "vm"))
-            return Response(201, body, headers={"Location": vm.href})
-        if node.tag == "snapshot" and node.parent_tag == "vm":
-            vm = node.parent
-            snap_in = parse_body(req.body, T.Snapshot)
-            snaps = w.sub("vms", vm, "snapshots")
-            snap = w.new_snapshot(
-                vm, w.rng, snap_in.description or "", T.SnapshotType.REGULAR, now_dt()
-            )
-            snap.snapshot_status = T.SnapshotStatus.LOCKED
-            snap.persist_memorystate = bool(snap_in.persist_memorystate)
-            snaps.append(snap)
-            job = ev.start_job(w, f"Creating VM Snapshot {snap.description} for VM {vm.name}", cid)
-            ev.emit(w, 2000, vm=vm, correlation_id=cid, extra=snap.description)
+        self._later(vm, op, T_ADD_VM, created)
+        body = render.document(render.entity(vm, "vm"))
+        return Response(201, body, headers={"Location": vm.href})
 
-            def ok() -> None:
-                snap.snapshot_status = T.SnapshotStatus.OK
-                ev.end_job(job)
+    def _add_snapshot(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
 
-            self.after(T_SUSPEND, ok)
-            return Response(
-                201,
-                render.document(render.entity(snap, "snapshot")),
-                headers={"Location": snap.href},
-            )
-        if node.tag == "nic" and node.parent_tag == "vm":
-            return self._add_nic(req, node.parent)
-        if node.tag == "disk_attachment" and node.parent_tag == "vm":
-            return self._add_disk(req, node.parent)
-        if node.top == "hosts":
-            return self._add_host(req)
-        raise not_found()
+        w = self.world
+        cid = req.correlation_id
+        vm = node.parent
+        snap_in = parse_body(req.body, T.Snapshot)
+        snaps = w.sub("vms", vm, "snapshots")
+        snap = w.new_snapshot(
+            vm, w.rng, snap_in.description or "", T.SnapshotType.REGULAR, now_dt()
+        )
+        snap.snapshot_status = T.SnapshotStatus.LOCKED
+        snap.persist_memorystate = bool(snap_in.persist_memorystate)
+        snaps.append(snap)
+        job = ev.start_job(w, f"Creating VM Snapshot {snap.description} for VM {vm.name}", cid)
+        ev.emit(w, 2000, vm=vm, correlation_id=cid, extra=snap.description)
+
+        def ok() -> None:
+            snap.snapshot_status = T.SnapshotStatus.OK
+            ev.end_job(job)
+
+        self.after(T_SUSPEND, ok)
+        return Response(
+            201,
+            render.document(render.entity(snap, "snapshot")),
+            headers={"Location": snap.href},
+        )
 
     def _add_host(self, req: Any) -> Any:
         """POST /hosts: installing -> (VDS_INSTALL 504) -> up, or maintenance with activate=false.
@@ -1219,6 +1575,8 @@ class Machines:
             disk = w.all_disks().get(d_in.id)
             if disk is None:
                 raise bad_request("Entity not found: disk")
+        elif d_in.lun_storage is not None:
+            disk = self._new_lun_disk(d_in, vm, len(atts))
         else:
             sd = None
             if d_in.storage_domains:
@@ -1266,16 +1624,109 @@ class Machines:
             headers={"Location": att.href},
         )
 
-    def update(self, req: Any, node: Any) -> Any:
+    def _new_lun_disk(self, d_in: Any, vm: Any, n: int) -> Any:
+        """A direct LUN disk: no image, no storage domain, the LUN's size."""
+        w = self.world
+        lun = d_in.lun_storage
+        luns = lun.logical_units or []
+        if lun.type is None or not luns or not luns[0].id:
+            raise bad_request("HostStorage [type, logicalUnits.id] required for add")
+        did = w.new_id()
+        alias = d_in.alias or d_in.name or f"{vm.name}_Disk{n + 1}"
+        size = luns[0].size or 0
+        disk = mk(
+            T.Disk,
+            id=did,
+            href=href("disks", did),
+            name=alias,
+            alias=alias,
+            description=d_in.description or "",
+            provisioned_size=size,
+            actual_size=size,
+            total_size=size,
+            shareable=bool(d_in.shareable),
+            propagate_errors=False,
+            wipe_after_delete=False,
+            status=T.DiskStatus.OK,
+            storage_type=T.DiskStorageType.LUN,
+            content_type=T.DiskContentType.DATA,
+            lun_storage=mk(
+                T.HostStorage,
+                type=lun.type,
+                logical_units=[
+                    mk(
+                        T.LogicalUnit,
+                        id=lu.id,
+                        address=lu.address,
+                        port=lu.port,
+                        target=lu.target,
+                        size=lu.size,
+                    )
+                    for lu in luns
+                ],
+            ),
+            storage_domains=[],
+        )
+        w.coll["disks"][did] = disk
+        return disk
+
+    # ---------------------------------------------------------------- updates
+    def _merge(self, dst: Any, src: Any, skip: frozenset[str] = frozenset()) -> None:
+        """Apply every attribute the request set on ``dst`` as the engine's mappers do:
+        nested structures merge, lists replace, references to other objects are resolved
+        (by id or name; 404 when there is none) and stored as references with their id."""
+        for name, val in _set_attrs(src):
+            if name in skip or name in READ_ONLY:
+                continue
+            if not isinstance(getattr(type(dst), name, None), property):
+                continue
+            cur = getattr(dst, name)
+            if isinstance(val, list):
+                setattr(dst, name, [self._resolved(v) for v in val])
+            elif type(val) in REF_COLLECTIONS:
+                setattr(dst, name, self._resolved(val))
+            elif hasattr(val, "__dict__") and not hasattr(val, "value"):  # a structure
+                if cur is None:
+                    cur = type(val)()
+                    setattr(dst, name, cur)
+                self._merge(cur, val)
+            else:
+                setattr(dst, name, val)
+
+    def _resolved(self, val: Any) -> Any:
+        """A reference (``<host><name>h1</name></host>``) as a reference with id and href."""
+        coll = REF_COLLECTIONS.get(type(val))
+        if coll is None or not (val.id or val.name):
+            return val
+        obj = _find_named(self.world, coll, val)
+        if obj is None:
+            from ovtui.sim.server import HttpError
+
+            key, what = ("id", val.id) if val.id else ("name", val.name)
+            raise HttpError(404, f"Entity not found: {type(val).__name__}: {key}={what}")
+        return ref(type(val), coll, obj.id)
+
+    def _updated(self, node: Any) -> Any:
         from ovtui.sim.server import Response
 
-        if node.tag != "vm" or node.parent is not None:
-            obj_in = parse_body(req.body, type(node.obj))
-            for attr in ("name", "description", "comment"):
-                val = getattr(obj_in, attr, None)
-                if val is not None and hasattr(node.obj, attr):
-                    setattr(node.obj, attr, val)
-            return Response(200, render.document(routes.render_entity(self.world, node)))
+        return Response(200, render.document(routes.render_entity(self.world, node)))
+
+    def _update_plain(self, req: Any, node: Any) -> Any:
+        """PUT of an object with no state machine: every field the request sets is applied."""
+        obj = getattr(node.obj, "_sim_source", node.obj)
+        obj_in = parse_body(req.body, type(obj))
+        if obj_in.name and obj_in.name != getattr(obj, "name", None):
+            coll = routes.collection_of(node.tag)
+            if coll and any(o.name == obj_in.name for o in self.world.coll[coll].values()):
+                word = _type_word(node.tag)
+                raise conflict(
+                    f"Cannot edit {word}. The {word} name is already in use, please choose a "
+                    "unique name and try again."
+                )
+        self._merge(obj, obj_in)
+        return self._updated(node)
+
+    def _update_vm(self, req: Any, node: Any) -> Any:
         vm = node.obj
         vm_in = parse_body(req.body, T.Vm)
         if vm_in.name and vm_in.name != vm.name:
@@ -1285,84 +1736,267 @@ class Machines:
                 raise conflict(
                     "Cannot edit VM. The VM name is already in use, please choose a unique name and try again."
                 )
-            vm.name = vm_in.name
-        for attr in ("description", "comment"):
-            if getattr(vm_in, attr) is not None:
-                setattr(vm, attr, getattr(vm_in, attr))
-        if vm_in.memory is not None:
-            vm.memory = vm_in.memory
-            if vm.memory_policy is not None:
-                vm.memory_policy.guaranteed = min(
-                    vm.memory_policy.guaranteed or vm.memory, vm.memory
-                )
-        if vm_in.os is not None:
-            for attr in ("type", "kernel", "initrd", "cmdline"):
-                if getattr(vm_in.os, attr) is not None:
-                    setattr(vm.os, attr, getattr(vm_in.os, attr))
-            if vm_in.os.boot is not None and vm_in.os.boot.devices is not None:
-                vm.os.boot = T.Boot(devices=list(vm_in.os.boot.devices))
-        if vm_in.cpu is not None and vm_in.cpu.topology is not None:
-            vm.cpu.topology = vm_in.cpu.topology
-        if vm_in.placement_policy is not None:
-            vm.placement_policy = vm_in.placement_policy
-        if vm_in.high_availability is not None:
-            vm.high_availability = vm_in.high_availability
-        if vm_in.delete_protected is not None:
-            vm.delete_protected = vm_in.delete_protected
-        return Response(200, render.document(routes.render_entity(self.world, node)))
+        if vm_in.cluster is not None and (vm_in.cluster.id or vm_in.cluster.name):
+            cl = self._resolved(vm_in.cluster)
+            if cl.id != vm.cluster.id and vm.status != VS.DOWN:
+                raise conflict("Cannot edit VM. VM must be in status Down to change its Cluster.")
+        self._merge(vm, vm_in)
+        if vm_in.memory is not None and vm.memory_policy is not None:
+            vm.memory_policy.guaranteed = min(vm.memory_policy.guaranteed or vm.memory, vm.memory)
+        return self._updated(node)
 
-    def remove(self, req: Any, node: Any) -> Any:
+    def _update_host(self, req: Any, node: Any) -> Any:
+        """PUT /hosts/ID; a new cluster goes through ChangeVDSCluster, which validates the
+        host's status (VDS_STATUS_NOT_VALID_FOR_UPDATE) as the engine's REST layer does."""
+        host = node.obj
+        host_in = parse_body(req.body, T.Host)
+        if host_in.cluster is not None and (host_in.cluster.id or host_in.cluster.name):
+            cl = self._resolved(host_in.cluster)
+            if cl.id != host.cluster.id:
+                if host.status not in (HS.MAINTENANCE, HS.PENDING_APPROVAL):
+                    raise conflict(
+                        "Cannot edit Host. Host parameters cannot be modified while Host is "
+                        "operational. Please switch Host to Maintenance mode first."
+                    )
+                host.cluster = cl
+        if host_in.name and host_in.name != host.name:
+            if any(h.name == host_in.name for h in self.world.coll["hosts"].values()):
+                raise conflict(
+                    "Cannot edit Host. The Host name is already in use, please choose a "
+                    "unique name and try again."
+                )
+        self._merge(host, host_in, skip=frozenset({"cluster", "root_password"}))
+        ev.emit(self.world, 43, host=host, correlation_id=req.correlation_id)
+        return self._updated(node)
+
+    def _apply_disk(self, disk: Any, d_in: Any, cid: str | None) -> None:
+        """A disk update: the size only grows (UpdateDisk / extend), the rest is applied."""
+        size = d_in.provisioned_size
+        if size is not None and size != disk.provisioned_size:
+            if disk.storage_type == T.DiskStorageType.LUN:
+                raise conflict(
+                    "Cannot edit Virtual Disk. Action is unsupported for the specified disk type (Lun)."
+                )
+            if size < (disk.provisioned_size or 0):
+                # AppErrors ACTION_TYPE_FAILED_REQUESTED_DISK_SIZE_IS_TOO_SMALL
+                raise conflict(
+                    "Cannot edit Virtual Disk. New disk size must be larger than the current disk size."
+                )
+            if disk.status != T.DiskStatus.OK:
+                raise conflict("Cannot edit Virtual Disk: Disk is locked. Please try again later.")
+            self.set_status(disk, T.DiskStatus.LOCKED)
+            job = ev.start_job(self.world, f"Extending disk {disk.alias}", cid)
+
+            def extended() -> None:
+                disk.provisioned_size = size
+                self.set_status(disk, T.DiskStatus.OK)
+                ev.emit(
+                    self.world,
+                    371,
+                    correlation_id=cid,
+                    extra=f"'{disk.alias}' was successfully updated to {size // GiB}",
+                )
+                ev.end_job(job)
+
+            self.after(T_SUSPEND, extended)
+        self._merge(disk, d_in, skip=DISK_FIXED)
+        if d_in.alias and not d_in.name:
+            disk.name = d_in.alias
+        elif d_in.name and not d_in.alias:
+            disk.alias = d_in.name
+
+    def _update_disk(self, req: Any, node: Any) -> Any:
+        self._apply_disk(node.obj, parse_body(req.body, T.Disk), req.correlation_id)
+        return self._updated(node)
+
+    def _update_disk_attachment(self, req: Any, node: Any) -> Any:
+        att = node.obj
+        att_in = parse_body(req.body, T.DiskAttachment)
+        if att_in.disk is not None:
+            disk = self.world.all_disks().get(att.disk.id)
+            if disk is not None:
+                self._apply_disk(disk, att_in.disk, req.correlation_id)
+        self._merge(att, att_in, skip=frozenset({"disk", "vm", "template"}))
+        return self._updated(node)
+
+    # ---------------------------------------------------------------- removes
+    def _remove_vm(self, req: Any, node: Any) -> Any:
         from ovtui.sim.server import Response
 
         w = self.world
         cid = req.correlation_id
-        if node.tag == "vm" and node.parent is None:
-            vm = node.obj
-            if vm.status != VS.DOWN:
-                raise conflict(
-                    "Cannot remove VM. VM is running."
-                    if vm.status in RUNNING
-                    else "Cannot remove VM: VM is locked. Please try again in a few minutes."
-                )
-            if vm.delete_protected:
-                raise conflict("Cannot remove VM. VM is delete protected.")
-            detach = req.flag("detach_only")
-            for att in w.sub("vms", vm, "diskattachments") or []:
-                disk = w.get("disks", att.disk.id)
-                if disk is None:
-                    continue
-                if detach:
-                    disk._sim_owner = ("", "")
-                else:
-                    del w.coll["disks"][disk.id]
-            self._begin(vm)
-            job = ev.start_job(w, f"Removing VM {vm.name} from system", cid)
-            ev.emit(w, 113, vm=vm, correlation_id=cid)
-            del w.coll["vms"][vm.id]
-            w.drop_subs("vms", vm.id)
-            ev.end_job(job)
-            return Response(200, b"")
-        if node.tag == "snapshot" and node.parent_tag == "vm":
-            snap = node.obj
-            if snap.snapshot_type == T.SnapshotType.ACTIVE:
-                raise conflict(
-                    "Cannot remove Snapshot. The active snapshot of a VM cannot be removed."
-                )
-            snaps = w.sub("vms", node.parent, "snapshots")
-            job = ev.start_job(
-                w, f"Removing Snapshot {snap.description} of VM {node.parent.name}", cid
+        vm = node.obj
+        if vm.status != VS.DOWN:
+            raise conflict(
+                "Cannot remove VM. VM is running."
+                if vm.status in RUNNING
+                else "Cannot remove VM: VM is locked. Please try again in a few minutes."
             )
-            ev.emit(w, 2001, vm=node.parent, correlation_id=cid, extra=snap.description)
-            snaps.remove(snap)
-            ev.end_job(job)
-            return Response(200, b"")
-        if node.tag == "host" and node.parent is None:
-            return self._remove_host(req, node.obj)
-        if node.tag in ("event", "job") and node.parent is None:
-            w.coll[node.tag + "s"].pop(node.obj.id, None)
-            return Response(200, b"")
-        raise conflict(
-            f"Cannot remove {node.tag.replace('_', ' ').title()}: not supported by the simulator."
+        if vm.delete_protected:
+            raise conflict("Cannot remove VM. VM is delete protected.")
+        detach = req.flag("detach_only")
+        for att in w.sub("vms", vm, "diskattachments") or []:
+            disk = w.get("disks", att.disk.id)
+            if disk is None:
+                continue
+            if detach:
+                disk._sim_owner = ("", "")
+            else:
+                del w.coll["disks"][disk.id]
+        self._begin(vm)
+        job = ev.start_job(w, f"Removing VM {vm.name} from system", cid)
+        ev.emit(w, 113, vm=vm, correlation_id=cid)
+        del w.coll["vms"][vm.id]
+        w.drop_subs("vms", vm.id)
+        ev.end_job(job)
+        return Response(200, b"")
+
+    def _remove_snapshot(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        w = self.world
+        cid = req.correlation_id
+        snap = node.obj
+        if snap.snapshot_type == T.SnapshotType.ACTIVE:
+            raise conflict("Cannot remove Snapshot. The active snapshot of a VM cannot be removed.")
+        snaps = w.sub("vms", node.parent, "snapshots")
+        job = ev.start_job(w, f"Removing Snapshot {snap.description} of VM {node.parent.name}", cid)
+        ev.emit(w, 2001, vm=node.parent, correlation_id=cid, extra=snap.description)
+        snaps.remove(snap)
+        ev.end_job(job)
+        return Response(200, b"")
+
+    def _remove_event(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        self.world.coll["events"].pop(node.obj.id, None)
+        return Response(200, b"")
+
+    def _remove_vm_nic(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        vm, nic = node.parent, node.obj
+        if vm.status in RUNNING and nic.plugged:
+            # AppErrors ACTION_TYPE_FAILED_CANNOT_REMOVE_ACTIVE_DEVICE
+            raise conflict(
+                "Cannot remove Interface. Cannot remove an active device. Please deactivate the device first."
+            )
+        self.world.sub("vms", vm, "nics").remove(nic)
+        return Response(200, b"")
+
+    def _remove_disk_attachment(self, req: Any, node: Any) -> Any:
+        """Detach the disk (it stays, floating), or remove it too with ``detach_only=false``."""
+        from ovtui.sim.server import Response
+
+        w = self.world
+        vm, att = node.parent, node.obj
+        if vm.status in RUNNING and att.active:
+            raise conflict(
+                "Cannot remove Virtual Disk. Disk is active, please deactivate it first."
+            )
+        w.sub("vms", vm, "diskattachments").remove(att)
+        disk = w.get("disks", att.disk.id)
+        if disk is not None:
+            if req.params.get("detach_only", "true").lower() == "false":
+                del w.coll["disks"][disk.id]
+            else:
+                disk._sim_owner = ("", "")
+        return Response(200, b"")
+
+    def _remove_ssh_key(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        self.world.sub("users", node.parent, "sshpublickeys").remove(node.obj)
+        return Response(200, b"")
+
+    # ------------------------------------------------------------- more adds
+    def _add_event(self, req: Any, node: Any) -> Any:
+        """POST /events: an external (custom) event, as AddExternalEventCommand records it."""
+        from ovtui.sim.server import HttpError, Response
+
+        w = self.world
+        e_in = parse_body(req.body, T.Event)
+        missing = [
+            label
+            for label, val in (
+                ("origin", e_in.origin),
+                ("severity", e_in.severity),
+                ("customId", e_in.custom_id),
+                ("description", e_in.description),
+            )
+            if val is None or val == ""
+        ]
+        if missing:
+            raise HttpError(
+                400, f"Event [{', '.join(missing)}] required for add", "Incomplete parameters"
+            )
+        if e_in.origin.strip().lower() == "ovirt":
+            # AppErrors ACTION_TYPE_FAILED_EXTERNAL_EVENT_ILLEGAL_ORIGIN
+            raise conflict("Cannot add External Event. Illegal Origin for External Event : oVirt")
+        code = {
+            T.LogSeverity.WARNING: 9802,
+            T.LogSeverity.ERROR: 9803,
+            T.LogSeverity.ALERT: 9804,
+        }.get(e_in.severity, 9801)
+        refs = {}
+        for attr, coll, kw in (
+            ("vm", "vms", "vm"),
+            ("host", "hosts", "host"),
+            ("storage_domain", "storagedomains", "sd"),
+            ("cluster", "clusters", "cluster"),
+            ("data_center", "datacenters", "dc"),
+            ("template", "templates", "template"),
+        ):
+            r = getattr(e_in, attr)
+            if r is not None and (r.id or r.name):
+                obj = _find_named(w, coll, r)
+                if obj is None:
+                    key, what = ("id", r.id) if r.id else ("name", r.name)
+                    raise HttpError(404, f"Entity not found: {type(r).__name__}: {key}={what}")
+                refs[kw] = obj
+        event = ev.emit(
+            w,
+            code,
+            correlation_id=req.correlation_id,
+            severity=e_in.severity,
+            extra=e_in.description,
+            **refs,
+        )
+        event.description = e_in.description
+        event.origin = e_in.origin
+        event.custom_id = e_in.custom_id
+        if e_in.flood_rate is not None:
+            event.flood_rate = e_in.flood_rate
+        if e_in.custom_data is not None:
+            event.custom_data = e_in.custom_data
+        return Response(
+            201, render.document(render.entity(event, "event")), headers={"Location": event.href}
+        )
+
+    def _add_ssh_key(self, req: Any, node: Any) -> Any:
+        from ovtui.sim.server import Response
+
+        w = self.world
+        key_in = parse_body(req.body, T.SshPublicKey)
+        content = (key_in.content or "").strip()
+        parts = content.split()
+        if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-", "sk-")):
+            # AppErrors ACTION_TYPE_FAILED_INVALID_PUBLIC_SSH_KEY
+            raise bad_request("Cannot add User Profile. The given SSH public key is invalid.")
+        user = node.parent
+        kid = w.new_id()
+        key = mk(
+            T.SshPublicKey,
+            id=kid,
+            href=href("users", user.id, "sshpublickeys", kid),
+            content=content,
+            user=ref(T.User, "users", user.id),
+        )
+        w.sub("users", user, "sshpublickeys").append(key)
+        return Response(
+            201,
+            render.document(render.entity(key, "ssh_public_key")),
+            headers={"Location": key.href},
         )
 
     def _remove_host(self, req: Any, host: Any) -> Any:
@@ -1404,6 +2038,94 @@ REMOVABLE_HOST = {
     HS.INSTALLING_OS,
 }
 BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
+
+# what a PUT never changes (the engine's mappers ignore them: identity, state, runtime data)
+READ_ONLY = frozenset(
+    {
+        "id",
+        "href",
+        "status",
+        "status_detail",
+        "actions",
+        "statistics",
+        "summary",
+        "start_time",
+        "stop_time",
+        "creation_time",
+        "run_once",
+        "next_run_configuration_exists",
+        "guest_operating_system",
+        "guest_time_zone",
+        "fqdn",
+        "external_status",
+        "spm",
+        "update_available",
+        "version",
+        "master",
+        "available",
+        "used",
+        "committed",
+        "actual_size",
+        "total_size",
+        "image_id",
+        "snapshot_status",
+        "snapshot_type",
+    }
+)
+DISK_FIXED = frozenset({"provisioned_size", "storage_domains", "storage_type", "lun_storage"})
+
+# SDK reference types -> the top-level collection their id / name is looked up in
+REF_COLLECTIONS: dict[type, str] = {
+    T.Cluster: "clusters",
+    T.Host: "hosts",
+    T.DataCenter: "datacenters",
+    T.StorageDomain: "storagedomains",
+    T.Template: "templates",
+    T.Vm: "vms",
+    T.Network: "networks",
+    T.VnicProfile: "vnicprofiles",
+    T.Tag: "tags",
+    T.User: "users",
+    T.Group: "groups",
+}
+
+TYPE_WORDS = {
+    "vm": "VM",
+    "host": "Host",
+    "cluster": "Cluster",
+    "data_center": "Data Center",
+    "storage_domain": "Storage",
+    "attached_storage_domain": "Storage",
+    "template": "Template",
+    "disk": "Virtual Disk",
+    "disk_attachment": "Virtual Disk",
+    "nic": "Interface",
+    "host_nic": "Interface",
+    "network": "Network",
+    "snapshot": "Snapshot",
+    "job": "Job",
+    "event": "Event",
+    "graphics_console": "Graphics Console",
+}
+
+
+def _type_word(tag: str) -> str:
+    """The engine's ``${type}`` word for an element (VAR__TYPE__...)."""
+    return TYPE_WORDS.get(tag, tag.replace("_", " ").title())
+
+
+def _route_tag(key: tuple[str, str | None]) -> str:
+    tag, parent = key
+    return f"{parent}.{tag}" if parent else tag
+
+
+def _set_attrs(obj: Any) -> list[tuple[str, Any]]:
+    """The attributes a parsed SDK object has set (its private ``_name`` slots)."""
+    return [
+        (k[1:], v)
+        for k, v in vars(obj).items()
+        if k.startswith("_") and not k.startswith("_sim") and v is not None
+    ]
 
 
 def _engine_enum(value: Any) -> str:

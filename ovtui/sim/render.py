@@ -51,6 +51,7 @@ LINKS: dict[str, list[str]] = {
     "vnic_profile": ["permissions"],
     "job": ["steps"],
     "affinity_group": ["vms", "hosts"],
+    "user": "groups permissions roles sshpublickeys tags eventsubscriptions options".split(),
 }
 
 

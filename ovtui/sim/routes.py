@@ -86,11 +86,17 @@ PLURAL = {
     "schedulingpolicies": "scheduling_policies",
     "macpools": "mac_pools",
     "networkfilters": "network_filters",
+    "sshpublickeys": "ssh_public_keys",
 }
 
 
 def plural_of(rel: str) -> str:
     return PLURAL.get(rel, rel)
+
+
+def collection_of(tag: str) -> str | None:
+    """The top-level collection whose entities are ``tag`` elements (``vm`` -> ``vms``)."""
+    return next((name for name, (t, _) in TOP.items() if t == tag), None)
 
 
 def host_summaries(w: World, hosts: list[Any]) -> list[Any]:
@@ -183,6 +189,35 @@ def _diskprofiles(w: World, sd: Any) -> list[Any]:
     ]
 
 
+def _exported(sd: Any, kind: str) -> list[Any]:
+    """What was exported to an export domain (``Machines.vm_export``); others list none."""
+    src = getattr(sd, "_sim_source", sd)
+    return list(getattr(src, "_sim_exported", {}).get(kind, {}).values())
+
+
+def _consoles(w: World, vm: Any) -> list[Any]:
+    """The VM's graphics consoles; while it runs on a host they carry the address and the
+    ports a ticket is used with (SPICE also a TLS port), as the engine reports them."""
+    items = list(w.sub("vms", vm, "graphicsconsoles") or [])
+    host = w.get("hosts", vm.host.id) if vm.host is not None else None
+    running = host is not None and vm.status not in (
+        T.VmStatus.DOWN,
+        T.VmStatus.SUSPENDED,
+        T.VmStatus.WAIT_FOR_LAUNCH,
+        T.VmStatus.IMAGE_LOCKED,
+    )
+    # each running VM gets its own display ports on its host, as qemu allocates them
+    base = 5900 + 3 * (int(vm.id.replace("-", "")[:4], 16) % 300)
+    for k, gc in enumerate(items):
+        if running:
+            gc.address = host.address
+            gc.port = base + 2 * k
+            gc.tls_port = base + 2 * k + 1 if gc.protocol == T.GraphicsType.SPICE else None
+        else:
+            gc.address = gc.port = gc.tls_port = None
+    return items
+
+
 # (entity element, rel) -> (child element, items)
 CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] = {
     ("vm", "nics"): ("nic", _sub("vms", "nics")),
@@ -194,7 +229,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] =
             list(w.sub("vms", o, "applications") or []) if o.status == T.VmStatus.UP else []
         ),
     ),
-    ("vm", "graphicsconsoles"): ("graphics_console", _sub("vms", "graphicsconsoles")),
+    ("vm", "graphicsconsoles"): ("graphics_console", lambda w, o: _consoles(w, o)),
     ("vm", "cdroms"): ("cdrom", _sub("vms", "cdroms")),
     ("vm", "permissions"): ("permission", _sub("vms", "permissions")),
     ("vm", "statistics"): ("statistic", lambda w, o: stats.vm_statistics(w, o)),
@@ -234,6 +269,9 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] =
     ),
     ("data_center", "permissions"): ("permission", _sub("datacenters", "permissions")),
     ("storage_domain", "disks"): ("disk", _sd_disks),
+    ("storage_domain", "vms"): ("vm", lambda w, o: _exported(o, "vms")),
+    ("storage_domain", "templates"): ("template", lambda w, o: _exported(o, "templates")),
+    ("user", "sshpublickeys"): ("ssh_public_key", _sub("users", "sshpublickeys")),
     ("storage_domain", "permissions"): ("permission", _sub("storagedomains", "permissions")),
     ("storage_domain", "diskprofiles"): ("disk_profile", _diskprofiles),
     ("template", "nics"): ("nic", _sub("templates", "nics")),

@@ -109,6 +109,7 @@ class World:
             ("datacenters", "permissions"): self._gen_permissions,
             ("storagedomains", "permissions"): self._gen_permissions,
             ("networks", "permissions"): self._gen_permissions,
+            ("users", "sshpublickeys"): lambda user, rng: [],
         }
         self.next_event_id = 1000
         self.status_log: dict[str, list[str]] = {}
@@ -1110,15 +1111,16 @@ class World:
         return out
 
     def _gen_vm_consoles(self, vm: Any, rng: random.Random) -> list[Any]:
-        gid = "766e63"  # the engine uses the hex of the protocol name as id
+        """VNC and SPICE, as a VM with the default "SPICE + VNC" graphics has them."""
         return [
             mk(
                 T.GraphicsConsole,
-                id=gid,
-                href=href("vms", vm.id, "graphicsconsoles", gid),
-                protocol=T.GraphicsType.VNC,
+                id=proto.value.encode().hex(),  # the engine's id: the protocol name in hex
+                href=href("vms", vm.id, "graphicsconsoles", proto.value.encode().hex()),
+                protocol=proto,
                 vm=ref(T.Vm, "vms", vm.id),
             )
+            for proto in (T.GraphicsType.VNC, T.GraphicsType.SPICE)
         ]
 
     def _gen_vm_cdroms(self, vm: Any, rng: random.Random) -> list[Any]:

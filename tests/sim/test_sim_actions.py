@@ -79,8 +79,12 @@ def test_vm_start_stop_path_events_and_job(conn):
     assert _seen(vs, [], VS.DOWN)[-1] == VS.DOWN
     assert vs.get().host is None
     wait_for(lambda: {33, 61} <= set(_events(conn, "c-stop")))
-    _conflict(vs.stop, "Cannot stop VM. VM is not running.")
-    _conflict(vs.shutdown, "Cannot shutdown VM. VM is not running.")
+    # StopVmCommandBase.shouldSkipCommandExecution: stop / shutdown of a down VM are done,
+    # skipped and logged (254 VM_ALREADY_IN_REQUESTED_STATUS)
+    vs.stop(headers={"Correlation-Id": "c-stop-again"})
+    vs.shutdown(headers={"Correlation-Id": "c-stop-again"})
+    assert vs.get().status == VS.DOWN
+    assert _events(conn, "c-stop-again") == [254, 254]
     _conflict(vs.suspend, "Cannot hibernate VM. VM is not up.")
     _conflict(vs.reboot, "Cannot reboot VM. VM is not running.")
     _conflict(vs.migrate, "Cannot migrate VM. VM is not running.")
