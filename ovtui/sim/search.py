@@ -2,6 +2,9 @@
 
 ``name=web* and status=up or host=h1 sortby name desc page 2``; ``and`` binds tighter than
 ``or``; values may be quoted; ``*`` is a wildcard; case-insensitive unless asked otherwise.
+Fields may be qualified as webadmin writes them (``Clusters.name=Default``, ``Vms:
+Hosts.name=h1``); a bare word is the engine's free text search (``%word%`` on every text
+field).
 """
 
 from __future__ import annotations
@@ -168,6 +171,25 @@ ENTITY_WORD = {
     "jobs": "Jobs",
 }
 
+# the plural an entity-qualified field names (``Hosts.name``) -> the field it means
+RELATED = {
+    "hosts": "host",
+    "host": "host",
+    "clusters": "cluster",
+    "cluster": "cluster",
+    "datacenters": "datacenter",
+    "datacenter": "datacenter",
+    "templates": "template",
+    "template": "template",
+    "storage": "storage",
+    "storages": "storage",
+    "vms": "vm",
+    "vm": "vm",
+}
+FREE_TEXT = "\0free"
+# fields that are not the engine's String-typed columns (ids, enums, numbers, dates)
+NOT_FREE_TEXT = {"id", "status", "type", "memory", "creationdate", "uptime", "time", "spm_id"}
+
 _COND = re.compile(r"^([A-Za-z_][\w.]*)\s*(!=|<=|>=|=|<|>)\s*(.*)$", re.S)
 
 
@@ -241,15 +263,36 @@ class Query:
                 j += 1
             m = _COND.match(joined)
             if not m:
-                raise self._err(f"unexpected '{tok}'")
-            field, op, value = m.group(1).lower(), m.group(2), m.group(3)
-            if field not in fields:
-                raise self._err(f"unknown field '{m.group(1)}'")
+                if any(c in tok for c in "=<>!"):
+                    raise self._err(f"unexpected '{tok}'")
+                # a bare word: the engine's free text search, LIKE '%word%' on every text field
+                group.append((FREE_TEXT, "=", tok))
+                i += 1
+                continue
+            field, op, value = self._field(m.group(1)), m.group(2), m.group(3)
             group.append((field, op, value))
             conds.append(joined)
             i = j
         if group:
             self.groups.append(group)
+
+    def _field(self, text: str) -> str:
+        """A condition's field: ``name``, or qualified as webadmin writes it: the searched
+        entity's own (``Clusters.name``) or a related one's name (``Vms: Hosts.name=h1``,
+        the same as ``host=h1``)."""
+        fields = FIELDS.get(self.coll, COMMON)
+        low = text.lower()
+        if low in fields:
+            return low
+        head, _, rest = low.partition(".")
+        if rest:
+            own = {self.coll, self.coll.rstrip("s"), ENTITY_WORD.get(self.coll, "").lower()}
+            if head in own and rest in fields:
+                return rest
+            related = RELATED.get(head)
+            if related is not None and rest == "name" and related in fields:
+                return related
+        raise self._err(f"unknown field '{text}'")
 
     # ------------------------------------------------------------------ match
     def _cmp(self, actual: Any, op: str, value: str) -> bool:
@@ -276,12 +319,28 @@ class Query:
         except ValueError:
             return {"<": a < v, ">": a > v, "<=": a <= v, ">=": a >= v}[op]
 
+    def _free_text(self, world: World, obj: Any, word: str) -> bool:
+        pattern = word if "*" in word else f"*{word}*"
+        fields = FIELDS.get(self.coll, COMMON)
+        for name, get in fields.items():
+            if name in NOT_FREE_TEXT:
+                continue
+            value = get(world, obj)
+            if isinstance(value, str) and self._cmp(value, "=", pattern):
+                return True
+        return False
+
     def matches(self, world: World, obj: Any) -> bool:
         if not self.groups:
             return True
         fields = FIELDS.get(self.coll, COMMON)
         for group in self.groups:
-            if all(self._cmp(fields[f](world, obj), op, v) for f, op, v in group):
+            if all(
+                self._free_text(world, obj, v)
+                if f == FREE_TEXT
+                else self._cmp(fields[f](world, obj), op, v)
+                for f, op, v in group
+            ):
                 return True
         return False
 
