@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from ovtui.actions.base import Action, ActionContext, ActionError, Progress, Selector
-from ovtui.actions.browse import Browser, ConnectionPool, open_connection
+from ovtui.actions.browse import Browser, ConnectionPool
 from ovtui.actions.errors import translate
+from ovtui.connection import connect
 from ovtui.textsafe import visible
 
 from .screens.connect import ConnectScreen
@@ -23,7 +25,7 @@ from .screens.main import MainScreen
 from .screens.modals import HelpScreen
 from .screens.palette import OvtuiCommands
 from .widgets.resource_view import ResourceView
-from .widgets.safe import MESSAGE, styled
+from .widgets.safe import LINE, MESSAGE
 from .widgets.tasks_pane import Task, TasksPane
 
 
@@ -39,8 +41,13 @@ class OvtuiApp(App):
     CSS_PATH = "ovtui.tcss"
     TITLE = "ovtui"
     COMMANDS = {OvtuiCommands}
-    BINDINGS = [Binding("ctrl+p", "command_palette", "Palette", show=True)]
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Palette", show=True),
+        # Ctrl-C ends ovtui wherever the focus is (Textual's default only says how to quit)
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
     ENABLE_COMMAND_PALETTE = True
+    CLOSE_WAIT = 1.0  # seconds the logout may take at exit
 
     def __init__(
         self,
@@ -48,8 +55,10 @@ class OvtuiApp(App):
         readonly: bool = False,
         demo: Any = None,
         live: bool = True,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        self.debug_log = debug
         self.profile = profile
         self.readonly = readonly or bool(getattr(profile, "readonly", False))
         self.demo = demo
@@ -78,7 +87,12 @@ class OvtuiApp(App):
         self.readonly = self.readonly or bool(getattr(profile, "readonly", False))
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
         size = max(4, int(getattr(profile, "connections", 4) or 4) + 4)
-        self.pool = ConnectionPool(lambda token=None: open_connection(profile, token), size=size)
+        debug = self.debug_log
+
+        def factory(token: str | None = None) -> Any:
+            return connect(profile, debug=debug, token=token)
+
+        self.pool = ConnectionPool(factory, size=size)
         self.browser = Browser(self.pool, page_size=int(getattr(profile, "page_size", 100) or 100))
         self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
             self.screen, ConnectScreen
@@ -103,12 +117,26 @@ class OvtuiApp(App):
         self.call_from_thread(self._open, profile)
 
     def on_unmount(self) -> None:
-        if self.pool is not None:
-            for t in self.tasks.values():
-                t.cancel.set()
-            self.pool.close()
-        if self._own_demo and self.demo is not None:
-            self.demo.stop()
+        """Stop waiting for tasks; close the connections (a logout) and the app's own demo
+        engine in a helper thread given ``CLOSE_WAIT`` seconds: an engine that stopped
+        answering must not hold the terminal."""
+        for t in self.tasks.values():
+            t.cancel.set()
+        pool, demo = self.pool, (self.demo if self._own_demo else None)
+        if pool is None and demo is None:
+            return
+
+        def close() -> None:
+            try:
+                if pool is not None:
+                    pool.close()
+            finally:
+                if demo is not None:
+                    demo.stop()
+
+        closer = threading.Thread(target=close, name="ovtui-close", daemon=True)
+        closer.start()
+        closer.join(self.CLOSE_WAIT)
 
     def notify(
         self,
@@ -141,36 +169,41 @@ class OvtuiApp(App):
         engine = getattr(p, "engine_label", None) or getattr(p, "url", "")
         if name and name != "default":
             engine = name  # the profile's name says which engine; stable in snapshots
+        # Content, not markup: the parts are plain text with ovtui's styles; the engine's
+        # product name/version and the profile are shown as they are (controls escaped)
         state = {
-            "connected": Text("● connected", style="green"),
-            "connecting": Text("○ connecting", style="yellow"),
-            "error": Text("✖ engine unreachable", style="red"),
-        }.get(self.conn_state, Text(self.conn_state))
+            "connected": ("● connected", "green"),
+            "connecting": ("○ connecting", "yellow"),
+            "error": ("✖ engine unreachable", "red"),
+        }.get(self.conn_state, (visible(self.conn_state), ""))
         if not self.live:
             last = "refresh off"
         elif self.last_ok is None:
             last = "not refreshed yet"
         else:
             last = "refreshed " + time.strftime("%H:%M:%S", time.localtime(self.last_ok))
-        live = (
-            Text("paused", style="yellow")
+        live: Any = (
+            ("paused", "yellow")
             if self.paused and self.live
             else (f"every {self.refresh_interval:g}s" if self.live else "")
         )
-        parts = [
-            styled(Text("ovtui", style="bold"), " ", engine),
+        parts: list[Any] = [
+            Content.assemble(("ovtui", "bold"), " ", visible(engine, LINE)),
             state,
             last,
             live,
-            getattr(p, "username", "") or "",
-            self.engine_info,  # the engine's product name and version: engine text
+            visible(getattr(p, "username", "") or "", LINE),
+            visible(self.engine_info, LINE),  # the engine's product name and version
         ]
-        text = Text(" · ").join(x if isinstance(x, Text) else styled(x) for x in parts if x)
+        pieces: list[Any] = []
+        for x in parts:
+            if x:
+                pieces += [" · ", x] if pieces else [x]
         if self.readonly:
-            text.append_text(styled(" · ", ("read-only", "yellow")))
+            pieces += [" · ", ("read-only", "yellow")]
         if self.demo is not None:
-            text.append_text(styled(" · ", ("demo", "magenta")))
-        header.update(text)
+            pieces += [" · ", ("demo", "magenta")]
+        header.update(Content.assemble(*pieces))
 
     @work(thread=True, exclusive=True, group="system")
     def _fetch_system(self) -> None:
