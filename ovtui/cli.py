@@ -529,15 +529,15 @@ def tui_command(args: argparse.Namespace) -> int:
         # ask for a missing password now, on the terminal, before the full screen takes it
         profile.password = read_password(profile, interactive=True)
     readonly = args.readonly or bool(profile and profile.readonly)
-    return _run_app(profile, readonly=readonly, demo=None)
+    return _run_app(profile, readonly=readonly, demo=None, debug=bool(args.debug))
 
 
-def _run_app(profile: Any, readonly: bool, demo: Any) -> int:
-    from .app import OvtuiApp
+def _run_app(profile: Any, readonly: bool, demo: Any, debug: bool = False) -> int:
+    """The TUI; ``debug`` writes the debug log (its path printed at exit). A worker stuck on
+    an engine that never answers does not keep the process alive once the app has ended."""
+    from .tuirun import run_tui
 
-    app = OvtuiApp(profile, readonly=readonly, demo=demo)
-    app.run()
-    return int(app.return_code or 0)
+    return run_tui(profile, readonly=readonly, demo=demo, debug=debug)
 
 
 def console_main() -> None:  # pragma: no cover
