@@ -316,6 +316,10 @@ def run_command(args: argparse.Namespace) -> int:
     conn = None
     try:
         params = verb_params(args, action)
+        selector = Selector(args.sel_id, args.sel_name, args.sel_search)
+        from .actions.selectors import check_selector
+
+        check_selector(selector)  # before anything is sent: the engine is asked sane things
         profile = config.load_profile(args.config, args.profile)
         for warning in profile.warnings:
             say(warning)
@@ -331,7 +335,7 @@ def run_command(args: argparse.Namespace) -> int:
         ctx = ActionContext(
             connection=conn,
             report=printer,
-            selector=Selector(args.sel_id, args.sel_name, args.sel_search),
+            selector=selector,
             async_=bool(getattr(args, "async_", False)),
             readonly=readonly,
             assume_yes=args.yes,

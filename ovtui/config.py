@@ -156,6 +156,13 @@ def _number(path: Path, section: str, key: str, value: str, kind: type) -> float
     return n
 
 
+def _path(path: Path, section: str, key: str, value: str) -> str:
+    """A file path setting, ``~`` expanded."""
+    if "\x00" in value:
+        raise UsageError(f"{path}: [{section}] {key} has a NUL character in it.")
+    return os.path.expanduser(value.strip())
+
+
 def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]) -> None:
     for key, value in items.items():
         k = key.replace("-", "_")
@@ -163,7 +170,7 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
             setattr(
                 profile,
                 k,
-                os.path.expanduser(value.strip()) if k.endswith("file") else value.strip(),
+                _path(path, section, key, value) if k.endswith("file") else value.strip(),
             )
         elif k == "password":
             profile.password = value
@@ -172,7 +179,7 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
         elif k in ("timeout", "connections", "max_response_mb"):
             setattr(profile, k, int(_number(path, section, key, value, int)))
         elif k.startswith("kerberos_") and k[9:] in KERBEROS_KEYS:
-            setattr(profile, k[9:], os.path.expanduser(value.strip()))
+            setattr(profile, k[9:], _path(path, section, key, value))
         elif section.startswith("profile:") and k in OVTUI_KEYS:
             _apply_ovtui(profile, path, section, {key: value})
         else:
@@ -316,7 +323,7 @@ def load_profile(explicit: str | None = None, profile_name: str | None = None) -
                     f"{path}: [kerberos] has an unknown key {key!r}.",
                     f"Accepted keys: {', '.join(KERBEROS_KEYS)}.",
                 )
-            setattr(profile, key, os.path.expanduser(value.strip()))
+            setattr(profile, key, _path(path, "kerberos", key, value))
     if parser.has_section("bookmarks"):
         profile.bookmarks = dict(parser.items("bookmarks"))
     _apply_api(profile, path, section, dict(parser.items(section)))

@@ -42,6 +42,8 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     p = Path(path)
     inner = what if "_" in what else what[:1].lower() + what[1:]  # "Cannot read template file"
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if "\x00" in str(p):
+        raise UsageError(f"{what} {p!r} has a NUL character in its path.")
     try:
         fd = os.open(p, flags)
     except FileNotFoundError:
@@ -93,6 +95,6 @@ def is_readable_by_others(path: str | Path) -> bool:
         return False
     try:
         mode = os.stat(path).st_mode
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return False
     return bool(mode & (stat.S_IRGRP | stat.S_IROTH))

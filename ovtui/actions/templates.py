@@ -24,6 +24,7 @@ from ..safefile import KIB, MIB, read_regular
 from .base import Param, UsageError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)(?::([^}]*))?\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 MAX_BYTES = 256 * KIB  # a template is a few lines of option: value
 MAX_TEXT = 4 * MIB  # after ${var} substitution
@@ -35,6 +36,13 @@ INT_RANGE = (-(2**63), 2**63 - 1)  # the engine's integers are 64-bit at most
 def substitute(text: str, variables: dict[str, str], source: str) -> str:
     """Replace ``${name}``/``${name:default}``; an unknown name without default is an error."""
 
+    for name in variables:
+        if not _NAME.fullmatch(name):
+            raise UsageError(
+                f"-V {name!r}: a template variable name is letters, digits, _ . and -,"
+                " starting with a letter or _.",
+                f"Write ${{NAME}} in {source} and give it with -V NAME VALUE.",
+            )
     grown = [len(text)]
 
     def repl(m: re.Match[str]) -> str:
@@ -97,8 +105,9 @@ def _yaml_error(source: str, exc: yaml.YAMLError) -> UsageError:
 
 def parse_yaml(text: str, source: str) -> Any:
     """The YAML document in ``text``, bounded (see the module doc); UsageError otherwise."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
         if node is None:
             return None
@@ -114,7 +123,8 @@ def parse_yaml(text: str, source: str) -> Any:
     except (ValueError, OverflowError, TypeError) as exc:  # e.g. a date 2024-13-45
         raise UsageError(f"Template {source} has a value YAML cannot build: {exc}.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_template(path: str | Path, variables: dict[str, str] | None = None) -> dict[str, Any]:
