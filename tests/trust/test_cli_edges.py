@@ -247,3 +247,26 @@ def test_vv_output_directory_gets_a_safe_name(sim, tmp_path, capsys):
     cp.read_string(text)  # one host key: a duplicate would be a DuplicateOptionError
     assert cp["virt-viewer"]["host"] != "evil.example"
     assert "title=.hidden\\x0ahost=evil.example:%d" in text
+
+
+# -- selectors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("vm", "-s", "name=" + "a" * 100_000, "list"), "-s is too long for the engine"),
+        (("vm", "-n", "a" * 10_000, "show"), "-n is too long for the engine"),
+        (("vm", "-i", "../hosts", "show"), "-i ../hosts is not an engine id"),
+        (("vm", "-n", "web\x1b[2J", "show"), "-n web\\x1b[2J has a control"),
+    ],
+)
+def test_selectors_checked_before_anything_is_sent(tmp_path, capsys, args, words):
+    # an engine that is not there: asking it would be exit 3, not 2
+    cfg = tmp_path / "c.ini"
+    cfg.write_text("[api]\nurl = http://127.0.0.1:9/ovirt-engine/api\nusername = u\npassword = p\n")
+    os.chmod(cfg, 0o600)
+    code, _, err = run_cli(capsys, cfg, *args)
+    assert code == 2, err
+    assert words in err and "\x1b" not in err
+    assert len(err) < 400, "the message does not repeat a 100 KB search"
