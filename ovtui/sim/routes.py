@@ -94,6 +94,12 @@ def plural_of(rel: str) -> str:
     return PLURAL.get(rel, rel)
 
 
+def plural_for(child_tag: str, rel: str) -> str:
+    """A sub-collection's element name: ``/hosts/ID/nics`` is ``<host_nics>`` of
+    ``<host_nic>`` (the SDK reads ``<nics>`` as VM NICs)."""
+    return "host_nics" if child_tag == "host_nic" else plural_of(rel)
+
+
 def collection_of(tag: str) -> str | None:
     """The top-level collection whose entities are ``tag`` elements (``vm`` -> ``vms``)."""
     return next((name for name, (t, _) in TOP.items() if t == tag), None)
@@ -370,7 +376,7 @@ def resolve(world: World, segs: list[str]) -> Node | None:
                 tag=child_tag,
                 path=segs[: i + 1],
                 items=items,
-                plural=plural_of(seg),
+                plural=plural_for(child_tag, seg),
                 parent=node.obj,
                 parent_tag=node.tag,
             )
@@ -387,7 +393,7 @@ def follow_fn(world: World) -> render.FollowFn:
         child_tag, items = sub
         return render.collection(
             (render.entity(i, child_tag, follow=nested, follow_fn=inline) for i in items),
-            plural_of(rel),
+            plural_for(child_tag, rel),
         )
 
     return inline
