@@ -393,7 +393,7 @@ def follow_fn(world: World) -> render.FollowFn:
         child_tag, items = sub
         return render.collection(
             (render.entity(i, child_tag, follow=nested, follow_fn=inline) for i in items),
-            plural_for(child_tag, rel),
+            plural_of(rel),  # inline, the element is the attribute's name (host.nics)
         )
 
     return inline
