@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 MARK = Text("●", style="bold yellow")
+NO_MARK = Text(" ")  # every cell is a Text: a str cell would be read as markup
 
 Row = tuple[str, tuple[Any, ...]]
 
@@ -149,8 +150,8 @@ class ResourceTable(DataTable):
         self._require_update_dimensions = True
         self.refresh()
 
-    def _mark_cell(self, key: str) -> Text | str:
-        return MARK if key in self.marks else " "
+    def _mark_cell(self, key: str) -> Text:
+        return MARK if key in self.marks else NO_MARK
 
     def action_toggle_mark(self) -> None:
         key = self.current_key
@@ -168,7 +169,7 @@ class ResourceTable(DataTable):
     def clear_marks(self) -> None:
         for key in list(self.marks):
             if key in self.cells:
-                self.update_cell(key, "_mark", " ")
+                self.update_cell(key, "_mark", NO_MARK)
         self.marks.clear()
         self.post_message(self.MarksChanged(self))
 
