@@ -142,3 +142,25 @@ def test_quit_while_the_engine_never_answers(tmp_path, silent_engine, key):
         assert took < 2.0
     finally:
         tui.close()
+
+
+def test_debug_log_is_written_private_and_redacted(tmp_path, make_sim):
+    sim = make_sim(vms=4, hosts=2)
+    cfg = tmp_path / "config.ini"
+    cfg.write_text(
+        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n"
+    )
+    cfg.chmod(0o600)
+    tui = Tui(["-d", "-c", str(cfg)], _env(tmp_path))
+    try:
+        tui.wait_for(b"connected", timeout=20)
+        tui.send(b"q")
+        assert tui.wait_exit(timeout=5) == 0
+    finally:
+        tui.close()
+    log = tmp_path / "state" / "ovtui" / "log" / "ovtui.log"
+    assert f"debug log in {log}".encode() in tui.out
+    assert log.stat().st_mode & 0o777 == 0o600
+    text = log.read_text()
+    assert "/ovirt-engine/api" in text  # the SDK's requests are in it
+    assert f"password={sim.password}" not in text and "Bearer ********" in text
