@@ -220,7 +220,9 @@ def connect(
 
 
 def check(connection: ovirtsdk4.Connection) -> Any:
-    """Log in and read the API root; ConnectError (exit 3) with the engine's reason on failure.
+    """Log in and read the API root; the engine's reason on failure, with the exit code the
+    same answer gets from any other request (translate's one rule: cannot connect, log in, or
+    engine unavailable = 3; an answer that refuses = 1; a too-large answer = 1).
 
     A 404 on the root means the login already succeeded (the SDK got its token first) but this
     (partial) engine does not serve the root: logged in, None returned, and the verb goes on.
@@ -230,10 +232,7 @@ def check(connection: ovirtsdk4.Connection) -> Any:
     except ovirtsdk4.NotFoundError:
         return None
     except ovirtsdk4.Error as exc:
-        err = translate(exc, "reading the API root")
-        if isinstance(err, ConnectError):
-            raise err from None
-        raise ConnectError(err.message, err.hint) from None
+        raise translate(exc, "reading the API root") from None
 
 
 def close(connection: ovirtsdk4.Connection | None) -> None:

@@ -24,7 +24,8 @@
     writes alike, because the engine answers 401 from its authentication filter
     (``EnforceAuthFilter``) before the request reaches the API: a 401 write was not done.
 ``_get_sso_response``
-    the SDK's SSO request with the same bounds (it had none), its size capped.
+    the SDK's SSO request with the same bounds (it had none), its size capped, performed in
+    short selects so that Ctrl-C is not held until the transfer ends.
 
 The size cap is ``max_response_mb`` of the profile (default 256).
 """
@@ -221,7 +222,7 @@ class Transport(ovirtsdk4.Connection):
 
             curl.setopt(pycurl.HEADERFUNCTION, write_header)
             try:
-                curl.perform()
+                self._perform_one(curl)
             except pycurl.error:
                 self.broken = True
                 if capped.exceeded:
@@ -237,6 +238,26 @@ class Transport(ovirtsdk4.Connection):
             raise ovirtsdk4.Error(
                 f"The engine's SSO answer is not JSON: {visible(body.getvalue()[:80].decode('utf-8', 'replace'))}"
             ) from None
+
+    @staticmethod
+    def _perform_one(curl: Any) -> None:
+        """``curl.perform()`` in short selects: a blocking perform() holds Ctrl-C until it
+        returns (up to the whole timeout); here KeyboardInterrupt comes within _SELECT."""
+        multi = pycurl.CurlMulti()
+        multi.add_handle(curl)
+        try:
+            while True:
+                while multi.perform()[0] == pycurl.E_CALL_MULTI_PERFORM:
+                    pass
+                _, ok, failed = multi.info_read()
+                if ok:
+                    return
+                if failed:
+                    raise pycurl.error(failed[0][1], failed[0][2])
+                multi.select(_SELECT)
+        finally:
+            multi.remove_handle(curl)
+            multi.close()
 
     # --- hostile answers -----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +40,7 @@ class HostileServer:
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.stop = threading.Event()
+        self.requested = threading.Event()  # a request arrived
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/ovirt-engine/api"
@@ -64,6 +66,7 @@ class HostileServer:
                     head += line
                 m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
                 f.read(int(m.group(1)) if m else 0)
+                self.requested.set()
                 self.handler(sock, head, self.stop)
         except OSError:
             return
@@ -139,6 +142,8 @@ def hostile(tmp_path):
         servers.append(srv)
         return _config(tmp_path, srv.url, extra)
 
+    make.servers = servers  # type: ignore[attr-defined]
+
     yield make
     for s in servers:
         s.close()
@@ -155,8 +160,14 @@ def _config(tmp_path: Path, url: str, extra: str = "") -> Path:
     return cfg
 
 
-def run_child(cfg: Path, *args: str, limit: float = 30) -> tuple[int, str, str, float, int]:
-    """``(exit code, stdout, stderr, seconds, peak RSS in bytes)`` of ``ovtui run``."""
+def run_child(
+    cfg: Path,
+    *args: str,
+    limit: float = 30,
+    meanwhile: Callable[[subprocess.Popen], None] | None = None,
+) -> tuple[int, str, str, float, int]:
+    """``(exit code, stdout, stderr, seconds, peak RSS in bytes)`` of ``ovtui run``;
+    ``meanwhile(proc)`` runs once the child is started; ``seconds`` count from its return."""
     out_f = cfg.with_suffix(".out").open("w+b")
     err_f = cfg.with_suffix(".err").open("w+b")
     start = time.monotonic()
@@ -167,6 +178,9 @@ def run_child(cfg: Path, *args: str, limit: float = 30) -> tuple[int, str, str, 
         stderr=err_f,
         cwd=ROOT,
     )
+    if meanwhile is not None:
+        meanwhile(proc)
+        start = time.monotonic()
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -235,6 +249,20 @@ def test_endless_body_is_cut_off_at_the_size_cap(hostile, baseline):
     assert "larger than 16 MiB" in lines[0] and "max_response_mb" in err, err
     assert elapsed - baseline < TIMEOUT + 1, f"{elapsed:.1f} s (start-up {baseline:.1f} s)"
     assert rss < 300 * 2**20, f"peak RSS {rss / 2**20:.0f} MB"
+
+
+def test_ctrl_c_during_a_trickling_login_exits_at_once(hostile):
+    cfg = hostile(trickle_sso)
+    server = hostile.servers[-1]
+
+    def interrupt(proc: subprocess.Popen) -> None:
+        assert server.requested.wait(15), "ovtui never asked the SSO endpoint"
+        proc.send_signal(signal.SIGINT)
+
+    code, out, err, elapsed, _ = run_child(cfg, "vm", "list", meanwhile=interrupt)
+    assert code == 130, err
+    assert elapsed < 1.0, f"{elapsed:.2f} s from Ctrl-C to exit"
+    assert "interrupted" in err and "Traceback" not in err, err
 
 
 def test_debug_output_shows_no_token(sim, tmp_path, capsys):

@@ -55,11 +55,16 @@ class DroppingProxy:
     """
 
     def __init__(
-        self, upstream: tuple[str, int], drop: Callable[[str, str], bool], forward: bool = True
+        self,
+        upstream: tuple[str, int],
+        drop: Callable[[str, str], bool],
+        forward: bool = True,
+        then_die: bool = False,
     ) -> None:
         self.upstream = upstream
         self.drop = drop
         self.forward = forward  # False: the dropped request never reaches the upstream
+        self.then_die = then_die  # True: after the drop, every connection is refused
         self.seen: list[tuple[int, str, str]] = []
         self.dropped: list[tuple[int, str, str]] = []
         self.lock = threading.Lock()
@@ -109,6 +114,8 @@ class DroppingProxy:
                     if lose:
                         self.dropped.append(req)
                 if lose:
+                    if self.then_die:
+                        self.close()
                     return  # the engine did it; its answer goes nowhere
                 client.sendall(rhead + rbody)
         except OSError:
@@ -126,6 +133,10 @@ class DroppingProxy:
             return [r for r in self.seen if r[1] != "GET" and re.search(pattern, r[2])]
 
     def close(self) -> None:
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone does not)
+        except OSError:
+            pass
         self.server.close()
         with self.lock:
             for s in self.sockets:
@@ -141,9 +152,11 @@ def proxied(make_sim, tmp_path):
     sim = make_sim(speed=30)
     proxies: list[DroppingProxy] = []
 
-    def make(drop: Callable[[str, str], bool], forward: bool = True) -> tuple[DroppingProxy, Any]:
+    def make(
+        drop: Callable[[str, str], bool], forward: bool = True, then_die: bool = False
+    ) -> tuple[DroppingProxy, Any]:
         host, port = re.match(r"https?://([^:/]+):(\d+)", sim.url).groups()
-        proxy = DroppingProxy((host, int(port)), drop, forward)
+        proxy = DroppingProxy((host, int(port)), drop, forward, then_die)
         proxies.append(proxy)
         cfg = write_config(sim, tmp_path)
         text = cfg.read_text(encoding="utf-8").replace(f":{port}/", f":{proxy.port}/")
@@ -213,6 +226,19 @@ def test_shutdown_lost_before_the_engine_is_reported_not_done(proxied, capsys):
     assert sim.world.coll["vms"][vm.id].status == T.VmStatus.UP
     assert code == 1, err
     assert "not done" in err and "lost" in err, err
+
+
+def test_lost_reply_and_engine_gone_says_it_may_have_been_done(proxied, capsys):
+    sim, make = proxied
+    vm = _vm(sim, T.VmStatus.UP)
+    proxy, cfg = make(lambda m, p: m == "POST" and p.endswith("/shutdown"), then_die=True)
+
+    code, out, err = run_cli(capsys, cfg, "vm", "-n", vm.name, "shutdown", "-y")
+
+    assert len(proxy.writes(r"/shutdown$")) == 1
+    assert code == 3, err
+    assert "may have done it" in err and "Reading it back failed too" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 4, err
 
 
 def test_create_with_a_disk_but_no_storage_domain_creates_nothing(proxied, capsys):
