@@ -88,7 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-c", "--config", help="config file (INI)")
     parser.add_argument("-p", "--profile", help="profile: a [profile:NAME] section")
     parser.add_argument("--readonly", action="store_true", help="hide and refuse mutating verbs")
-    parser.add_argument("-d", "--debug", action="store_true", help="debug log to ovtui.log")
+    parser.add_argument(
+        "-d",
+        "--debug",
+        action="store_true",
+        help="debug log (passwords and tokens redacted) to ovtui.log in the user log dir;"
+        " its path is printed at exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="{demo,sim,run}")
 
     demo = sub.add_parser("demo", help="the TUI against an embedded simulated engine")
@@ -509,7 +515,7 @@ def demo_command(args: argparse.Namespace) -> int:
     sim.start()
     try:
         profile = Profile(name="demo", url=sim.url, username=sim.username, password=sim.password)
-        return _run_app(profile, readonly=args.readonly, demo=sim)
+        return _run_app(profile, readonly=args.readonly, demo=sim, debug=bool(args.debug))
     finally:
         sim.stop()
 
@@ -527,7 +533,7 @@ def tui_command(args: argparse.Namespace) -> int:
         del err  # no config at all: the TUI shows its connect screen
     if profile is not None:
         for warning in profile.warnings:
-            print(f"ovtui: {warning}", file=sys.stderr)
+            say(warning)
         from .connection import read_password
 
         # ask for a missing password now, on the terminal, before the full screen takes it
