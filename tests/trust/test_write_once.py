@@ -65,6 +65,7 @@ class DroppingProxy:
         self.drop = drop
         self.forward = forward  # False: the dropped request never reaches the upstream
         self.then_die = then_die  # True: after the drop, every connection is refused
+        self.before: Callable[[str, str], None] = lambda method, path: None  # before forwarding
         self.seen: list[tuple[int, str, str]] = []
         self.dropped: list[tuple[int, str, str]] = []
         self.lock = threading.Lock()
@@ -104,6 +105,7 @@ class DroppingProxy:
                             self.dropped.append(req)
                     if lose:
                         return  # lost on the way: the engine never hears of it
+                self.before(req[1], req[2])
                 with self.lock:
                     self.seen.append(req)
                 upstream.sendall(head + body)
@@ -269,3 +271,28 @@ def test_create_whose_reply_is_lost_reads_the_vm_back(proxied, capsys):
     assert len(made) == 1
     assert code == 0, err
     assert "lost" in err and made[0].id in err, err
+
+
+def test_write_refused_401_after_session_expiry_is_done_once(proxied, capsys):
+    """The engine answers 401 from its auth filter before the API runs a request, so the
+    SDK's one re-login-and-resend is kept for writes: the verb works, the engine did it once."""
+    sim, make = proxied
+    vm = _vm(sim, T.VmStatus.DOWN)
+    proxy, cfg = make(lambda m, p: False)
+    expired: list[str] = []
+
+    def expire(method: str, path: str) -> None:
+        if method == "POST" and path.endswith("/start") and not expired:
+            expired.append(path)
+            sim.tokens.drop_all()  # the session ends just before the start reaches the engine
+
+    proxy.before = expire
+    logins = sim.tokens.logins
+
+    code, out, err = run_cli(capsys, cfg, "vm", "-n", vm.name, "start")
+
+    assert expired, "the session expired under the POST"
+    assert len(proxy.writes(r"/start$")) == 2, "refused (401), logged in again, sent again"
+    assert sim.tokens.logins == logins + 2, "the first login and one more"
+    assert code == 0, err
+    assert sim.world.status_path(vm.id).count("wait_for_launch") == 1, "started once"
