@@ -6,6 +6,7 @@ import pytest
 
 from ovtui.actions import host_maintenance, hosts
 from ovtui.actions.base import EngineRefused
+from ovtui.sim.testing import connect
 
 from .test_host_helpers import (
     api_host,
@@ -60,7 +61,7 @@ def test_bond_from_a_yaml_template(sim, tmp_path, capsys) -> None:
     name = "host02"
     tpl = tmp_path / "bond.yaml"
     tpl.write_text(
-        "interfaces: [eth2, ${second:eth3}]\noptions: {mode: 4, miimon: 100}\nmtu: 9000\n"
+        "interfaces: [eno3, ${second:eno4}]\noptions: {mode: 4, miimon: 100}\nmtu: 9000\n"
     )
     code, _, err = run_cli(
         capsys,
@@ -75,7 +76,15 @@ def test_bond_from_a_yaml_template(sim, tmp_path, capsys) -> None:
         "bond1",
     )
     assert code == 0, err
-    assert "bond1 over eth2, eth3 carries ovirtmgmt" in err
+    assert "bond1 over eno3, eno4 carries ovirtmgmt" in err
+    conn = connect(sim)
+    try:
+        host = conn.system_service().hosts_service().list(search=f"name={name}")[0]
+        nics = conn.system_service().hosts_service().host_service(host.id).nics_service().list()
+    finally:
+        conn.close()
+    bond = next(n for n in nics if n.name == "bond1")
+    assert sorted(s.name for s in bond.bonding.slaves) == ["eno3", "eno4"]
 
 
 def test_bond_needs_interfaces(sim, tmp_path, capsys) -> None:

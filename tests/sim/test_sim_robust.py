@@ -209,12 +209,16 @@ def test_negotiate_and_basic_auth(sim):
     data = b"grant_type=urn%3Aovirt%3Aparams%3Aoauth%3Agrant-type%3Ahttp&scope=ovirt-app-api"
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10)
-    assert info.value.code == 401 and info.value.headers["WWW-Authenticate"] == "Negotiate"
+    assert info.value.code == 400
+    # without a service keytab the engine has no Kerberos: a Negotiate token is refused, never
+    # taken on trust (tests/trust/test_kerberos.py logs in through a real KDC)
     req = urllib.request.Request(
         url, data=data, headers={"Authorization": "Negotiate YIIabc=", "Accept": "application/json"}
     )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert json.loads(resp.read())["token_type"] == "bearer"
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req, timeout=10)
+    assert info.value.code == 400
+    assert json.loads(info.value.read())["error_code"] == "access_denied"
     basic = base64.b64encode(f"{sim.username}:{sim.password}".encode()).decode()
     req = urllib.request.Request(
         sim.url + "/vms?max=1", headers={"Authorization": f"Basic {basic}", "Version": "4"}
