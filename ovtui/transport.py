@@ -86,7 +86,7 @@ class Transport(ovirtsdk4.Connection):
     # --- bounds shared by API and SSO requests -----------------------------------------------
 
     def _bound(self, curl: Any, body: io.BytesIO, cap: int) -> _CappedBuffer:
-        timeout = int(self._timeout)
+        timeout = max(1, int(self._timeout))  # 0 would mean "no limit" to libcurl
         curl.setopt(pycurl.NOSIGNAL, 1)
         curl.setopt(pycurl.CONNECTTIMEOUT, timeout)
         curl.setopt(pycurl.TIMEOUT, timeout)
@@ -125,7 +125,10 @@ class Transport(ovirtsdk4.Connection):
 
     def wait(self, context: Any, failed_auth: bool = False) -> Any:
         with self._curl_lock:
-            return self._wait(context, failed_auth)
+            try:
+                return self._wait(context, failed_auth)
+            except pycurl.error as exc:  # the re-login of a 401: the SDK's own error classes
+                self._Connection__parse_error(exc)  # type: ignore[attr-defined]
 
     def _wait(self, context: Any, failed_auth: bool) -> Any:
         curl, request = context[0], context[3]
