@@ -38,6 +38,10 @@ CONFIG_MAX_BYTES = MIB  # a config is a few lines; anything bigger is the wrong 
 # (minimum, maximum, unit) of the numeric settings: a value outside is a usage error, so a
 # typo cannot spin the TUI (refresh = nan), overflow a timer (timeout = 1e20) or ask the
 # engine for pages it takes minutes to serve.
+# The default response cap keeps the process under 300 MB whatever the engine sends (the
+# buffer plus Python itself); a 10,000-VM list in one answer is about 71 MB.
+DEFAULT_MAX_RESPONSE_MB = 200
+
 LIMITS: dict[str, tuple[float, float, str]] = {
     "timeout": (1, 86400, "seconds"),
     "connections": (1, 32, "connections"),
@@ -61,7 +65,7 @@ class Profile:
     kerberos: bool = False
     timeout: int = 60
     connections: int = 4
-    max_response_mb: int = 256
+    max_response_mb: int = DEFAULT_MAX_RESPONSE_MB
     keytab: str | None = None
     ccache: str | None = None
     principal: str | None = None

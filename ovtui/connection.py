@@ -21,7 +21,7 @@ import ovirtsdk4
 from .actions.base import ConnectError, UsageError
 from .actions.errors import translate
 from .config import Profile
-from .transport import DEFAULT_MAX_RESPONSE_MB, Transport
+from .transport import Transport
 
 log = logging.getLogger("ovtui")
 
@@ -41,6 +41,7 @@ class RedactFilter(logging.Filter):
             text = text.replace(s, "********")
         text = re.sub(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", r"\1********", text)
         text = re.sub(r'("access_token"\s*:\s*")[^"]+', r"\1********", text)
+        text = re.sub(r"(Negotiate\s+)[A-Za-z0-9+/=]+", r"\1********", text)  # SPNEGO tokens
         # form fields: the login's password, the sso-logout body's token=
         return re.sub(r"((?:password|[a-z_]*token)=)[^&\s]+", r"\1********", text)
 
@@ -203,7 +204,7 @@ def connect(
         kwargs.update(debug=True, log=sdk_log)
     try:
         return Transport(
-            max_response_mb=getattr(profile, "max_response_mb", DEFAULT_MAX_RESPONSE_MB),
+            max_response_mb=profile.max_response_mb,
             url=profile.url,
             username=None if profile.kerberos else profile.username,
             password=None if profile.kerberos else password,

@@ -27,7 +27,7 @@
     the SDK's SSO request with the same bounds (it had none), its size capped, performed in
     short selects so that Ctrl-C is not held until the transfer ends.
 
-The size cap is ``max_response_mb`` of the profile (default 256).
+The size cap is ``max_response_mb`` of the profile (default ``config.DEFAULT_MAX_RESPONSE_MB``).
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ import ovirtsdk4
 import pycurl
 
 from .actions.base import ReplyLost, ResponseTooLarge
+from .config import DEFAULT_MAX_RESPONSE_MB
 from .textsafe import visible
 
 DEFAULT_TIMEOUT = 60
-DEFAULT_MAX_RESPONSE_MB = 256
 WRITES = frozenset({"POST", "PUT", "DELETE"})
 _SSO_CAP = 1024 * 1024  # an SSO answer is a few hundred bytes of JSON
 _SELECT = 0.25  # seconds per select: Ctrl-C and deadlines are seen this often

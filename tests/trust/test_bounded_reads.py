@@ -241,12 +241,14 @@ def test_hostile_engine_is_cut_off_at_the_timeout(hostile, baseline, name, handl
     assert rss < 300 * 2**20, f"{name}: peak RSS {rss / 2**20:.0f} MB"
 
 
-def test_endless_body_is_cut_off_at_the_size_cap(hostile, baseline):
-    cfg = hostile(_sso_or(endless(0)), "max_response_mb = 16\n")
+@pytest.mark.parametrize(("setting", "cap"), [("max_response_mb = 16\n", 16), ("", 200)])
+def test_endless_body_is_cut_off_at_the_size_cap(hostile, baseline, setting, cap):
+    """Configured, or the default cap: the process stays under 300 MB whatever comes."""
+    cfg = hostile(_sso_or(endless(0)), setting)
     code, out, err, elapsed, rss = run_child(cfg, "vm", "list")
     lines = _clean(out, err)
     assert code == 1, err
-    assert "larger than 16 MiB" in lines[0] and "max_response_mb" in err, err
+    assert f"larger than {cap} MiB" in lines[0] and "max_response_mb" in err, err
     assert elapsed - baseline < TIMEOUT + 1, f"{elapsed:.1f} s (start-up {baseline:.1f} s)"
     assert rss < 300 * 2**20, f"peak RSS {rss / 2**20:.0f} MB"
 
