@@ -86,7 +86,11 @@ def test_values_in_range_are_used(tmp_path):
     p = config.load_profile(str(cfg))
     assert (p.timeout, p.connections, p.max_response_mb) == (86400, 32, 16)
     assert (p.refresh, p.page_size) == (0.5, 1000)
-    assert config.load_profile(str(write(tmp_path / "d.ini", BASE))).max_response_mb == config.DEFAULT_MAX_RESPONSE_MB == 200
+    assert (
+        config.load_profile(str(write(tmp_path / "d.ini", BASE))).max_response_mb
+        == config.DEFAULT_MAX_RESPONSE_MB
+        == 200
+    )
 
 
 def test_a_profile_section_takes_max_response_mb(tmp_path):
