@@ -45,17 +45,26 @@ def event_list(
     if not follow or ctx.emit is None:
         return Result(data=events, columns=EVENT_COLUMNS, root=NOUNS["event"].plural)
     last = max_id(events, from_id or 0)
-    for ev in sorted(events, key=lambda e: int(e.id)):
+    for ev in sorted(events, key=event_number):
         ctx.emit(ev)
     while True:
         ctx.sleep(interval)
         with engine_errors("following events"):
             new = list(service.list(from_=last, **kw))
-        for ev in sorted(new, key=lambda e: int(e.id)):
-            if int(ev.id) > last:
+        for ev in sorted(new, key=event_number):
+            if event_number(ev) > last:
                 ctx.emit(ev)
         last = max_id(new, last)
 
 
+def event_number(event: Any) -> int:
+    """An event's id as a number; -1 for an id that is not one (a broken or hostile engine's
+    answer must not end the tail with an internal error: such an event is not followed)."""
+    try:
+        return int(str(event.id).strip())
+    except (TypeError, ValueError):
+        return -1
+
+
 def max_id(events: list[Any], floor: int) -> int:
-    return max([floor, *(int(e.id) for e in events)])
+    return max([floor, *(event_number(e) for e in events)])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from ovtui.sim.testing import write_config
+from ovtui.sim.testing import wait_for, write_config
 
 TIMEOUT = 4  # the config's timeout; every run must end within it (+1 s, +start-up)
 API = "/ovirt-engine/api"
@@ -257,3 +258,32 @@ def test_esc_in_an_engine_name_over_the_real_simulator(sim, tmp_path):
     assert code == 1
     assert "cannot be read: PCDATA invalid Char value 27" in line
     assert "pwn\\x1b]52;c;cm0gLXJmIH4=\\x07" in line
+
+
+def test_event_follow_survives_an_event_id_that_is_not_a_number(engine, tmp_path):
+    """``event list --follow`` sorts by id: an id like ``abc`` used to end it with an internal
+    error (ValueError); it is shown and the tail goes on until Ctrl-C (exit 130)."""
+    events = (
+        b'<events><event id="abc"><code>1</code><description>odd\xe2\x80\xae id</description>'
+        b'</event><event id="5"><code>2</code><description>fine</description></event></events>'
+    )
+    engine.answers[("GET", f"{API}/events")] = Answer(200, XML, events)
+    cfg = config(tmp_path, engine.url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ovtui", "run", "-c", str(cfg), "event", "list"]
+        + ["--follow", "--interval", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    try:
+        wait_for(lambda: engine.seen.count(("GET", f"{API}/events")) >= 3, what="three polls")
+        assert proc.poll() is None  # still following
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 130, err.decode()[-2000:]
+    assert b"internal error" not in err
+    assert b"odd\\u202e id" in out and b"fine" in out
+    assert b"\xe2\x80\xae" not in out + err
