@@ -186,9 +186,11 @@ def _read(cls: Any, source: Any) -> Any:
     _local.errors = []
     try:
         return _original_read.__func__(cls, source)
-    except ovirtsdk4.Error:
+    except UnreadableXml:
         raise
-    except Exception as exc:  # the C reader raises a bare Exception; readers ValueError...
+    except Exception as exc:  # the C reader raises a bare Exception, the readers ValueError
+        # or the SDK's own Error ("Can't find a reader for tag 'html'"): all say the answer
+        # is not what an engine sends
         raise UnreadableXml(describe(source, exc)) from exc
     finally:
         _local.errors = []
