@@ -28,7 +28,7 @@ from .actions.base import (
     UsageError,
 )
 from .progress_printer import ProgressPrinter
-from .render import FORMATS, render
+from .render import FORMATS, RowStream, render
 from .textsafe import visible
 
 S = argparse.SUPPRESS
@@ -278,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def say(text: str, prefix: str = "ovtui: ") -> None:
     """Print a message on stderr, each line through ``visible()`` (engine text in it is data:
     no control character reaches the terminal)."""
-    for line in str(text).splitlines() or [""]:
+    for line in str(text).split("\n"):  # only LF: a CR or U+2028 is shown, never a new line
         print(f"{prefix}{visible(line)}", file=sys.stderr)
 
 
@@ -338,6 +338,7 @@ def run_command(args: argparse.Namespace) -> int:
         conn = connection.connect(profile, interactive=True, debug=debug)
         connection.check(conn)
         printer = ProgressPrinter(sys.stderr)
+        stream = RowStream(args.output, _cols(action))
         ctx = ActionContext(
             connection=conn,
             report=printer,
@@ -345,7 +346,7 @@ def run_command(args: argparse.Namespace) -> int:
             async_=bool(getattr(args, "async_", False)),
             readonly=readonly,
             assume_yes=args.yes,
-            emit=lambda obj: print(render([obj], args.output, columns=_cols(action)), flush=True),
+            emit=lambda obj: print(stream.text(obj), flush=True),
         )
         if getattr(args, "timeout", None):
             ctx.timeout = args.timeout

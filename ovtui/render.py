@@ -110,22 +110,66 @@ def cell(value: Any, column: str, names: dict[str, str] | None = None) -> str:
 
 def table(rows: list[list[str]], headers: list[str], width: int | None = None) -> str:
     """A plain text table that fits ``width`` columns: the widest columns are cut first."""
-    width = width or shutil.get_terminal_size((120, 24)).columns
     headers = [visible(h) for h in headers]
     rows = [[visible(c) for c in r] for r in rows]
+    widths = fit_widths(rows, headers, width)
+    lines = [table_line([h.upper() for h in headers], widths)]
+    lines.extend(table_line(r, widths) for r in rows)
+    return "\n".join(lines)
+
+
+def fit_widths(rows: list[list[str]], headers: list[str], width: int | None) -> list[int]:
+    """Column widths for (already visible) cells that fit ``width``: widest cut first."""
+    width = width or shutil.get_terminal_size((120, 24)).columns
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     budget = width - 2 * (len(headers) - 1)
     while sum(widths) > budget and max(widths) > 6:
         i = widths.index(max(widths))
         widths[i] -= 1
+    return widths
+
+
+def table_line(cells: list[str], widths: list[int]) -> str:
+    """One table line: each (visible) cell cut with an ellipsis or padded to its width."""
 
     def fit(text: str, w: int) -> str:
         return text if len(text) <= w else text[: max(w - 1, 0)] + "…"
 
-    lines = ["  ".join(fit(h.upper(), w).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    for r in rows:
-        lines.append("  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines)
+    return "  ".join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+class RowStream:
+    """Objects printed one by one as they come (``event list --follow``): a table's header
+    once and the same column widths on every row; JSON Lines (one compact object a line);
+    one YAML document or one XML element per object."""
+
+    def __init__(self, fmt: str, columns: Iterable[str], width: int | None = None) -> None:
+        self.fmt = fmt
+        self.columns = list(columns)
+        self.width = width
+        self.widths: list[int] | None = None
+
+    def text(self, obj: Any) -> str:
+        if self.fmt == "json":
+            return _escape_unsafe(json.dumps(to_data(obj), ensure_ascii=False), _json_escape)
+        if self.fmt == "yaml":
+            return "---\n" + yaml_text(to_data(obj)).rstrip("\n")
+        if self.fmt == "xml":
+            return xml(obj)
+        cells = [visible(cell(dig(obj, c), c)) for c in self.columns]
+        if self.widths is None:
+            headers = [visible(h) for h in headers_for(self.columns)]
+            self.widths = fit_widths([cells], headers, self.width)
+            # later rows are longer or shorter: the last column takes what the line has left
+            total = self.width or shutil.get_terminal_size((120, 24)).columns
+            rest = total - sum(self.widths[:-1]) - 2 * (len(self.widths) - 1)
+            self.widths[-1] = max(self.widths[-1], rest)
+            return (
+                table_line([h.upper() for h in headers], self.widths)
+                + "\n"
+                + (table_line(cells, self.widths))
+            )
+        return table_line(cells, self.widths)
 
 
 def render(

@@ -168,6 +168,47 @@ def test_event_follow_prints_new_hostile_events_escaped(sim, tmp_path):
     assert proc.returncode == 130, err[-2000:]
 
 
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_event_follow_streams_one_header_or_json_lines(sim, tmp_path, fmt):
+    """A tail is read line by line: the table's header comes once with the same columns on
+    every row; ``-o json`` gives one JSON object a line (JSON Lines), not an array per event."""
+    cfg = write_config(sim, tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ovtui", "run", "-c", str(cfg), "-o", fmt, "event", "list"]
+        + ["--max", "1", "--follow", "--interval", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    lines: list[str] = []
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.decode())
+
+    threading.Thread(target=reader, daemon=True).start()
+    try:
+        wait_for(lambda: lines, timeout=20, what="the first event")
+        with sim.world.lock:
+            for n in range(3):
+                sim_events.emit(sim.world, 9999, extra=f"streamed {n}")
+        wait_for(lambda: any("streamed 2" in line for line in lines), timeout=20, what="events")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    if fmt == "json":
+        objs = [json.loads(line) for line in lines]
+        assert all(isinstance(o, dict) and "id" in o for o in objs), lines
+        assert len(objs) == 4
+    else:
+        assert sum(1 for line in lines if line.startswith("ID") or " ID " in line) <= 1
+        assert len(lines) == 1 + 4, lines
+        starts = {line.index("normal") for line in lines[1:] if "normal" in line}
+        assert len(starts) == 1, lines  # one set of column widths for every row
+
+
 def test_progress_lines_escape_engine_text(tmp_path):
     """An event or fault text in a progress line: one line, escaped, on a plain stream."""
     path = tmp_path / "stderr.txt"
