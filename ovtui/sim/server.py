@@ -69,6 +69,23 @@ class Request:
         return self.params.get(name, "").lower() == "true"
 
 
+class RequestLog(list[tuple[str, str]]):
+    """Every request the simulator received, as ``(method, path)``, in arrival order
+    (``sim.requests``: tests assert what reached the engine). Appends hold a lock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def add(self, method: str, path: str) -> None:
+        with self.lock:
+            self.append((method, path))
+
+    def snapshot(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return list(self)
+
+
 class SimHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -76,6 +93,8 @@ class SimHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, addr: tuple[str, int], sim: Simulator) -> None:
         self.sim = sim
+        if not isinstance(getattr(sim, "requests", None), RequestLog):
+            sim.requests = RequestLog()  # type: ignore[attr-defined]
         self.open_sockets: set[Any] = set()
         self.sockets_lock = threading.Lock()
         super().__init__(addr, Handler)
@@ -155,6 +174,7 @@ class Handler(BaseHTTPRequestHandler):
             body = self._read_body()
             split = urlsplit(self.path)
             path = split.path.rstrip("/")
+            sim.requests.add(method, path)
             params = dict(parse_qsl(split.query, keep_blank_values=True))
             if path.startswith("/ovirt-engine/sso/") or path == "/ovirt-engine/services/sso-logout":
                 self._send(self._sso(path, body))
