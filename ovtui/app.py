@@ -368,7 +368,7 @@ class OvtuiApp(App):
 
         try:
             with self.pool.lease() as conn:  # type: ignore[union-attr]
-                ctx = ActionContext(
+                ctx = ActionContext(  # no timeout: each wait uses the verb's own default
                     connection=conn,
                     report=report,
                     cancel=task.cancel,
@@ -376,10 +376,8 @@ class OvtuiApp(App):
                     if obj is not None
                     else Selector(),
                     readonly=self.readonly,
-                    assume_yes=True,
-                    timeout=float(getattr(self.profile, "timeout", 600) or 600) * 10,
                 )
-                result = action.run(ctx, obj, **params)
+                result = action.perform(ctx, obj, params)
         except ActionError as exc:
             from ovtui.actions.base import Cancelled
 

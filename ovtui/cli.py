@@ -24,8 +24,10 @@ from .actions.base import (
     ActionContext,
     ActionError,
     NoMatch,
+    Preview,
     Selector,
     UsageError,
+    object_name,
 )
 from .progress_printer import ProgressPrinter
 from .render import FORMATS, RowStream, render
@@ -175,7 +177,9 @@ def add_verb_parser(vp: Any, action: Action) -> None:
             "--timeout",
             type=seconds,
             default=None,
-            help="seconds to wait for the end (default: per verb)",
+            help="seconds to wait for the end (default: "
+            + (f"{action.wait:g} s" if action.wait else "per step")
+            + ")",
         )
     if action.params:
         p.add_argument(
@@ -330,11 +334,7 @@ def run_command(args: argparse.Namespace) -> int:
         for warning in profile.warnings:
             say(warning)
         readonly = args.readonly or profile.readonly
-        if readonly and action.mutating:
-            raise UsageError(
-                f"'{action.label}' changes the engine and read-only mode is on.",
-                "Drop --readonly (or readonly = true in the config) to run it.",
-            )
+        action.check_allowed(readonly)  # before connecting: nothing reaches the engine
         conn = connection.connect(profile, interactive=True, debug=debug)
         connection.check(conn)
         printer = ProgressPrinter(sys.stderr)
@@ -344,12 +344,10 @@ def run_command(args: argparse.Namespace) -> int:
             report=printer,
             selector=selector,
             async_=bool(getattr(args, "async_", False)),
+            timeout=getattr(args, "timeout", None),  # None: each wait uses the verb's default
             readonly=readonly,
-            assume_yes=args.yes,
             emit=lambda obj: print(stream.text(obj), flush=True),
         )
-        if getattr(args, "timeout", None):
-            ctx.timeout = args.timeout
         return execute(ctx, action, params, args.output, assume_yes=args.yes)
     except ActionError as err:
         print_error(err)
@@ -422,34 +420,54 @@ def resolve_targets(ctx: ActionContext, action: Action) -> list[Any]:
     return found
 
 
-def confirm_dangerous(action: Action, targets: list[Any], assume_yes: bool) -> None:
-    if not action.dangerous or assume_yes:
+def confirm(
+    ctx: ActionContext,
+    action: Action,
+    targets: list[Any],
+    params: dict[str, Any],
+    assume_yes: bool,
+) -> None:
+    """Ask the action's question on the terminal (after its plan, when it has one);
+    UsageError when not confirmed or when stdin cannot answer."""
+    if assume_yes or not action.needs_confirmation(params):
         return
-    names = ", ".join(getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t)
-    question = f"{action.verb} {action.noun} {names}".strip()
     if not sys.stdin or not sys.stdin.isatty():
         raise UsageError(
-            f"'{question}' is dangerous and needs confirmation, but stdin is not a terminal.",
+            f"'{action.label}' is dangerous and needs confirmation, but stdin is not a terminal.",
             "Add -y to confirm it non-interactively.",
         )
-    sys.stderr.write(f"{visible(question)}? [y/N] ")
+    if action.has_plan:
+        show_plan(action.preview(ctx, targets, params))
+    names = [object_name(t) for t in targets if t is not None]
+    if len(names) > 1:
+        say(", ".join(names), "  ")
+    sys.stderr.write(f"{visible(action.confirmation(targets))} [y/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):
         raise UsageError("Not confirmed; nothing was done.")
 
 
+def show_plan(preview: Preview) -> None:
+    """The plan on stderr: what moves where, then why it cannot go as planned."""
+    for line in preview.lines:
+        say(line, "  ")
+    if not preview.ok:
+        say("cannot go as planned:", "ovtui: warning: ")
+        for line in preview.blocked:
+            say(line, "  ")
+
+
 def execute(
     ctx: ActionContext, action: Action, params: dict[str, Any], fmt: str, assume_yes: bool
 ) -> int:
     targets = resolve_targets(ctx, action)
-    if not params.get("dry_run"):  # a dry run changes nothing: nothing to confirm
-        confirm_dangerous(action, targets, assume_yes)
+    confirm(ctx, action, targets, params, assume_yes)
     results = []
     failures: list[ActionError] = []
     for target in targets:
         try:
-            results.append(action.run(ctx, target, **params))
+            results.append(action.perform(ctx, target, params))
         except ActionError as err:
             if len(targets) == 1:
                 raise

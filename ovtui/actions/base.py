@@ -1,8 +1,12 @@
 """The action protocol shared by the TUI and the headless CLI.
 
-An :class:`Action` is one verb on one noun (``vm start``). It declares its parameters (which
-drive the argparse parser of ``ovtui run`` and the TUI forms), whether it changes anything
-(``mutating``, refused in read-only mode) and whether it needs a confirmation (``dangerous``).
+An :class:`Action` is one verb on one noun (``vm start``) and the only place its policy lives:
+its parameters (which drive the argparse parser of ``ovtui run`` and the TUI forms), whether it
+changes anything (``mutating``: :meth:`Action.perform` refuses it in read-only mode), whether
+it asks first (``dangerous``, with the one :meth:`Action.confirmation` sentence both faces
+show), what it will do before it asks (``plan``) and how long it waits (``wait``). The CLI and
+the TUI pick objects, ask the action, run it and render its :class:`Progress`.
+
 Its ``run`` callable gets an :class:`ActionContext` and reports :class:`Progress` through it;
 it returns a :class:`Result` or raises an :class:`ActionError` subclass carrying the exit code.
 
@@ -14,11 +18,12 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .nouns import NOUNS
 
 # Exit codes of DESIGN section 3 (contract).
 EXIT_OK = 0
@@ -57,6 +62,14 @@ class UsageError(ActionError):
     """Bad command line, config or template (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+class ReadOnlyRefused(UsageError):
+    """A verb that changes the engine, asked for in read-only mode (exit 2). One line, the
+    same in the CLI and the TUI: nothing was sent."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"{label} changes the engine: refused in read-only mode.")
 
 
 class ConnectError(ActionError):
@@ -201,6 +214,28 @@ class Param:
 
 Target = Literal["none", "one", "many"]
 
+# A wait nothing more specific bounds (seconds); verbs declare their own (``Action.wait``).
+DEFAULT_WAIT = 1800.0
+
+
+@dataclass
+class Preview:
+    """What a verb will do, computed before its confirmation: ``lines`` to show, ``blocked``
+    saying why it cannot go as planned (empty: it can)."""
+
+    lines: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    total: int | None = None  # hosts of a rolling upgrade, for the task's "done / total"
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocked
+
+
+def object_name(obj: Any) -> str:
+    """How a confirmation or a task names an object: its name, else its id."""
+    return getattr(obj, "name", None) or getattr(obj, "id", None) or "?"
+
 
 @dataclass(frozen=True)
 class Action:
@@ -209,6 +244,8 @@ class Action:
     ``target``: ``none`` (the verb works on the noun: list, create; it gets ``target=None`` and
     may read ``ctx.selector``), ``one`` (exactly one object must match the selector) or ``many``
     (run once per matching object). ``run(ctx, target, **params) -> Result``.
+    ``wait``: the verb's own default wait in seconds (a user's ``--timeout`` replaces it).
+    ``plan(ctx, targets, params) -> Preview``: what the verb will do, shown with its question.
     """
 
     noun: str
@@ -219,7 +256,9 @@ class Action:
     target: Target = "one"
     mutating: bool = False
     dangerous: bool = False
-    waits: bool = False  # waits for the engine to finish; gets -a/--async
+    waits: bool = False  # waits for the engine to finish; gets -a/--async and --timeout
+    wait: float | None = None
+    plan: Callable[[ActionContext, list[Any], dict[str, Any]], Preview] | None = None
     key: str | None = None  # suggested TUI key
     aliases: tuple[str, ...] = ()
     description: str = ""
@@ -227,6 +266,40 @@ class Action:
     @property
     def label(self) -> str:
         return f"{self.noun} {self.verb}"
+
+    @property
+    def has_plan(self) -> bool:
+        return self.plan is not None
+
+    def check_allowed(self, readonly: bool) -> None:
+        """Raise :class:`ReadOnlyRefused` when read-only mode forbids this verb."""
+        if readonly and self.mutating:
+            raise ReadOnlyRefused(self.label)
+
+    def needs_confirmation(self, params: dict[str, Any]) -> bool:
+        """Dangerous verbs ask first; a dry run changes nothing, so it does not ask."""
+        return self.dangerous and not params.get("dry_run")
+
+    def confirmation(self, targets: Sequence[Any]) -> str:
+        """The question both faces ask: ``vm stop app01?``, ``vm stop on 5 vms?``.
+
+        Object names are engine text: the CLI prints it through ``visible()``, the TUI as Text.
+        """
+        names = [object_name(t) for t in targets if t is not None]
+        if not names:
+            return f"{self.label}?"
+        if len(names) == 1:
+            return f"{self.label} {names[0]}?"
+        return f"{self.label} on {len(names)} {NOUNS[self.noun].plural}?"
+
+    def preview(self, ctx: ActionContext, targets: list[Any], params: dict[str, Any]) -> Preview:
+        """The verb's plan for ``targets`` (reads only); an empty Preview when it has none."""
+        return self.plan(ctx, targets, params) if self.plan is not None else Preview()
+
+    def perform(self, ctx: ActionContext, target: Any, params: dict[str, Any]) -> Result:
+        """Run the verb on one target: refused before any request in read-only mode."""
+        self.check_allowed(ctx.readonly)
+        return self.run(ctx, target, **params)
 
 
 @dataclass(frozen=True)
@@ -266,6 +339,8 @@ class ActionContext:
 
     ``report`` is called from the worker thread; the TUI posts it to the UI thread, the CLI
     writes it to stderr. ``cancel`` set by the user stops the waiting (not the engine's work).
+    ``timeout`` is the user's choice (``--timeout``) or None: each wait then uses its own
+    default, through :meth:`timeout_for`.
     """
 
     connection: Any  # ovirtsdk4.Connection
@@ -273,13 +348,10 @@ class ActionContext:
     cancel: threading.Event = field(default_factory=threading.Event)
     selector: Selector = field(default_factory=Selector)
     async_: bool = False
-    timeout: float = 1800.0
+    timeout: float | None = None
     poll_interval: float = 1.0
     readonly: bool = False
-    assume_yes: bool = False
-    confirm: Callable[[str], bool] | None = None  # asks the user; None means "cannot ask"
     emit: Callable[[Any], None] | None = None  # streams output objects (event list --follow)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def system(self) -> Any:
@@ -299,5 +371,6 @@ class ActionContext:
         if self.cancel.wait(seconds):
             self.check_cancelled()
 
-    def deadline(self, timeout: float | None = None) -> float:
-        return time.monotonic() + (self.timeout if timeout is None else timeout)
+    def timeout_for(self, default: float = DEFAULT_WAIT) -> float:
+        """How long a wait may last: the user's timeout when given, else ``default``."""
+        return self.timeout if self.timeout is not None else default

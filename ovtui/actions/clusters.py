@@ -35,16 +35,17 @@ from .base import (
     Cancelled,
     EngineRefused,
     Param,
+    Preview,
     Progress,
     Result,
     UsageError,
 )
+from .declare import verb
 from .errors import engine_errors
-from .host_common import get_host, timeout_for
+from .host_common import get_host
 from .host_maintenance import activate_host, enter_maintenance
-from .host_upgrade import UP_TO_DATE, _upgrade_and_follow, run_upgrade_check
-from .placement import plan_for_host
-from .registry import verb
+from .host_upgrade import UP_TO_DATE, run_upgrade_check, upgrade_and_follow
+from .placement import GIB, plan_for_host
 from .selectors import quote
 from .waiters import status_of, wait_for
 
@@ -148,7 +149,7 @@ class RollingUpgrade:
                 host = enter_maintenance(self._step(i, name, step), host, plan=plan)
                 step = "upgrade"
                 reboot = bool(self.state.get("reboot", True))
-                outcome, host = _upgrade_and_follow(self._step(i, name, step), host, reboot)
+                outcome, host = upgrade_and_follow(self._step(i, name, step), host, reboot)
             if was_up:
                 step = "activate"
                 activate_host(self._step(i, name, step), host)
@@ -193,7 +194,7 @@ class RollingUpgrade:
             healthy,
             what=f"cluster {self.cluster.name}",
             wanted="healthy (all hosts up)",
-            timeout=timeout_for(ctx, HEALTHY_TIMEOUT),
+            timeout=ctx.timeout_for(HEALTHY_TIMEOUT),
             on_poll=describe,
         )
 
@@ -219,6 +220,31 @@ class RollingUpgrade:
             f" Done: {done}.",
             f"Fix the cause, then: ovtui run cluster -n {self.cluster.name} upgrade --continue",
         ) from exc
+
+
+def upgrade_plan(ctx: ActionContext, targets: list[Any], params: dict[str, Any]) -> Preview:
+    """The rolling upgrade's own ``--dry-run``: host order, each host's VMs and destinations."""
+    res = upgrade(ctx, targets[0], hosts=params.get("hosts"), dry_run=True)
+    rows = list(res.data or [])
+    out = Preview(total=len(rows))
+    order = ", ".join(r["host"] for r in rows) or "no hosts"
+    out.lines.append(f"Order, one host at a time: {order}")
+    if params.get("resume"):
+        out.lines.append("Continuing the stopped run: hosts already done are skipped.")
+    out.lines.append("Each: upgrade check, maintenance, upgrade, activate, wait healthy.")
+    for i, r in enumerate(rows, 1):
+        upd = "updates available" if r["update_available"] else "update unknown until checked"
+        vms = r["vms"]
+        moves = f"{len(vms)} VM(s) move" if vms else "no VMs"
+        out.lines.append(f"{i}. {r['host']} ({r['status']}, {upd}): {moves}")
+        for v in vms:
+            mem = f"{v['memory'] / GIB:.1f} GiB"
+            if v.get("destination"):
+                out.lines.append(f"   {v['vm']} ({mem}) -> {v['destination']}")
+            else:
+                out.lines.append(f"   {v['vm']} ({mem}) CANNOT MOVE: {v.get('reason', '')}")
+                out.blocked.append(f"{r['host']}: {v['vm']} cannot move: {v.get('reason', '')}")
+    return out
 
 
 def _dry_run(ctx: ActionContext, hosts: list[Any]) -> Result:
@@ -253,6 +279,7 @@ def _dry_run(ctx: ActionContext, hosts: list[Any]) -> Result:
     ),
     mutating=True,
     dangerous=True,
+    plan=upgrade_plan,
     key="U",
 )
 def upgrade(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ActionContext, Param, Result
+from .declare import verb
 from .errors import engine_errors
-from .registry import NOUNS, verb
+from .nouns import NOUNS
 
 EVENT_COLUMNS = ("id", "time", "severity", "code", "description")
 

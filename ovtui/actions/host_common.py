@@ -9,17 +9,9 @@ import ovirtsdk4
 
 from .base import ActionContext, EventInfo
 from .errors import engine_errors
-from .registry import NOUNS
+from .nouns import NOUNS
 from .selectors import entity_service
 from .waiters import to_event_info
-
-# The ActionContext default timeout: when ctx.timeout still has it, a verb uses its own default.
-_CTX_DEFAULT_TIMEOUT = 1800.0
-
-
-def timeout_for(ctx: ActionContext, default: float) -> float:
-    """``ctx.timeout`` when the user chose one, else this verb's ``default`` (seconds)."""
-    return default if ctx.timeout == _CTX_DEFAULT_TIMEOUT else ctx.timeout
 
 
 def host_service(ctx: ActionContext, host: Any) -> Any:

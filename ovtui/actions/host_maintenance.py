@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from .base import ActionContext, Param, Result
+from .declare import verb
 from .errors import engine_errors
-from .host_common import EventScan, get_host, host_service, timeout_for
+from .host_common import EventScan, get_host, host_service
 from .placement import Plan, plan_for_host, vms_on_host
-from .registry import verb
+from .plans import host_plan
 from .waiters import send_action, status_of, wait_for, wait_for_status
 
 MAINTENANCE_TIMEOUT = 1800.0
@@ -178,7 +179,7 @@ def enter_maintenance(
         what=f"host {host.name}",
         wanted="maintenance",
         fail=tracker.fail,
-        timeout=timeout_for(ctx, MAINTENANCE_TIMEOUT),
+        timeout=ctx.timeout_for(MAINTENANCE_TIMEOUT),
         follower=follower,
         on_poll=tracker.poll,
     )
@@ -202,7 +203,7 @@ def activate_host(ctx: ActionContext, host: Any, *, skip_if_up: bool = True) -> 
         ("up",),
         what=f"host {host.name}",
         failed=ACTIVATE_FAILED,
-        timeout=timeout_for(ctx, ACTIVATE_TIMEOUT),
+        timeout=ctx.timeout_for(ACTIVATE_TIMEOUT),
         follower=follower,
     )
 
@@ -219,6 +220,8 @@ def activate_host(ctx: ActionContext, host: Any, *, skip_if_up: bool = True) -> 
     mutating=True,
     dangerous=True,
     waits=True,
+    plan=host_plan("maintenance"),
+    wait=MAINTENANCE_TIMEOUT,
     key="M",
     aliases=("deactivate",),
 )
@@ -251,6 +254,7 @@ def maintenance(
     "Activate the host (maintenance -> up).",
     mutating=True,
     waits=True,
+    wait=ACTIVATE_TIMEOUT,
     key="A",
 )
 def activate(ctx: ActionContext, target: Any) -> Result:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import ActionContext, Param, Result
-from .host_common import EventScan, get_host, host_service, timeout_for
+from .declare import verb
+from .host_common import EventScan, get_host, host_service
 from .host_maintenance import activate_host, enter_maintenance
 from .placement import plan_for_host
-from .registry import verb
+from .plans import host_plan
 from .waiters import send_action, status_of, wait_for
 
 UPGRADE_TIMEOUT = 3600.0
@@ -63,7 +64,7 @@ def run_upgrade_check(ctx: ActionContext, host: Any) -> Any:
         what=f"upgrade check of host {host.name}",
         wanted="finished",
         fail=lambda _h: state["failed"],
-        timeout=timeout_for(ctx, CHECK_TIMEOUT),
+        timeout=ctx.timeout_for(CHECK_TIMEOUT),
         on_poll=on_poll,
     )
     return get_host(ctx, host)
@@ -93,7 +94,7 @@ def upgrade_host(
         host = enter_maintenance(ctx, host, force=force)
         if ctx.async_:
             return UpgradeOutcome("accepted", host)
-    outcome, host = _upgrade_and_follow(ctx, host, reboot)
+    outcome, host = upgrade_and_follow(ctx, host, reboot)
     if ctx.async_:
         return UpgradeOutcome("accepted", host)
     if restore and start == "up" and status_of(host) != "up":
@@ -101,7 +102,7 @@ def upgrade_host(
     return UpgradeOutcome(outcome, host)
 
 
-def _upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str, Any]:
+def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str, Any]:
     hs = host_service(ctx, host)
     scan = EventScan(
         ctx, (EV_UPGRADE_STARTED, EV_UPGRADE_DONE, EV_UPGRADE_FAILED, EV_UPGRADE_REBOOT)
@@ -147,7 +148,7 @@ def _upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[st
         what=f"host {host.name}",
         wanted="upgraded",
         fail=fail,
-        timeout=timeout_for(ctx, UPGRADE_TIMEOUT),
+        timeout=ctx.timeout_for(UPGRADE_TIMEOUT),
         on_poll=on_poll,
     )
     return (REBOOTING if EV_UPGRADE_REBOOT in seen else UPGRADED), final
@@ -159,6 +160,7 @@ def _upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[st
     "Ask the engine to check the host for available updates.",
     mutating=True,
     waits=True,
+    wait=CHECK_TIMEOUT,
     key="K",
     aliases=("upgrade-check",),
 )
@@ -185,6 +187,8 @@ def upgradecheck(ctx: ActionContext, target: Any) -> Result:
     mutating=True,
     dangerous=True,
     waits=True,
+    plan=host_plan("upgrade"),
+    wait=UPGRADE_TIMEOUT,
     key="U",
 )
 def upgrade(

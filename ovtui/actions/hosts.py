@@ -1,5 +1,5 @@
-"""Host verbs. Maintenance/activate live in host_maintenance, upgrades in host_upgrade; this
-module imports them so that loading ``ovtui.actions.hosts`` registers every host verb.
+"""Host verbs. Maintenance/activate live in host_maintenance, upgrades in host_upgrade (the
+registry imports each of them).
 
 TUI keys (upper case, clear of the global keys and the lower-case VM keys):
 M maintenance, A activate, K upgradecheck, U upgrade, I reinstall, R restart, F refresh,
@@ -12,12 +12,11 @@ from typing import Any
 
 from ovirtsdk4 import types
 
-from . import host_maintenance, host_upgrade  # noqa: F401 - they register their verbs
 from .base import ActionContext, EngineRefused, Param, Result, UsageError
-from .host_common import EventScan, get_host, host_service, timeout_for
-from .host_maintenance import plan_for_host
-from .placement import vms_on_host
-from .registry import verb
+from .declare import verb
+from .host_common import EventScan, get_host, host_service
+from .placement import plan_for_host, vms_on_host
+from .plans import host_plan
 from .waiters import send_action, status_of, wait_for, wait_gone
 
 INSTALL_TIMEOUT = 3600.0
@@ -37,6 +36,8 @@ __all__ = ["plan_for_host"]
     mutating=True,
     dangerous=True,
     waits=True,
+    plan=host_plan("reinstall"),
+    wait=INSTALL_TIMEOUT,
     key="I",
     aliases=("install",),
 )
@@ -77,7 +78,7 @@ def reinstall(ctx: ActionContext, target: Any, activate: bool = False) -> Result
         what=f"host {host.name}",
         wanted=wanted,
         fail=fail,
-        timeout=timeout_for(ctx, INSTALL_TIMEOUT),
+        timeout=ctx.timeout_for(INSTALL_TIMEOUT),
         follower=follower,
         on_poll=on_poll,
     )
@@ -92,6 +93,8 @@ def reinstall(ctx: ActionContext, target: Any, activate: bool = False) -> Result
     mutating=True,
     dangerous=True,
     waits=True,
+    plan=host_plan("restart"),
+    wait=RESTART_TIMEOUT,
     key="R",
 )
 def restart(ctx: ActionContext, target: Any, force: bool = False) -> Result:
@@ -127,7 +130,7 @@ def restart(ctx: ActionContext, target: Any, force: bool = False) -> Result:
         what=f"host {host.name}",
         wanted=f"back {start}",
         fail=lambda h: "the host went install_failed" if status_of(h) == "install_failed" else None,
-        timeout=timeout_for(ctx, RESTART_TIMEOUT),
+        timeout=ctx.timeout_for(RESTART_TIMEOUT),
         follower=follower,
         on_poll=on_poll,
     )
@@ -159,6 +162,7 @@ def _spm_status(h: Any) -> str | None:
     "Force the engine to select this host as SPM.",
     mutating=True,
     waits=True,
+    wait=SPM_TIMEOUT,
     key="P",
     aliases=("select-spm",),
 )
@@ -175,7 +179,7 @@ def spm(ctx: ActionContext, target: Any) -> Result:
         lambda h: _spm_status(h) == "spm",
         what=f"SPM role of host {host.name}",
         wanted="spm",
-        timeout=timeout_for(ctx, SPM_TIMEOUT),
+        timeout=ctx.timeout_for(SPM_TIMEOUT),
         follower=follower,
     )
     return Result(True, f"host {host.name} is the SPM", final)
@@ -286,6 +290,8 @@ def bond(
     mutating=True,
     dangerous=True,
     waits=True,
+    plan=host_plan("remove"),
+    wait=REMOVE_TIMEOUT,
     key="D",
 )
 def remove(ctx: ActionContext, target: Any, force: bool = False) -> Result:
@@ -296,7 +302,7 @@ def remove(ctx: ActionContext, target: Any, force: bool = False) -> Result:
     send_action(ctx, hs, "remove", what=f"host {host.name}", **kw)
     if ctx.async_:
         return Result(True, f"host {host.name}: removal accepted", host)
-    limit = timeout_for(ctx, REMOVE_TIMEOUT)
+    limit = ctx.timeout_for(REMOVE_TIMEOUT)
     wait_gone(
         ctx,
         hs,

@@ -14,7 +14,7 @@ import ovirtsdk4
 from ..textsafe import is_unsafe, visible
 from .base import ActionContext, NoMatch, Selector, UsageError
 from .errors import engine_errors
-from .registry import Noun
+from .nouns import Noun
 
 
 def collection_service(system: Any, noun: Noun) -> Any:

@@ -12,9 +12,8 @@ from typing import Any
 from ovirtsdk4 import types
 
 from .base import ActionContext, EngineRefused, Result
+from .declare import verb
 from .errors import engine_errors
-from .host_common import timeout_for
-from .registry import verb
 from .waiters import send_action, wait_for_status
 
 SD_TIMEOUT = 900.0
@@ -67,7 +66,7 @@ def _run(
         (wanted,),
         what=what,
         failed=failed,
-        timeout=timeout_for(ctx, SD_TIMEOUT),
+        timeout=ctx.timeout_for(SD_TIMEOUT),
         follower=follower,
     )
     return Result(True, f"{what} is {wanted}", final)
@@ -79,6 +78,7 @@ def _run(
     "Activate the storage domain in its data center (maintenance -> active).",
     mutating=True,
     waits=True,
+    wait=SD_TIMEOUT,
     key="A",
 )
 def activate(ctx: ActionContext, target: Any) -> Result:
@@ -93,6 +93,7 @@ def activate(ctx: ActionContext, target: Any) -> Result:
     mutating=True,
     dangerous=True,
     waits=True,
+    wait=SD_TIMEOUT,
     key="M",
     aliases=("maintenance",),
 )

@@ -14,18 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ActionContext, EngineRefused, Param, Result, UsageError
+from .declare import verb
 from .errors import engine_errors
-from .registry import verb
 from .vm_common import (
+    TIMEOUTS,
     fetch_vm,
     finished,
     send,
-    timeout_for,
     vm_service,
     wait_vm,
     with_reason,
 )
-from .waiters import EventFollower, status_of
+from .waiters import EventFollower, span, status_of
 
 
 def boot_settings(vm: Any) -> dict[str, Any]:
@@ -83,13 +83,17 @@ def _run_installer(ctx: ActionContext, vm: Any) -> None:
     seen up or the engine logged it running (event 32) for this start; down before that is a
     failed start.
     """
+    limit = ctx.timeout_for(TIMEOUTS["autoinstall"])
     _, follower = send(ctx, vm, "start", "start-installer")
     ran: list[bool] = []
 
     def was_up(seen: set[str]) -> bool:
         if not ran and ("up" in seen or any(e.code == USER_RUN_VM for e in follower.seen)):
             ran.append(True)
-            ctx.progress("install", f"VM {vm.name}: installer running; waiting for it to power off")
+            ctx.progress(
+                "install",
+                f"VM {vm.name}: installer running; waiting up to {span(limit)} for it to power off",
+            )
         return bool(ran)
 
     def done(obj: Any, seen: set[str]) -> bool:
@@ -105,7 +109,7 @@ def _run_installer(ctx: ActionContext, vm: Any) -> None:
 
     wait_vm(
         ctx, vm, wanted={"down"}, verb="autoinstall", follower=follower, done=done, fail=fail,
-        timeout=timeout_for(ctx, "autoinstall"),
+        timeout=limit,
     )  # fmt: skip
 
 
@@ -123,6 +127,7 @@ def _run_installer(ctx: ActionContext, vm: Any) -> None:
     target="one",
     mutating=True,
     waits=True,
+    wait=TIMEOUTS["autoinstall"],
     key="I",
 )  # fmt: skip
 def autoinstall(

@@ -11,13 +11,12 @@ from typing import Any
 
 import ovirtsdk4
 
-from .base import ActionContext, EngineRefused, NoMatch, Result
+from .base import DEFAULT_WAIT, ActionContext, EngineRefused, NoMatch, Result
 from .errors import engine_errors
-from .registry import NOUNS
+from .nouns import NOUNS
 from .waiters import EventFollower, send_action, status_of, wait_for
 
 VM = NOUNS["vm"]
-_BASE_TIMEOUT = 1800.0  # ActionContext's default: "the user did not choose one"
 
 # Per-verb default waits in seconds (engine time; the simulator runs faster).
 TIMEOUTS = {
@@ -49,13 +48,6 @@ RUNNING = {
     "not_responding",
     "unknown",
 }
-
-
-def timeout_for(ctx: ActionContext, verb: str) -> float:
-    """The verb's default wait, unless the user chose a timeout (ctx.timeout not the default)."""
-    if ctx.timeout != _BASE_TIMEOUT:
-        return ctx.timeout
-    return TIMEOUTS.get(verb, ctx.timeout)
 
 
 def vm_id(target: Any) -> str:
@@ -274,7 +266,9 @@ def wait_vm(
         wanted=" or ".join(sorted(wanted_set)),
         goal=verb_goal(verb, wanted_set),
         fail=failing,
-        timeout=timeout if timeout is not None else timeout_for(ctx, verb),
+        timeout=timeout
+        if timeout is not None
+        else ctx.timeout_for(TIMEOUTS.get(verb, DEFAULT_WAIT)),
         follower=follower,
         on_poll=observe,
         hint="The engine may still be working on it; check the VM, or give a longer timeout.",

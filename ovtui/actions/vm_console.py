@@ -15,8 +15,8 @@ import ovirtsdk4
 
 from ..textsafe import is_unsafe, visible
 from .base import ActionContext, EngineRefused, Param, Result
+from .declare import verb
 from .errors import engine_errors
-from .registry import verb
 from .vm_common import fetch_vm, name_of, vm_service
 from .waiters import status_of
 

@@ -26,9 +26,9 @@ from .base import (
     WaitTimeout,
     new_correlation_id,
 )
+from .declare import verb
 from .errors import engine_errors
-from .registry import verb
-from .vm_common import fetch_vm, finished, timeout_for, vm_service, vms_service, wait_vm
+from .vm_common import TIMEOUTS, fetch_vm, finished, vm_service, vms_service, wait_vm
 from .waiters import EventFollower, read_back, send_action, status_of, wait_gone
 
 _UNITS = {"": 2**20, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
@@ -226,7 +226,7 @@ def wait_disks_ok(ctx: ActionContext, vm: Any, follower: EventFollower, deadline
 
 
 @verb("vm", "create", "Create a VM from a template (or -T vm.yaml -V name value)",
-      params=CREATE_PARAMS, target="none", mutating=True, waits=True, key="c")  # fmt: skip
+      params=CREATE_PARAMS, target="none", mutating=True, waits=True, wait=TIMEOUTS["create"], key="c")  # fmt: skip
 def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
     """Adds the VM, then its NICs and disks, and waits until it is down with disks ok."""
     spec = build_vm(params)
@@ -241,7 +241,7 @@ def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
     except ReplyLost as lost:
         vm = _read_back_vm(ctx, lost, label, cid, cid_follow, spec.name)
     ctx.progress("accepted", f"{label}: accepted by the engine (id {vm.id})")
-    deadline = time.monotonic() + timeout_for(ctx, "create")
+    deadline = time.monotonic() + ctx.timeout_for(TIMEOUTS["create"])
     with _created(vm):
         add_nics(ctx, vm, as_list(params.get("network")))
         add_disks(ctx, vm, disks, params.get("storagedomain"))
@@ -319,6 +319,7 @@ def _created(vm: Any, doing: str = "") -> Iterator[None]:
     mutating=True,
     dangerous=True,
     waits=True,
+    wait=TIMEOUTS["remove"],
     key="D",
 )
 def remove(ctx: ActionContext, target: Any, detach_only: bool = False) -> Result:
@@ -334,7 +335,7 @@ def remove(ctx: ActionContext, target: Any, detach_only: bool = False) -> Result
     _, follower = send_action(ctx, svc, "remove", what=f"VM {vm.name}", verb="remove", **kw)
     if ctx.async_:
         return Result(ok=True, message=f"remove VM {vm.name}: accepted by the engine", data=vm)
-    limit = timeout_for(ctx, "remove")
+    limit = ctx.timeout_for(TIMEOUTS["remove"])
     wait_gone(
         ctx,
         svc,

@@ -11,9 +11,10 @@ import time
 from typing import Any
 
 from .base import ActionContext, EngineRefused, Param, Result, WaitTimeout
+from .declare import verb
 from .errors import engine_errors
-from .registry import verb
 from .vm_common import (
+    TIMEOUTS,
     accepted_only,
     check_cluster_has_room,
     check_host_fits,
@@ -24,7 +25,6 @@ from .vm_common import (
     migration_progress,
     name_of,
     send,
-    timeout_for,
     vms_service,
     wait_vm,
     with_reason,
@@ -68,6 +68,7 @@ def preflight_migrate(ctx: ActionContext, vm: Any, host_name: str | None) -> Any
     target="many",
     mutating=True,
     waits=True,
+    wait=TIMEOUTS["migrate"],
     key="m",
 )
 def migrate(ctx: ActionContext, target: Any, host: str | None = None) -> Result:
@@ -121,7 +122,7 @@ def migrate(ctx: ActionContext, target: Any, host: str | None = None) -> Result:
 
 
 @verb("vm", "cancelmigration", "Cancel the VM's running migration", target="many",
-      mutating=True, dangerous=True, waits=True, key="M")  # fmt: skip
+      mutating=True, dangerous=True, waits=True, wait=TIMEOUTS["cancelmigration"], key="M")  # fmt: skip
 def cancelmigration(ctx: ActionContext, target: Any) -> Result:
     """migrating -> up on the source host."""
     vm = fetch_vm(ctx, target)
@@ -182,7 +183,7 @@ def migrating(
     rows = migrating_rows(ctx)
     if not follow:
         return Result(ok=True, message=f"{len(rows)} VM(s) migrating", data=rows, columns=COLUMNS)
-    limit = timeout_for(ctx, "migrating")
+    limit = ctx.timeout_for(TIMEOUTS["migrating"])
     deadline = time.monotonic() + limit
     seen: dict[str, dict[str, Any]] = {}
     while rows:

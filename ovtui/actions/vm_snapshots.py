@@ -12,9 +12,9 @@ from typing import Any
 import ovirtsdk4
 
 from .base import ActionContext, EngineRefused, NoMatch, Param, ReplyLost, Result, WaitTimeout
+from .declare import verb
 from .errors import engine_errors
-from .registry import verb
-from .vm_common import fetch_vm, timeout_for, vm_service
+from .vm_common import TIMEOUTS, fetch_vm, vm_service
 from .waiters import EventFollower, read_back, send_action
 
 
@@ -50,7 +50,7 @@ def _wait_snapshot(
     gone: bool,
 ) -> Any:
     """Wait until the snapshot is ``ok`` (created) or no longer exists (removed)."""
-    limit = timeout_for(ctx, "snapshot")
+    limit = ctx.timeout_for(TIMEOUTS["snapshot"])
     deadline = time.monotonic() + limit
     last = None
     while True:
@@ -90,6 +90,7 @@ def _wait_snapshot(
     target="many",
     mutating=True,
     waits=True,
+    wait=TIMEOUTS["snapshot"],
     key="K",
 )
 def snapshot_create(
@@ -152,6 +153,7 @@ def snapshot_list(ctx: ActionContext, target: Any) -> Result:
     mutating=True,
     dangerous=True,
     waits=True,
+    wait=TIMEOUTS["snapshot"],
 )
 def snapshot_remove(ctx: ActionContext, target: Any, snapshot: str | None = None) -> Result:
     """Merges the snapshot's data into its child and forgets it."""

@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ActionContext, EngineRefused, Param, Result
-from .registry import verb
+from .declare import verb
 from .vm_common import (
     RUNNING,
+    TIMEOUTS,
     accepted_only,
     check_cluster_has_room,
     check_host_fits,
@@ -73,6 +74,7 @@ def preflight_start(ctx: ActionContext, vm: Any, host_name: str | None) -> Any:
     target="many",
     mutating=True,
     waits=True,
+    wait=TIMEOUTS["start"],
     key="s",
 )
 def start(
@@ -175,7 +177,7 @@ UPISH = {"up", "powering_up", "reboot_in_progress", "paused", "migrating", "not_
 
 
 @verb("vm", "shutdown", "Shut the guest down cleanly (ACPI / guest agent)", target="many",
-      mutating=True, waits=True, key="h")  # fmt: skip
+      mutating=True, waits=True, wait=TIMEOUTS["shutdown"], key="h")  # fmt: skip
 def shutdown(ctx: ActionContext, target: Any) -> Result:
     """up -> powering_down -> down. If the guest ignores it, the VM comes back up: a failure."""
     return _power_verb(
@@ -185,7 +187,7 @@ def shutdown(ctx: ActionContext, target: Any) -> Result:
 
 
 @verb("vm", "stop", "Power the VM off (like pulling the plug)", target="many",
-      mutating=True, dangerous=True, waits=True, key="S")  # fmt: skip
+      mutating=True, dangerous=True, waits=True, wait=TIMEOUTS["stop"], key="S")  # fmt: skip
 def stop(ctx: ActionContext, target: Any) -> Result:
     """up -> powering_down -> down, without asking the guest."""
     return _power_verb(
@@ -197,7 +199,7 @@ def stop(ctx: ActionContext, target: Any) -> Result:
 
 
 @verb("vm", "suspend", "Suspend (hibernate) the VM to disk", target="many",
-      mutating=True, waits=True, key="z")  # fmt: skip
+      mutating=True, waits=True, wait=TIMEOUTS["suspend"], key="z")  # fmt: skip
 def suspend(ctx: ActionContext, target: Any) -> Result:
     """up -> saving_state -> suspended."""
     vm = fetch_vm(ctx, target)
@@ -212,7 +214,7 @@ def suspend(ctx: ActionContext, target: Any) -> Result:
 
 
 @verb("vm", "reboot", "Reboot the guest", target="many", mutating=True, dangerous=True,
-      waits=True, key="R")  # fmt: skip
+      waits=True, wait=TIMEOUTS["reboot"], key="R")  # fmt: skip
 def reboot(ctx: ActionContext, target: Any) -> Result:
     """up -> reboot_in_progress -> up."""
     return _power_verb(
@@ -223,7 +225,7 @@ def reboot(ctx: ActionContext, target: Any) -> Result:
 
 
 @verb("vm", "reset", "Reset the VM (hard reboot, the guest is not asked)", target="many",
-      mutating=True, dangerous=True, waits=True, key="X")  # fmt: skip
+      mutating=True, dangerous=True, waits=True, wait=TIMEOUTS["reset"], key="X")  # fmt: skip
 def reset(ctx: ActionContext, target: Any) -> Result:
     """up -> (reboot_in_progress) -> up."""
     return _power_verb(
@@ -231,7 +233,3 @@ def reset(ctx: ActionContext, target: Any) -> Result:
         need={"up"}, wanted={"up"}, via={"reboot_in_progress", "powering_up"}, back=set(),
         settle=10.0,
     )  # fmt: skip
-
-
-# The other VM verbs register themselves when imported (the registry imports this module).
-from . import vm_autoinstall, vm_console, vm_create, vm_migrate, vm_snapshots  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Waiting for the engine: poll an object until a status, follow an action's events.
 
-Every wait has a timeout and reports each status change as Progress; the user's cancel
-stops the wait (never the engine's work).
+Every wait has a timeout, says it ("waiting up to 2 h") and reports each status change as
+Progress; the user's cancel stops the wait (never the engine's work).
 """
 
 from __future__ import annotations
@@ -98,6 +98,15 @@ def to_event_info(ev: Any) -> EventInfo:
     )
 
 
+def span(seconds: float) -> str:
+    """A wait's bound as people say it: ``2 h``, ``30 min``, ``90 s``, ``0.5 s``."""
+    if seconds >= 3600 and seconds % 1800 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
 def transient(exc: ovirtsdk4.Error) -> bool:
     """An engine error worth retrying a read for: 5xx, a dropped connection, a time-out."""
     if isinstance(exc, (ovirtsdk4.AuthError, ovirtsdk4.NotFoundError)):
@@ -127,8 +136,9 @@ def wait_for(
     error while polling (5xx, dropped connection) is reported and the poll retried until the
     deadline: a long wait does not fail on one bad answer.
     """
-    limit = ctx.timeout if timeout is None else timeout
+    limit = ctx.timeout_for() if timeout is None else timeout
     deadline = time.monotonic() + limit
+    ctx.progress("wait", f"{what}: waiting up to {span(limit)} to {goal or 'be ' + wanted}")
     last: str | None = None
     while True:
         ctx.check_cancelled()

@@ -29,22 +29,22 @@ def _name_parts(names: list[str]) -> list[str]:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes/no for a dangerous verb; names every object it will act on."""
+    """Yes/no for a dangerous verb: the action's question, then every object it will act on."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, title: str, names: list[str]) -> None:
+    def __init__(self, question: str, names: list[str]) -> None:
         super().__init__()
-        self.title_ = title
+        self.question = question
         self.names = names
 
     def compose(self) -> ComposeResult:
         more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
         with Vertical(classes="dialog"):
-            yield Static(styled((self.title_ + "?", "bold")), classes="dialog-title")
+            yield Static(styled((self.question, "bold")), classes="dialog-title")
             yield Static(
                 styled(*_name_parts(self.names[:20]), more, limit=LINE), classes="dialog-body"
             )

@@ -1,4 +1,4 @@
-"""Confirmation of a verb that moves VMs: the plan is computed first, then shown.
+"""Confirmation of a verb with a plan (``Action.plan``: the VMs it moves): computed, then shown.
 
 The plan is read from the engine in a thread worker while the dialog says "computing plan...".
 When the plan says the VMs cannot all move, only Cancel is offered (and Force when the verb
@@ -18,10 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ovtui.actions.base import ActionError
+from ovtui.actions.base import ActionError, Preview
 from ovtui.widgets.safe import lines, message, styled
-
-from .preview import Preview
 
 Answer = tuple[str | None, Preview | None]
 
@@ -43,10 +41,10 @@ class PlanConfirmScreen(ModalScreen[Answer]):
     ]
 
     def __init__(
-        self, title: str, names: list[str], compute: Callable[[], Preview], can_force: bool
+        self, question: str, names: list[str], compute: Callable[[], Preview], can_force: bool
     ) -> None:
         super().__init__()
-        self.title_ = title
+        self.question = question
         self.names = names
         self.compute = compute
         self.can_force = can_force
@@ -57,7 +55,7 @@ class PlanConfirmScreen(ModalScreen[Answer]):
     def compose(self) -> ComposeResult:
         more = f" and {len(self.names) - 20} more" if len(self.names) > 20 else ""
         with Vertical(classes="dialog plan-dialog"):
-            yield Static(styled((self.title_ + "?", "bold")), classes="dialog-title")
+            yield Static(styled((self.question, "bold")), classes="dialog-title")
             yield Static(styled(*_names(self.names[:20]), more), classes="dialog-body")
             with VerticalScroll(id="plan-scroll"):
                 yield Static("computing plan...", id="plan-body", markup=False)

@@ -1,7 +1,8 @@
 """Generic verb machinery for screens: footer keys from the registry, form, confirm, run.
 
 A screen mixes in :class:`VerbHost` and says which noun it shows (``verb_noun``) and which
-objects a verb acts on (``verb_targets``: the marked rows, or the highlighted one).
+objects a verb acts on (``verb_targets``: the marked rows, or the highlighted one). The policy
+(read-only refusal, whether and how to ask, the plan) is the action's; this only shows it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from typing import Any
 from textual.binding import Binding
 
 from ovtui.actions import registry
-from ovtui.actions.base import Action, ActionContext
+from ovtui.actions.base import Action, ActionContext, ReadOnlyRefused, object_name
 
 from .modals import ConfirmScreen, VerbForm
 from .plan_confirm import Answer, PlanConfirmScreen
-from .preview import needs_preview, preview
 
 # Keys of DESIGN section 3 and ovtui's own: a verb whose key is one of these stays in the palette.
 RESERVED_KEYS = set("123456789:/ teq?pnoa[]") | {
@@ -83,10 +83,10 @@ class VerbHost:
         if action is None:
             app.notify(f"No verb {noun} {verb}.", severity="error")
             return
-        if action.mutating and app.readonly:
-            app.notify(
-                f"{action.label} changes the engine: refused in read-only mode.", severity="warning"
-            )
+        try:
+            action.check_allowed(app.readonly)
+        except ReadOnlyRefused as refused:
+            app.notify(refused.message, severity="warning")
             return
         targets: list[Any] = [None]
         if action.target != "none":
@@ -114,18 +114,16 @@ class VerbHost:
         def got_params(params: dict[str, Any] | None) -> None:
             if params is None:
                 return
-            if params.get("dry_run"):
-                confirmed(params, True)  # a dry run changes nothing: no question
-            elif action.dangerous and needs_preview(action):
+            if not action.needs_confirmation(params):
+                confirmed(params, True)
+            elif action.has_plan:
                 self._confirm_with_plan(action, targets, params, confirmed)
-            elif action.dangerous:
-                names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
+            else:
+                names = [object_name(t) for t in targets if t is not None]
                 app.push_screen(
-                    ConfirmScreen(confirm_title(action, names), names),
+                    ConfirmScreen(action.confirmation(targets), names),
                     lambda ok: confirmed(params, ok),
                 )
-            else:
-                confirmed(params, True)
 
         show_form = bool(action.params) if with_form is None else with_form
         if show_form and action.params:
@@ -140,14 +138,15 @@ class VerbHost:
         params: dict[str, Any],
         confirmed: Callable[..., None],
     ) -> None:
-        """The confirmation names the VMs that move and where (computed in a worker)."""
+        """The confirmation shows the action's plan: the VMs that move and where (computed
+        in a worker)."""
         app: Any = self.app  # type: ignore[attr-defined]
-        names = [getattr(t, "name", None) or getattr(t, "id", "?") for t in targets if t]
+        names = [object_name(t) for t in targets if t is not None]
 
         def compute() -> Any:
             with app.pool.lease() as conn:
-                ctx = ActionContext(connection=conn, readonly=app.readonly, timeout=120.0)
-                return preview(ctx, action, targets, params)
+                ctx = ActionContext(connection=conn, readonly=app.readonly)
+                return action.preview(ctx, targets, params)
 
         def answered(answer: Answer | None) -> None:
             choice, pv = answer or (None, None)
@@ -160,12 +159,5 @@ class VerbHost:
                 confirmed(params, True, total)
 
         can_force = any(p.name == "force" for p in action.params)
-        title = confirm_title(action, names)
-        app.push_screen(PlanConfirmScreen(title, names, compute, can_force), answered)
-
-
-def confirm_title(action: Action, names: list[str]) -> str:
-    """``host maintenance host01`` or ``vm stop on 5 vms`` (the dialog adds the question)."""
-    if len(names) == 1:
-        return f"{action.label} {names[0]}"
-    return f"{action.label} on {len(names)} {registry.NOUNS[action.noun].plural}"
+        question = action.confirmation(targets)
+        app.push_screen(PlanConfirmScreen(question, names, compute, can_force), answered)
