@@ -29,8 +29,9 @@ from .actions.base import (
     UsageError,
     object_name,
 )
+from .actions.pages import PagedList
 from .progress_printer import ProgressPrinter
-from .render import FORMATS, RowStream, render
+from .render import FORMATS, ListWriter, PageRenderer, RowStream, render
 from .textsafe import visible
 
 S = argparse.SUPPRESS
@@ -502,6 +503,11 @@ def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], 
     from .actions.read import reference_names
 
     noun = registry.NOUNS[action.noun]
+    if len(data) == 1 and isinstance(data[0], PagedList):
+        if fmt != "xml":
+            print_pages(ctx, first, data[0], fmt, noun)
+            return
+        data = [list(data[0])]
     payload = data[0] if len(data) == 1 else _flatten(data)
     if action.verb == "export" and fmt == "table":
         fmt = "xml"
@@ -516,6 +522,23 @@ def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], 
     text = render(payload, fmt, columns=columns, root=first.root or noun.plural, names=names)
     if text:
         print(text)
+
+
+def print_pages(ctx: ActionContext, first: Any, objs: PagedList, fmt: str, noun: Any) -> None:
+    """A list read by pages, written page by page as it comes (the same text as
+    :func:`render` gives), then its count on stderr as a list's message."""
+    from .actions.read import reference_names
+
+    columns = first.columns or noun.columns
+    names = first.names
+    if fmt == "table" and names is None:
+        names = reference_names(ctx, objs.first, columns)
+    writer = ListWriter(fmt, sys.stdout, columns)
+    for pieces in objs.pieces(PageRenderer(fmt, columns, names)):
+        writer.page(pieces)
+    writer.close()
+    if fmt != "table":
+        say(f"{objs.count} {noun.plural}", "")
 
 
 def _flatten(data: list[Any]) -> list[Any]:

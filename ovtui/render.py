@@ -23,6 +23,11 @@ from ovirtsdk4 import writer as sdk_writer
 
 from .textsafe import is_unsafe, visible
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a dependency; the stdlib writes the same text
+    orjson = None  # type: ignore[assignment]
+
 FORMATS = ("table", "json", "yaml", "xml")
 
 
@@ -32,31 +37,128 @@ def is_struct(value: Any) -> bool:
 
 def to_data(value: Any) -> Any:
     """Plain data (dicts, lists, strings, numbers) from SDK objects: keys are SDK attribute
-    names, enums their lowercase API value, times ISO 8601; empty attributes left out."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: to_data(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [to_data(v) for v in value]
-    if is_struct(value):
+    names, enums their lowercase API value, times ISO 8601; empty attributes left out.
+
+    Each Python type gets its converter once (:func:`_converter_for`): an SDK type's is its
+    attribute plan, read straight from the instance dict, not reflection on every object."""
+    try:
+        conv = _CONVERTERS[value.__class__]
+    except KeyError:
+        conv = _CONVERTERS[value.__class__] = _converter_for(value.__class__)
+    return conv(value)
+
+
+_PLAIN = (str, int, bool, float)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat()
+
+
+def _dict_data(value: Any) -> Any:
+    return {k: to_data(v) for k, v in value.items() if v is not None}
+
+
+def _list_data(value: Any) -> Any:
+    return [to_data(v) for v in value]
+
+
+def _float_data(value: float) -> float:
+    if value and not (1e-4 <= abs(value) < 1e16):
+        _ODD_FLOATS[0] += 1  # written differently by orjson (1e16, nan): the stdlib writes it
+    return value
+
+
+def _converter_for(cls: type) -> Any:
+    """The converter of ``cls``, in the order the generic rules were once tried."""
+    if cls is type(None):
+        return _same
+    if cls is float:
+        return _float_data
+    if issubclass(cls, (bool, int, float, str)):
+        return _same if not issubclass(cls, float) else _float_data
+    if issubclass(cls, enum.Enum):
+        return _enum_value
+    if issubclass(cls, (dt.datetime, dt.date)):
+        return _iso
+    if issubclass(cls, dict):
+        return _dict_data
+    if issubclass(cls, (list, tuple)):
+        return _list_data
+    if cls.__module__.startswith("ovirtsdk4"):
+        return _StructConverter()
+    return str
+
+
+class _StructConverter:
+    """An SDK type's converter: its attribute plan (instance key, output name), id and name
+    first, ``href`` left out, learned from the first instance. An instance whose attributes
+    differ (one ovtui added) takes the generic path."""
+
+    def __init__(self) -> None:
+        self.size = -1
+        self.plan: tuple[tuple[str, str], ...] = ()
+
+    def __call__(self, obj: Any) -> Any:
+        try:
+            d = obj.__dict__
+        except AttributeError:
+            return str(obj)
+        if len(d) != self.size:
+            if self.size != -1:
+                return _generic_struct(d)
+            self._learn(d)
         out: dict[str, Any] = {}
-        for key, val in vars(value).items():
-            name = key.lstrip("_")
-            if name == "href" or val is None:
-                continue
-            if isinstance(val, list) and not val:
-                continue
-            out[name] = to_data(val)
-        # id first, then name, for readability
-        ordered = {k: out[k] for k in ("id", "name") if k in out}
-        ordered.update({k: v for k, v in out.items() if k not in ordered})
-        return ordered
-    return str(value)
+        try:
+            for key, name in self.plan:
+                val = d[key]
+                if val is None:
+                    continue
+                cls = val.__class__
+                if cls is str or cls is int or cls is bool:
+                    out[name] = val
+                elif isinstance(val, list):
+                    if val:
+                        out[name] = [to_data(v) for v in val]
+                else:
+                    out[name] = to_data(val)
+        except KeyError:
+            return _generic_struct(d)
+        return out
+
+    def _learn(self, d: dict[str, Any]) -> None:
+        names = [(key, key.lstrip("_")) for key in d]
+        names = [(k, n) for k, n in names if n != "href"]
+        first = [kn for want in ("id", "name") for kn in names if kn[1] == want]
+        self.plan = tuple(first + [kn for kn in names if kn not in first])
+        self.size = len(d)
+
+
+def _generic_struct(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, val in d.items():
+        name = key.lstrip("_")
+        if name == "href" or val is None:
+            continue
+        if isinstance(val, list) and not val:
+            continue
+        out[name] = to_data(val)
+    # id first, then name, for readability
+    ordered = {k: out[k] for k in ("id", "name") if k in out}
+    ordered.update({k: v for k, v in out.items() if k not in ordered})
+    return ordered
+
+
+_CONVERTERS: dict[type, Any] = {}
+_ODD_FLOATS = [0]  # floats seen that orjson would write otherwise than json.dumps
 
 
 def dig(obj: Any, path: str) -> Any:
@@ -332,3 +434,113 @@ def yaml_text(data: Any) -> str:
     return yaml.dump(
         data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     ).rstrip()
+
+
+# ------------------------------------------------------------- lists written as they come
+
+
+def json_item(data: Any) -> str:
+    """One element of :func:`json_text`'s list, as it stands inside the array (indented by
+    two), terminal-safe. orjson (C) writes it; the stdlib when orjson would write otherwise
+    (big integers, floats it spells differently, strings it refuses)."""
+    _ODD_FLOATS[0] = 0
+    text = None
+    if orjson is not None:
+        try:
+            text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+            text = None
+    if text is None or _ODD_FLOATS[0]:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _escape_unsafe("  " + text.replace("\n", "\n  "), _json_escape)
+
+
+def yaml_item(data: Any) -> str:
+    """One element of :func:`yaml_text`'s list (``- key: value`` lines, ending in a newline).
+
+    libyaml's dumper writes it when its text has nothing the two dumpers could write
+    differently (only printable ASCII, no quoted scalar); else :class:`_SafeDumper`."""
+    options = {"sort_keys": False, "allow_unicode": True, "default_flow_style": False}
+    if _CSafeDumper is not None:
+        text = yaml.dump([data], Dumper=_CSafeDumper, **options)
+        if _PLAIN_YAML.fullmatch(text):
+            return text
+    return yaml.dump([data], Dumper=_SafeDumper, **options)
+
+
+_PLAIN_YAML = re.compile("[\n\x20-\x21\x23-\x5b\x5d-\x7e]*")  # printable ASCII but " and \
+_CSafeDumper = getattr(yaml, "CSafeDumper", None)
+
+
+class PageRenderer:
+    """Turns one page of SDK objects into output pieces for :class:`ListWriter`: a JSON or
+    YAML element's text, or a table row's visible cells. Plain attributes only, so a worker
+    process can receive it and render the pages it reads."""
+
+    def __init__(
+        self, fmt: str, columns: Iterable[str] = (), names: dict[str, str] | None = None
+    ) -> None:
+        self.fmt = fmt
+        self.columns = list(columns)
+        self.names = names
+
+    def pieces(self, objs: Iterable[Any]) -> list[Any]:
+        if self.fmt == "json":
+            return [json_item(to_data(o)) for o in objs]
+        if self.fmt == "yaml":
+            return [yaml_item(to_data(o)) for o in objs]
+        cols, names = self.columns, self.names
+        return [[visible(cell(dig(o, c), c, names)) for c in cols] for o in objs]
+
+
+class ListWriter:
+    """Writes a list as its pieces come, page by page, in the very text :func:`render` gives
+    for the whole list: one JSON array, YAML's block sequence, a table whose column widths
+    come from the first page (later rows that are wider are cut, the last column takes what
+    the line has left)."""
+
+    def __init__(
+        self, fmt: str, out: Any, columns: Iterable[str] = (), width: int | None = None
+    ) -> None:
+        self.fmt, self.out, self.width = fmt, out, width
+        self.headers = [visible(h) for h in headers_for(list(columns))]
+        self.count = 0
+        self.widths: list[int] | None = None
+
+    def page(self, pieces: list[Any]) -> None:
+        if not pieces and self.fmt != "table":
+            return
+        if self.fmt == "json":
+            lead = "[\n" if self.count == 0 else ",\n"
+            self.out.write(lead + ",\n".join(pieces))
+        elif self.fmt == "yaml":
+            lead = "" if self.count == 0 else "\n"
+            self.out.write(lead + "".join(pieces).rstrip("\n"))
+        else:
+            self._table_page(pieces)
+        self.count += len(pieces)
+        self.out.flush()
+
+    def _table_page(self, rows: list[list[str]]) -> None:
+        lines = []
+        if self.widths is None:
+            self.widths = fit_widths(rows, self.headers, self.width)
+            total = self.width or shutil.get_terminal_size((120, 24)).columns
+            rest = total - sum(self.widths[:-1]) - 2 * (len(self.widths) - 1)
+            self.widths[-1] = max(self.widths[-1], rest)
+            lines.append(table_line([h.upper() for h in self.headers], self.widths))
+        lines.extend(table_line(r, self.widths) for r in rows)
+        if lines:
+            self.out.write(("\n" if self.count else "") + "\n".join(lines))
+
+    def close(self) -> None:
+        """Ends the document (``[]`` for an empty JSON or YAML list) with its last newline."""
+        if self.fmt == "json":
+            self.out.write("\n]\n" if self.count else "[]\n")
+        elif self.fmt == "yaml":
+            self.out.write("\n" if self.count else "[]\n")
+        else:
+            if self.widths is None:
+                self._table_page([])
+            self.out.write("\n")
+        self.out.flush()

@@ -11,6 +11,7 @@ import ovirtsdk4
 
 from .base import ActionContext, Param, Result, UsageError
 from .errors import engine_errors
+from .pages import PagedList, pageable
 from .registry import NOUNS, Noun, register_verb_fn
 from .selectors import collection_service, entity_service, find
 
@@ -60,11 +61,23 @@ def paged_search(search: str | None, page: int | None) -> str | None:
     return f"{search or ''} page {page}".strip()
 
 
+def streamable(noun: Noun, sel: Any, max: int | None, page: int | None) -> bool:
+    """A whole (or searched) collection the engine can page: read by :class:`PagedList`.
+    Storage domains are not (their status is filled in from their data centers)."""
+    if max or page or sel.id or sel.name or not noun.searchable:
+        return False
+    return noun.name != "storagedomain" and pageable(sel.search)
+
+
 def make_list(noun: Noun):
     def run(ctx: ActionContext, target: Any, max: int | None = None, page: int | None = None):
         sel = ctx.selector
         if page and not max:
             max = 100
+        if streamable(noun, sel, max, page):
+            # read by pages, the later ones in worker processes; written as they come
+            objs = PagedList(ctx, noun, sel.search)
+            return Result(data=objs, columns=noun.columns, root=noun.plural)
         if (sel.search or page) and noun.searchable:
             coll = collection_service(ctx.system, noun)
             with engine_errors(f"listing {noun.plural}"):
