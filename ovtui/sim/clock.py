@@ -1,18 +1,57 @@
-"""A scaled clock and a scheduler thread that runs state transitions when due."""
+"""Time in the simulator: what time it is (an injectable clock) and when transitions run.
+
+``SystemClock`` reads the wall clock; ``FrozenClock`` always answers the same instant, so
+event times, uptimes and statistics are the same on every run (the TUI snapshot tests pass
+one as ``Simulator(clock=FrozenClock(...))``). ``Scheduler`` runs state transitions after
+*engine* seconds, ``delay / speed`` wall seconds, whatever the clock says.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 log = logging.getLogger("ovtui.sim")
 
 
-class Clock:
+class Clock(Protocol):
+    """What the simulator asks of a clock: seconds since the epoch, and that as a datetime."""
+
+    def time(self) -> float: ...
+
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    """The wall clock; datetimes in the local time zone, as the engine reports them."""
+
+    def time(self) -> float:
+        return time.time()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC).astimezone()
+
+
+class FrozenClock:
+    """A clock stopped at ``at`` (seconds since the epoch); datetimes in UTC."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def time(self) -> float:
+        return self.at
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.at, dt.UTC)
+
+
+class Scheduler:
     """Runs callbacks after *engine* seconds, i.e. ``delay / speed`` wall seconds."""
 
     def __init__(self, speed: float, lock: threading.RLock) -> None:

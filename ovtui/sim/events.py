@@ -7,7 +7,8 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim.world import World, href, mk, now_dt, ref
+from ovtui.sim.records import href, mk, ref
+from ovtui.sim.store import RecordStore
 
 # code -> (severity, description template). Placeholders: {vm} {host} {cluster} {dc} {sd} {user} {extra}
 EVENT_TEXT: dict[int, tuple[Any, str]] = {
@@ -100,7 +101,7 @@ EVENT_TEXT: dict[int, tuple[Any, str]] = {
 
 
 def emit(
-    world: World,
+    world: RecordStore,
     code: int,
     *,
     vm: Any = None,
@@ -142,7 +143,7 @@ def emit(
         href=href("events", str(eid)),
         code=code,
         severity=severity or sev,
-        time=when or now_dt(),
+        time=when or world.now(),
         description=desc,
         origin="oVirt",
         custom_id=-1,
@@ -162,11 +163,11 @@ def emit(
 
 
 def start_job(
-    world: World, description: str, correlation_id: str | None, steps: list[str] | None = None
+    world: RecordStore, description: str, correlation_id: str | None, steps: list[str] | None = None
 ) -> Any:
     """Create a started job with one executing step per entry of ``steps``."""
     jid = world.new_id()
-    now = now_dt()
+    now = world.now()
     user_id = next(iter(world.coll["users"]), None)
     job = mk(
         T.Job,
@@ -189,9 +190,11 @@ def start_job(
     return job
 
 
-def add_step(world: World, job: Any, description: str, stype: Any, finished: bool = False) -> Any:
+def add_step(
+    world: RecordStore, job: Any, description: str, stype: Any, finished: bool = False
+) -> Any:
     sid = world.new_id()
-    now = now_dt()
+    now = world.now()
     step = mk(
         T.Step,
         id=sid,
@@ -210,17 +213,17 @@ def add_step(world: World, job: Any, description: str, stype: Any, finished: boo
     return step
 
 
-def progress_job(job: Any, percent: int) -> None:
+def progress_job(world: RecordStore, job: Any, percent: int) -> None:
     for step in job._sim_steps:
         if step.status == T.StepStatus.STARTED:
             step.progress = max(0, min(100, int(percent)))
-    job.last_updated = now_dt()
+    job.last_updated = world.now()
 
 
-def end_job(job: Any, ok: bool = True) -> None:
+def end_job(world: RecordStore, job: Any, ok: bool = True) -> None:
     if job is None or job.status != T.JobStatus.STARTED:
         return
-    now = now_dt()
+    now = world.now()
     status = T.JobStatus.FINISHED if ok else T.JobStatus.FAILED
     job.status = status
     job.end_time = now

@@ -10,9 +10,10 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import render, search, stats
-from ovtui.sim.world import API, World, href, mk, now_dt, ref
+from ovtui.sim.records import API, href, mk, ref, reported_devices
+from ovtui.sim.store import RecordStore
 
-ListFn = Callable[[World], list[Any]]
+ListFn = Callable[[RecordStore], list[Any]]
 
 TOP: dict[str, tuple[str, ListFn]] = {
     "vms": ("vm", lambda w: list(w.coll["vms"].values())),
@@ -105,7 +106,7 @@ def collection_of(tag: str) -> str | None:
     return next((name for name, (t, _) in TOP.items() if t == tag), None)
 
 
-def host_summaries(w: World, hosts: list[Any]) -> list[Any]:
+def host_summaries(w: RecordStore, hosts: list[Any]) -> list[Any]:
     """Refresh each host's VM summary (active / migrating / total) in one pass over the VMs."""
     counts: dict[str, list[int]] = {h.id: [0, 0, 0] for h in hosts}
     for vm in w.coll["vms"].values():
@@ -122,12 +123,12 @@ def host_summaries(w: World, hosts: list[Any]) -> list[Any]:
     return hosts
 
 
-def top_sd(w: World, sd: Any) -> Any:
+def top_sd(w: RecordStore, sd: Any) -> Any:
     """Storage domains at top level carry no status when attached (as in the engine)."""
     return sd
 
 
-def dc_sd(w: World, dc: Any, sd: Any) -> Any:
+def dc_sd(w: RecordStore, dc: Any, sd: Any) -> Any:
     """A storage domain as seen under ``/datacenters/DC/storagedomains``: with status."""
     view = copy.copy(sd)
     view.href = href("datacenters", dc.id, "storagedomains", sd.id)
@@ -137,28 +138,30 @@ def dc_sd(w: World, dc: Any, sd: Any) -> Any:
     return view
 
 
-def _vm_of(w: World, obj: Any) -> Any:
+def _vm_of(w: RecordStore, obj: Any) -> Any:
     return w.get("vms", obj.vm.id)
 
 
-def _host_nic_stats(w: World, nic: Any) -> list[Any]:
+def _host_nic_stats(w: RecordStore, nic: Any) -> list[Any]:
     return stats.nic_statistics(
-        nic.href, ("host_nic", mk(T.HostNic, id=nic.id, href=nic.href)), nic.id
+        w.clock.time(), nic.href, ("host_nic", mk(T.HostNic, id=nic.id, href=nic.href)), nic.id
     )
 
 
-def _vm_nic_stats(w: World, nic: Any) -> list[Any]:
-    return stats.nic_statistics(nic.href, ("nic", mk(T.Nic, id=nic.id, href=nic.href)), nic.id)
+def _vm_nic_stats(w: RecordStore, nic: Any) -> list[Any]:
+    return stats.nic_statistics(
+        w.clock.time(), nic.href, ("nic", mk(T.Nic, id=nic.id, href=nic.href)), nic.id
+    )
 
 
-def _sd_disks(w: World, sd: Any) -> list[Any]:
+def _sd_disks(w: RecordStore, sd: Any) -> list[Any]:
     src = getattr(sd, "_sim_source", sd)
     return [
         d for d in w.all_disks().values() if any(s.id == src.id for s in d.storage_domains or [])
     ]
 
 
-def _dc_sds(w: World, dc: Any) -> list[Any]:
+def _dc_sds(w: RecordStore, dc: Any) -> list[Any]:
     return [
         dc_sd(w, dc, sd)
         for sd in w.coll["storagedomains"].values()
@@ -166,7 +169,7 @@ def _dc_sds(w: World, dc: Any) -> list[Any]:
     ]
 
 
-def _snapshot_disks(w: World, snap: Any) -> list[Any]:
+def _snapshot_disks(w: RecordStore, snap: Any) -> list[Any]:
     vm = w.get("vms", snap.vm.id)
     if vm is None:
         return []
@@ -177,11 +180,11 @@ def _snapshot_disks(w: World, snap: Any) -> list[Any]:
     ]
 
 
-def _sub(coll: str, name: str) -> Callable[[World, Any], list[Any]]:
+def _sub(coll: str, name: str) -> Callable[[RecordStore, Any], list[Any]]:
     return lambda w, o: list(w.sub(coll, o, name) or [])
 
 
-def _diskprofiles(w: World, sd: Any) -> list[Any]:
+def _diskprofiles(w: RecordStore, sd: Any) -> list[Any]:
     src = getattr(sd, "_sim_source", sd)
     pid = "58ca604e-01a7-003f-01de-000000000251"
     return [
@@ -201,7 +204,7 @@ def _exported(sd: Any, kind: str) -> list[Any]:
     return list(getattr(src, "_sim_exported", {}).get(kind, {}).values())
 
 
-def _consoles(w: World, vm: Any) -> list[Any]:
+def _consoles(w: RecordStore, vm: Any) -> list[Any]:
     """The VM's graphics consoles; while it runs on a host they carry the address and the
     ports a ticket is used with (SPICE also a TLS port), as the engine reports them."""
     items = list(w.sub("vms", vm, "graphicsconsoles") or [])
@@ -225,7 +228,7 @@ def _consoles(w: World, vm: Any) -> list[Any]:
 
 
 # (entity element, rel) -> (child element, items)
-CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] = {
+CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any]]]] = {
     ("vm", "nics"): ("nic", _sub("vms", "nics")),
     ("vm", "diskattachments"): ("disk_attachment", _sub("vms", "diskattachments")),
     ("vm", "snapshots"): ("snapshot", _sub("vms", "snapshots")),
@@ -239,11 +242,11 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[World, Any], list[Any]]]] =
     ("vm", "cdroms"): ("cdrom", _sub("vms", "cdroms")),
     ("vm", "permissions"): ("permission", _sub("vms", "permissions")),
     ("vm", "statistics"): ("statistic", lambda w, o: stats.vm_statistics(w, o)),
-    ("vm", "reporteddevices"): ("reported_device", lambda w, o: w.reported_devices(o)),
+    ("vm", "reporteddevices"): ("reported_device", lambda w, o: reported_devices(w, o)),
     ("nic", "statistics"): ("statistic", _vm_nic_stats),
     ("nic", "reporteddevices"): (
         "reported_device",
-        lambda w, n: w.reported_devices(_vm_of(w, n), n) if n.vm else [],
+        lambda w, n: reported_devices(w, _vm_of(w, n), n) if n.vm else [],
     ),
     ("snapshot", "disks"): ("disk", _snapshot_disks),
     ("host", "nics"): ("host_nic", _sub("hosts", "nics")),
@@ -317,7 +320,7 @@ class Node:
         return None
 
 
-def children(world: World, tag: str, obj: Any, rel: str) -> tuple[str, list[Any]] | None:
+def children(world: RecordStore, tag: str, obj: Any, rel: str) -> tuple[str, list[Any]] | None:
     entry = CHILDREN.get((tag, rel))
     if entry is not None:
         return entry[0], entry[1](world, obj)
@@ -326,7 +329,7 @@ def children(world: World, tag: str, obj: Any, rel: str) -> tuple[str, list[Any]
     return None
 
 
-def find_top(world: World, coll: str, obj_id: str) -> Any | None:
+def find_top(world: RecordStore, coll: str, obj_id: str) -> Any | None:
     if coll == "disks":
         obj = world.get("disks", obj_id)
         return obj if obj is not None else world.all_disks().get(obj_id)
@@ -339,7 +342,7 @@ def find_top(world: World, coll: str, obj_id: str) -> Any | None:
     return None
 
 
-def resolve(world: World, segs: list[str]) -> Node | None:
+def resolve(world: RecordStore, segs: list[str]) -> Node | None:
     """Walk ``segs`` (after /ovirt-engine/api). None when nothing is there."""
     if not segs or segs[0] not in TOP:
         return None
@@ -385,7 +388,7 @@ def resolve(world: World, segs: list[str]) -> Node | None:
     return node
 
 
-def follow_fn(world: World) -> render.FollowFn:
+def follow_fn(world: RecordStore) -> render.FollowFn:
     def inline(obj: Any, tag: str, rel: str, nested: list[str]) -> str | None:
         sub = children(world, tag, obj, rel)
         if sub is None:
@@ -399,13 +402,13 @@ def follow_fn(world: World) -> render.FollowFn:
     return inline
 
 
-def render_entity(world: World, node: Node, follow: list[str] | None = None) -> str:
+def render_entity(world: RecordStore, node: Node, follow: list[str] | None = None) -> str:
     return render.entity(
         node.obj, node.tag, actions_tag=node.actions_tag, follow=follow, follow_fn=follow_fn(world)
     )
 
 
-def list_items(world: World, node: Node, params: dict[str, str]) -> list[Any]:
+def list_items(world: RecordStore, node: Node, params: dict[str, str]) -> list[Any]:
     """Filter / page a collection node according to the query parameters."""
     items = node.items or []
     max_ = None
@@ -430,7 +433,7 @@ def list_items(world: World, node: Node, params: dict[str, str]) -> list[Any]:
     return items[:max_] if max_ is not None and max_ >= 0 else items
 
 
-def render_collection(world: World, node: Node, params: dict[str, str]) -> str:
+def render_collection(world: RecordStore, node: Node, params: dict[str, str]) -> str:
     items = list_items(world, node, params)
     follow = [f.strip() for f in params.get("follow", "").split(",") if f.strip()]
     inline = follow_fn(world)
@@ -446,7 +449,7 @@ def render_collection(world: World, node: Node, params: dict[str, str]) -> str:
     )
 
 
-def api_root(world: World, user: str) -> str:
+def api_root(world: RecordStore, user: str) -> str:
     vms = world.coll["vms"].values()
     hosts = world.coll["hosts"].values()
     sds = world.coll["storagedomains"].values()
@@ -474,7 +477,7 @@ def api_root(world: World, user: str) -> str:
                 active=sum(1 for v in vms if v.status == T.VmStatus.UP), total=len(vms)
             ),
         ),
-        time=now_dt(),
+        time=world.now(),
         authenticated_user=ref(T.User, "users", next(iter(world.coll["users"]))),
         effective_user=ref(T.User, "users", next(iter(world.coll["users"]))),
     )

@@ -16,14 +16,14 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim.world import World
+from ovtui.sim.store import RecordStore
 
 
 class SearchError(ValueError):
     """An invalid search; the server answers 400 with the engine-style message."""
 
 
-Getter = Callable[[World, Any], Any]
+Getter = Callable[[RecordStore, Any], Any]
 
 
 def _enum(v: Any) -> Any:
@@ -31,18 +31,18 @@ def _enum(v: Any) -> Any:
 
 
 def _name_of(coll: str, attr: str) -> Getter:
-    def get(w: World, o: Any) -> Any:
+    def get(w: RecordStore, o: Any) -> Any:
         r = getattr(o, attr, None)
         return w.name_of(coll, r.id) if r is not None else None
 
     return get
 
 
-def _vm_dc(w: World, o: Any) -> Any:
+def _vm_dc(w: RecordStore, o: Any) -> Any:
     return w.cluster_dc(o.cluster.id).name if o.cluster else None
 
 
-def _vm_storage(w: World, o: Any) -> list[str]:
+def _vm_storage(w: RecordStore, o: Any) -> list[str]:
     names = []
     for att in w.sub("vms", o, "diskattachments") or []:
         d = w.get("disks", att.disk.id)
@@ -51,15 +51,15 @@ def _vm_storage(w: World, o: Any) -> list[str]:
     return names
 
 
-def _host_dc(w: World, o: Any) -> Any:
+def _host_dc(w: RecordStore, o: Any) -> Any:
     return w.cluster_dc(o.cluster.id).name
 
 
-def _sd_dc(w: World, o: Any) -> Any:
+def _sd_dc(w: RecordStore, o: Any) -> Any:
     return [w.name_of("datacenters", d.id) for d in o.data_centers or []]
 
 
-def _sd_status(w: World, o: Any) -> Any:
+def _sd_status(w: RecordStore, o: Any) -> Any:
     return _enum(getattr(o, "_sim_dc_status", None)) if o.data_centers else "unattached"
 
 
@@ -319,7 +319,7 @@ class Query:
         except ValueError:
             return {"<": a < v, ">": a > v, "<=": a <= v, ">=": a >= v}[op]
 
-    def _free_text(self, world: World, obj: Any, word: str) -> bool:
+    def _free_text(self, world: RecordStore, obj: Any, word: str) -> bool:
         pattern = word if "*" in word else f"*{word}*"
         fields = FIELDS.get(self.coll, COMMON)
         for name, get in fields.items():
@@ -330,7 +330,7 @@ class Query:
                 return True
         return False
 
-    def matches(self, world: World, obj: Any) -> bool:
+    def matches(self, world: RecordStore, obj: Any) -> bool:
         if not self.groups:
             return True
         fields = FIELDS.get(self.coll, COMMON)
@@ -344,7 +344,7 @@ class Query:
                 return True
         return False
 
-    def apply(self, world: World, objs: list[Any], max_: int | None) -> list[Any]:
+    def apply(self, world: RecordStore, objs: list[Any], max_: int | None) -> list[Any]:
         out = [o for o in objs if self.matches(world, o)] if self.groups else list(objs)
         if self.sort:
             getter = FIELDS.get(self.coll, COMMON)[self.sort[0]]
@@ -363,7 +363,7 @@ class Query:
 
 
 def run(
-    world: World,
+    world: RecordStore,
     coll: str,
     objs: list[Any],
     search: str | None,

@@ -8,65 +8,31 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from ovtui.sim import render, routes, search
-
-if TYPE_CHECKING:
-    from ovtui.sim.simulator import Simulator
+from ovtui.sim.faults import FaultInjector
+from ovtui.sim.httptypes import JSON_TYPE, HttpError, Request, Response
+from ovtui.sim.machines import Machines
+from ovtui.sim.sso import NegotiateAcceptor, TokenStore
+from ovtui.sim.store import RecordStore
 
 log = logging.getLogger("ovtui.sim")
 
 API_PREFIX = "/ovirt-engine/api"
-XML_TYPE = "application/xml;charset=UTF-8"
-JSON_TYPE = "application/json;charset=UTF-8"
 
 
-class HttpError(Exception):
-    """Raised by handlers to answer with ``code`` and an engine fault (or an empty body)."""
+class Engine(Protocol):
+    """What the server serves: the simulator's parts (``ovtui.sim.simulator.Simulator``)."""
 
-    def __init__(
-        self, code: int, detail: str | None = None, reason: str = "Operation Failed"
-    ) -> None:
-        super().__init__(detail or str(code))
-        self.code = code
-        self.detail = detail
-        self.reason = reason
-
-
-class Response:
-    def __init__(
-        self,
-        code: int = 200,
-        body: bytes = b"",
-        ctype: str = XML_TYPE,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.code = code
-        self.body = body
-        self.ctype = ctype
-        self.headers = headers or {}
-
-
-class Request:
-    """What verb handlers need from an HTTP request."""
-
-    def __init__(
-        self, method: str, segs: list[str], params: dict[str, str], headers: Any, body: bytes
-    ) -> None:
-        self.method = method
-        self.segs = segs
-        self.params = params
-        self.headers = headers
-        self.body = body
-
-    @property
-    def correlation_id(self) -> str | None:
-        return self.headers.get("Correlation-Id") or self.params.get("correlation_id")
-
-    def flag(self, name: str) -> bool:
-        return self.params.get(name, "").lower() == "true"
+    username: str
+    faults: FaultInjector
+    tokens: TokenStore
+    negotiate: NegotiateAcceptor | None
+    world: RecordStore
+    machines: Machines
+    requests: RequestLog
 
 
 class RequestLog(list[tuple[str, str]]):
@@ -91,7 +57,7 @@ class SimHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, addr: tuple[str, int], sim: Simulator) -> None:
+    def __init__(self, addr: tuple[str, int], sim: Engine) -> None:
         self.sim = sim
         if not isinstance(getattr(sim, "requests", None), RequestLog):
             sim.requests = RequestLog()  # type: ignore[attr-defined]
@@ -154,12 +120,14 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, resp: Response) -> None:
         self.send_response(resp.code)
         self.send_header("Content-Type", resp.ctype)
-        self.send_header("Content-Length", str(len(resp.body)))
+        self.send_header("Content-Length", str(len(resp)))
         for k, v in resp.headers.items():
             self.send_header(k, v)
         self.end_headers()
-        if resp.body and self.command != "HEAD":
-            self.wfile.write(resp.body)
+        if self.command != "HEAD":
+            for part in resp.parts:
+                if part:
+                    self.wfile.write(part)
 
     def _drop(self) -> None:
         self.close_connection = True

@@ -7,9 +7,10 @@ import ssl
 import threading
 from typing import Any
 
+from ovtui.sim.clock import Clock
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.machines import Machines
-from ovtui.sim.server import SimHTTPServer
+from ovtui.sim.server import RequestLog, SimHTTPServer
 from ovtui.sim.sso import NegotiateAcceptor, TokenStore
 from ovtui.sim.world import World
 
@@ -34,7 +35,10 @@ class Simulator:
         faults: str | FaultInjector | None = None,
         kerberos_keytab: str | None = None,
         kerberos_users: set[str] | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock`` says what time it is in the engine (default: the wall clock; a
+        ``FrozenClock`` makes event times, uptimes and statistics repeatable)."""
         self.username = user
         self.password = password
         self.bind = bind
@@ -42,7 +46,7 @@ class Simulator:
         self.tls_cert = tls_cert
         self.tls_key = tls_key
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults, seed)
-        self.world = World(vms=vms, hosts=hosts, seed=seed)
+        self.world = World(vms=vms, hosts=hosts, seed=seed, clock=clock)
         self.tokens = TokenStore(user, password, self.faults)
         self.faults.restart_hooks.append(self.tokens.drop_all)
         # token-http-auth does real SPNEGO with this keytab's HTTP/<host> key; without one it
@@ -51,12 +55,13 @@ class Simulator:
             NegotiateAcceptor(kerberos_keytab, kerberos_users) if kerberos_keytab else None
         )
         self.machines = Machines(self.world, speed=speed, faults=self.faults)
+        self.requests = RequestLog()  # (method, path) of every request received
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def speed(self) -> float:
-        return self.machines.clock.speed
+        return self.machines.scheduler.speed
 
     @property
     def url(self) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import time
 import uuid
 from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim.world import World, href, mk, ref
+from ovtui.sim.records import href, mk, ref
+from ovtui.sim.store import RecordStore
 
 GAUGE, COUNTER = T.StatisticKind.GAUGE, T.StatisticKind.COUNTER
 DEC, INT = T.ValueType.DECIMAL, T.ValueType.INTEGER
@@ -22,10 +22,10 @@ B, PCT, SEC, BPS, NONE = (
 )
 
 
-def _wave(obj_id: str, period: float = 120.0) -> float:
-    """0..1, a slow deterministic drift per object."""
+def _wave(now: float, obj_id: str, period: float = 120.0) -> float:
+    """0..1 at time ``now``, a slow deterministic drift per object."""
     phase = (uuid.UUID(obj_id).int % 1000) / 1000 * 2 * math.pi if _is_uuid(obj_id) else 0.0
-    return 0.5 + 0.5 * math.sin(time.time() / period * 2 * math.pi + phase)
+    return 0.5 + 0.5 * math.sin(now / period * 2 * math.pi + phase)
 
 
 def _is_uuid(s: str) -> bool:
@@ -62,7 +62,7 @@ def _stat(
     return st
 
 
-def vm_statistics(world: World, vm: Any) -> list[Any]:
+def vm_statistics(world: RecordStore, vm: Any) -> list[Any]:
     running = vm.status in (
         T.VmStatus.UP,
         T.VmStatus.MIGRATING,
@@ -70,12 +70,13 @@ def vm_statistics(world: World, vm: Any) -> list[Any]:
         T.VmStatus.POWERING_DOWN,
         T.VmStatus.POWERING_UP,
     )
-    w = _wave(vm.id)
+    now = world.clock.time()
+    w = _wave(now, vm.id)
     mem = vm.memory or 0
     used = int(mem * (0.3 + 0.5 * w)) if running else 0
     guest = round(5 + 40 * w, 2) if running else 0.0
     hyp = round(1 + 3 * w, 2) if running else 0.0
-    elapsed = time.time() - vm.start_time.timestamp() if running and vm.start_time else 0
+    elapsed = now - vm.start_time.timestamp() if running and vm.start_time else 0
     progress = getattr(vm, "_sim_migration_progress", 0) if vm.status == T.VmStatus.MIGRATING else 0
     owner = ("vm", ref(T.Vm, "vms", vm.id))
     base = vm.href
@@ -101,13 +102,14 @@ def vm_statistics(world: World, vm: Any) -> list[Any]:
     ]
 
 
-def host_statistics(world: World, host: Any) -> list[Any]:
+def host_statistics(world: RecordStore, host: Any) -> list[Any]:
     up = host.status in (
         T.HostStatus.UP,
         T.HostStatus.PREPARING_FOR_MAINTENANCE,
         T.HostStatus.MAINTENANCE,
     )
-    w = _wave(host.id, 300)
+    now = world.clock.time()
+    w = _wave(now, host.id, 300)
     total = host.memory or 0
     used = min(total, world.host_used_memory(host.id) + 3 * 1024**3) if up else 0
     user = round(world.host_used_memory(host.id) / max(total, 1) * 40 + 5 * w, 2) if up else 0.0
@@ -151,13 +153,14 @@ def host_statistics(world: World, host: Any) -> list[Any]:
             GAUGE,
             INT,
             NONE,
-            int(getattr(host, "_sim_boot", time.time())),
+            int(getattr(host, "_sim_boot", now)),
         ),
     ]
 
 
-def nic_statistics(base: str, owner: tuple[str, Any], obj_id: str) -> list[Any]:
-    w = _wave(obj_id, 60)
+def nic_statistics(now: float, base: str, owner: tuple[str, Any], obj_id: str) -> list[Any]:
+    """A NIC's statistics at time ``now``."""
+    w = _wave(now, obj_id, 60)
     return [
         _stat(
             base,
@@ -187,7 +190,7 @@ def nic_statistics(base: str, owner: tuple[str, Any], obj_id: str) -> list[Any]:
             COUNTER,
             INT,
             B,
-            int(time.time() * 1000) % 10**12,
+            int(now * 1000) % 10**12,
         ),
         _stat(
             base,
@@ -197,7 +200,7 @@ def nic_statistics(base: str, owner: tuple[str, Any], obj_id: str) -> list[Any]:
             COUNTER,
             INT,
             B,
-            int(time.time() * 500) % 10**12,
+            int(now * 500) % 10**12,
         ),
         _stat(base, owner, "errors.total.rx", "Total receive errors", COUNTER, INT, NONE, 0),
         _stat(base, owner, "errors.total.tx", "Total transmit errors", COUNTER, INT, NONE, 0),

@@ -1,21 +1,19 @@
 """Snapshot tests: each main tab and one detail screen per entity type, seed and clocks fixed.
 
-The simulator's clocks are frozen (its ``time.time`` and ``now_dt``) so event times, uptimes
-and statistics are the same on every run; the app runs with ``live=False`` (no refresh timer,
-no header clock).
+The simulator runs on a ``FrozenClock`` so event times, uptimes and statistics are the same
+on every run; the app runs with ``live=False`` (no refresh timer, no header clock).
 """
 # ruff: noqa: B023
 
 from __future__ import annotations
 
-import datetime as dt
 import time as _time
-import types
 
 import pytest
 
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.screens.detail import DetailScreen
+from ovtui.sim.clock import FrozenClock
 
 from .helpers import loaded, make_app, wait_until
 
@@ -34,28 +32,10 @@ FROZEN = 1_790_000_000.0
 
 @pytest.fixture
 def frozen_sim(make_sim, monkeypatch):
-    fake_time = types.SimpleNamespace(
-        **{k: getattr(_time, k) for k in dir(_time) if not k.startswith("_")}
-    )
-    fake_time.time = lambda: FROZEN
-
-    def now_dt() -> dt.datetime:
-        return dt.datetime.fromtimestamp(FROZEN, dt.UTC)
-
-    import ovtui.sim.events as sim_events
-    import ovtui.sim.machines as sim_machines
-    import ovtui.sim.routes as sim_routes
-    import ovtui.sim.stats as sim_stats
-    import ovtui.sim.world as sim_world
-
-    for mod in (sim_world, sim_events, sim_routes, sim_machines):
-        if hasattr(mod, "now_dt"):
-            monkeypatch.setattr(mod, "now_dt", now_dt)
-    monkeypatch.setattr(sim_world, "time", fake_time)
-    monkeypatch.setattr(sim_stats, "time", fake_time)
+    # the TUI shows times in the local zone: UTC, whatever the machine
     monkeypatch.setenv("TZ", "UTC")
     _time.tzset()
-    yield make_sim(vms=40, hosts=4, seed=7, speed=0.001)
+    yield make_sim(vms=40, hosts=4, seed=7, speed=0.001, clock=FrozenClock(FROZEN))
     monkeypatch.delenv("TZ")
     _time.tzset()
 
