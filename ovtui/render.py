@@ -468,7 +468,7 @@ def yaml_item(data: Any) -> str:
     return yaml.dump([data], Dumper=_SafeDumper, **options)
 
 
-_PLAIN_YAML = re.compile("[\n\x20-\x21\x23-\x5b\x5d-\x7e]*")  # printable ASCII but " and \
+_PLAIN_YAML = re.compile(r"[\n\x20\x21\x23-\x5b\x5d-\x7e]*")  # printable ASCII but " and \
 _CSafeDumper = getattr(yaml, "CSafeDumper", None)
 
 
