@@ -443,14 +443,14 @@ def json_item(data: Any) -> str:
     """One element of :func:`json_text`'s list, as it stands inside the array (indented by
     two), terminal-safe. orjson (C) writes it; the stdlib when orjson would write otherwise
     (big integers, floats it spells differently, strings it refuses)."""
-    _ODD_FLOATS[0] = 0
+    odd, _ODD_FLOATS[0] = _ODD_FLOATS[0], 0  # counted while ``data`` was converted
     text = None
-    if orjson is not None:
+    if orjson is not None and not odd:
         try:
             text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
         except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
             text = None
-    if text is None or _ODD_FLOATS[0]:
+    if text is None:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     return _escape_unsafe("  " + text.replace("\n", "\n  "), _json_escape)
 
@@ -458,8 +458,12 @@ def json_item(data: Any) -> str:
 def yaml_item(data: Any) -> str:
     """One element of :func:`yaml_text`'s list (``- key: value`` lines, ending in a newline).
 
-    libyaml's dumper writes it when its text has nothing the two dumpers could write
-    differently (only printable ASCII, no quoted scalar); else :class:`_SafeDumper`."""
+    :class:`_BlockYaml` writes the items whose every string is a plain word; libyaml's
+    dumper those whose text has nothing the two dumpers could write differently (only
+    printable ASCII, no double-quoted scalar); else :class:`_SafeDumper`."""
+    text = _BlockYaml().item(data)
+    if text is not None:
+        return text
     options = {"sort_keys": False, "allow_unicode": True, "default_flow_style": False}
     if _CSafeDumper is not None:
         text = yaml.dump([data], Dumper=_CSafeDumper, **options)
@@ -468,6 +472,95 @@ def yaml_item(data: Any) -> str:
     return yaml.dump([data], Dumper=_SafeDumper, **options)
 
 
+class _NotSimple(Exception):
+    pass
+
+
+class _BlockYaml:
+    """PyYAML's block style for the simple case, without PyYAML's Python representer: dicts,
+    lists, ints, bools and strings that are one plain word (``[A-Za-z0-9][A-Za-z0-9_./:+-]*`` or empty; or words
+    with single spaces, short enough not to be folded),
+    written plain, or single-quoted when YAML would read them as something else, as PyYAML
+    chooses). Anything else (a float, a space, an empty string) is :class:`_NotSimple`."""
+
+    # one word, not ending in ":" (a key indicator there)
+    _WORD = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9_./:+-]*[A-Za-z0-9_./+-])?)?")
+    _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./+-]*(?: [A-Za-z0-9_./+-]+)+")
+    _STR = "tag:yaml.org,2002:str"
+    _words: dict[str, str] = {}
+
+    def item(self, data: Any) -> str | None:
+        out: list[str] = []
+        try:
+            self._seq([data], 0, False, out)
+        except _NotSimple:
+            return None
+        return "".join(out)
+
+    def _scalar(self, v: Any, column: int = 0) -> str:
+        cls = v.__class__
+        if cls is str:
+            known = self._words.get(v)
+            if known is not None:
+                return known
+            if " " in v:  # words: PyYAML folds them past column 80, and ': ' is a key
+                if column + len(v) > 80 or ":" in v or not self._WORDS.fullmatch(v):
+                    raise _NotSimple
+                return v if self._resolve(v) == self._STR else f"'{v}'"
+            if len(v) > 200 or not self._WORD.fullmatch(v):
+                raise _NotSimple
+            text = v if self._resolve(v) == self._STR else f"'{v}'"
+            if len(self._words) < 50000:
+                self._words[v] = text
+            return text
+        if cls is bool:
+            return "true" if v else "false"
+        if cls is int:
+            return str(v)
+        raise _NotSimple
+
+    @staticmethod
+    def _resolve(v: str) -> str:
+        return _RESOLVER.resolve(yaml.ScalarNode, v, (True, False))
+
+    def _map(self, m: dict, ind: int, inline: bool, out: list[str]) -> None:
+        for n, (k, v) in enumerate(m.items()):
+            if n or not inline:
+                out.append(" " * ind)
+            key = self._scalar(k)
+            out.append(key + ":")
+            if v.__class__ is dict:
+                if v:
+                    out.append("\n")
+                    self._map(v, ind + 2, False, out)
+                else:
+                    out.append(" {}\n")
+            elif v.__class__ is list:
+                if v:
+                    out.append("\n")
+                    self._seq(v, ind, False, out)  # PyYAML's indentless sequence
+                else:
+                    out.append(" []\n")
+            else:
+                out.append(" " + self._scalar(v, ind + len(key) + 2) + "\n")
+
+    def _seq(self, s: list, ind: int, inline: bool, out: list[str]) -> None:
+        for n, v in enumerate(s):
+            if n or not inline:
+                out.append(" " * ind)
+            if v.__class__ is dict and v:
+                out.append("- ")
+                self._map(v, ind + 2, True, out)
+            elif v.__class__ is list and v:
+                out.append("- ")
+                self._seq(v, ind + 2, True, out)
+            elif v.__class__ in (dict, list):
+                out.append("- {}\n" if v.__class__ is dict else "- []\n")
+            else:
+                out.append("- " + self._scalar(v, ind + 2) + "\n")
+
+
+_RESOLVER = yaml.resolver.Resolver()  # the implicit types SafeDumper avoids writing plain
 _PLAIN_YAML = re.compile(r"[\n\x20\x21\x23-\x5b\x5d-\x7e]*")  # printable ASCII but " and \
 _CSafeDumper = getattr(yaml, "CSafeDumper", None)
 
