@@ -49,6 +49,13 @@ DEFAULT_TIMEOUT = 60
 WRITES = frozenset({"POST", "PUT", "DELETE"})
 _SSO_CAP = 1024 * 1024  # an SSO answer is a few hundred bytes of JSON
 _SELECT = 0.25  # seconds per select: Ctrl-C and deadlines are seen this often
+DEBUG_BODY_BYTES = 1024  # of each request and answer body, what -d logs
+_BODY_TYPES = (pycurl.INFOTYPE_DATA_IN, pycurl.INFOTYPE_DATA_OUT)
+# a header line coming in starts a new answer body; going out, a new request body
+_HEADER_TYPES = {
+    pycurl.INFOTYPE_HEADER_IN: pycurl.INFOTYPE_DATA_IN,
+    pycurl.INFOTYPE_HEADER_OUT: pycurl.INFOTYPE_DATA_OUT,
+}
 
 
 class _CappedBuffer:
@@ -82,6 +89,7 @@ class Transport(ovirtsdk4.Connection):
         # the last request failed in transit (timeout, reset, too large): close() then skips
         # the logout, which would only wait on the same engine again
         self.broken = False
+        self._body_logged: dict[int, int] = {}  # -d: body bytes logged, per direction
 
     # --- bounds shared by API and SSO requests -----------------------------------------------
 
@@ -282,11 +290,34 @@ class Transport(ovirtsdk4.Connection):
 
     # --- debug -------------------------------------------------------------------------------
 
+    def _body_head(self, debug_type: int, data: Any) -> Any:
+        """What of this body chunk is still within the first KiB; once, a line saying the
+        rest is not logged."""
+        logged = self._body_logged.get(debug_type, 0)
+        if logged > DEBUG_BODY_BYTES:
+            return b""
+        room = DEBUG_BODY_BYTES - logged
+        self._body_logged[debug_type] = logged + len(data)
+        if len(data) <= room:
+            return data
+        self._body_logged[debug_type] = DEBUG_BODY_BYTES + 1
+        head = data[:room]
+        return head + b"\n[the rest of this body is not logged]"
+
     def _curl_debug(self, debug_type: int, data: Any) -> None:
         """The SDK's debug log, with what the engine sent shown visibly (never raw control
-        bytes on the terminal) and undecodable bytes replaced (never an exception)."""
+        bytes on the terminal) and undecodable bytes replaced (never an exception).
+
+        Headers are logged whole; of each body only the first ``DEBUG_BODY_BYTES`` (a 75 MB
+        list logged line by line would take longer than the request's timeout)."""
         if debug_type not in self._Connection__KNOWN_DEBUG_TYPES:  # type: ignore[attr-defined]
             return
+        if debug_type in _BODY_TYPES:
+            data = self._body_head(debug_type, data)
+            if not data:
+                return
+        elif debug_type in _HEADER_TYPES:
+            self._body_logged[_HEADER_TYPES[debug_type]] = 0  # a new request or answer
         text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         prefix = self._Connection__DEBUG_PREFIXES.get(debug_type)  # type: ignore[attr-defined]
         for line in text.replace("\r\n", "\n").strip().split("\n"):
