@@ -438,7 +438,10 @@ def confirm(
             "Add -y to confirm it non-interactively.",
         )
     if action.has_plan:
-        show_plan(action.preview(ctx, targets, params))
+        try:
+            show_plan(action.preview(ctx, targets, params))
+        except ActionError as err:  # as in the TUI: say so; the verb checks again itself
+            say(f"could not compute the plan: {' '.join(err.lines())}", "ovtui: warning: ")
     names = [object_name(t) for t in targets if t is not None]
     if len(names) > 1:
         say(", ".join(names), "  ")
