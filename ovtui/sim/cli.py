@@ -72,6 +72,7 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     except OSError as exc:
         print(f"ovtui sim: cannot listen on {args.bind}:{args.port}: {exc}", file=sys.stderr)
         return 2
+    threading.Thread(target=sim.warm, name="ovtui-sim-warm", daemon=True).start()
     print(f"oVirt engine simulator: {sim.url}", flush=True)
     print(f"user: {sim.username}  password: {sim.password}", flush=True)
     print(

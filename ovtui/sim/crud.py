@@ -8,7 +8,7 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
-from ovtui.sim import records, render, routes
+from ovtui.sim import records, render, routes, xmlcache
 from ovtui.sim.host_machine import HostMachine
 from ovtui.sim.httptypes import HttpError, Response, bad_request, conflict
 from ovtui.sim.machine_base import (
@@ -467,7 +467,7 @@ class Crud(HostMachine):
     def _update_plain(self, req: Any, node: Any) -> Any:
         """PUT of an object with no state machine: every field the request sets is applied."""
         obj = getattr(node.obj, "_sim_source", node.obj)
-        obj_in = parse_body(req.body, type(obj))
+        obj_in = parse_body(req.body, xmlcache.sdk_type(obj))
         if obj_in.name and obj_in.name != getattr(obj, "name", None):
             coll = routes.collection_of(node.tag)
             if coll and any(o.name == obj_in.name for o in self.world.coll[coll].values()):
@@ -755,6 +755,7 @@ class Crud(HostMachine):
             pp = vm.placement_policy
             if pp is not None and pp.hosts:
                 pp.hosts = [h for h in pp.hosts if h.id != host.id] or None
+                xmlcache.touch(vm)
         del w.coll["hosts"][host.id]
         w.drop_subs("hosts", host.id)
         ev.end_job(self.world, job)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim import render, routes
+from ovtui.sim import render, routes, xmlcache
 from ovtui.sim.crud import Crud
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.httptypes import HttpError, Response, conflict, not_found
@@ -120,7 +120,9 @@ class Machines(Crud, StorageMachine):
                 add = self.adders.get((node.tag, node.parent_tag))
                 if add is None:
                     raise HttpError(405, "Method not allowed.")
-                return add(req, node)
+                resp = add(req, node)
+                xmlcache.touch(node.parent)
+                return resp
             node = routes.resolve(w, req.segs[:-1]) if len(req.segs) > 1 else None
             if node is None or node.obj is None:
                 raise not_found()
@@ -140,6 +142,7 @@ class Machines(Crud, StorageMachine):
                     )
                 raise not_found()
             extra = fn(node.obj, ctx)
+            xmlcache.touch(getattr(node.obj, "_sim_source", node.obj))
             is_async = bool(action.async_)
             return Response(
                 202 if is_async else 200,
@@ -159,7 +162,11 @@ class Machines(Crud, StorageMachine):
                 raise conflict(
                     f"Cannot remove {_type_word(node.tag)}. This operation is not supported."
                 )
-            return fn(req, node)
+            resp = fn(req, node)
+            # a PUT merges into nested structures, which the record does not see
+            xmlcache.touch(getattr(node.obj, "_sim_source", node.obj))
+            xmlcache.touch(node.parent)
+            return resp
         raise HttpError(405, "Method not allowed.")
 
 

@@ -11,6 +11,7 @@ import random
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from ovirtsdk4 import Struct
 from ovirtsdk4 import types as T
 
 if TYPE_CHECKING:
@@ -32,12 +33,56 @@ def href(*parts: str) -> str:
     return "/".join([API, *parts])
 
 
+_BLANKS: dict[type, dict[str, Any]] = {}
+
+
 def mk(cls: type, href: str | None = None, **kw: Any) -> Any:
-    """Build an SDK object; SDK constructors do not take ``href``, so set it afterwards."""
-    obj = cls(**kw)
+    """Build an SDK object, as ``cls(**kw)`` with ``href`` set (the constructors do not take
+    it). Fast: the attributes of a blank ``cls()`` are copied, then ``kw`` set through the
+    same properties the constructor uses (a 10,000-VM world builds ~300,000 of these)."""
+    blank = _BLANKS.get(cls)
+    if blank is None:
+        blank = _BLANKS[cls] = dict(vars(cls()))
+    obj = cls.__new__(cls)
+    obj.__dict__.update(blank)
+    for name, value in kw.items():
+        setattr(obj, name, value)
     if href is not None:
         obj.href = href
     return obj
+
+
+# (key, nested plan or None, is a list): the structures inside a prototype record to copy
+Plan = list[tuple[str, Any, bool]]
+
+
+def _plan(obj: Any) -> Plan:
+    out: Plan = []
+    for key, value in vars(obj).items():
+        if isinstance(value, Struct):
+            out.append((key, _plan(value), False))
+        elif isinstance(value, list):
+            subs = [_plan(x) if isinstance(x, Struct) else None for x in value]
+            out.append((key, subs, True))
+    return out
+
+
+def _clone(obj: Any, plan: Plan) -> Any:
+    """A deep copy of SDK structure ``obj`` laid out as ``plan`` (enums, strings, numbers and
+    dates are immutable and shared)."""
+    new = obj.__class__.__new__(obj.__class__)
+    attrs = obj.__dict__.copy()
+    for key, sub, is_list in plan:
+        value = attrs[key]
+        if is_list:
+            attrs[key] = [x if p is None else _clone(x, p) for x, p in zip(value, sub, strict=True)]
+        else:
+            attrs[key] = _clone(value, sub)
+    new.__dict__.update(attrs)
+    return new
+
+
+_VM_LIKE: dict[type, tuple[Any, Plan]] = {}
 
 
 def ref(cls: type, coll: str, obj_id: str, **extra: Any) -> Any:
@@ -166,9 +211,7 @@ def make_host(
     )
 
 
-def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
-    """A VM or template record (``cls``): the settings both carry as the engine sets them
-    (a ``sockets`` x 1 x 1 CPU, guest OS ``os_type``), plus ``fields``."""
+def _vm_like_prototype(cls: type) -> Any:
     return mk(
         cls,
         comment="",
@@ -176,10 +219,10 @@ def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
         cpu=mk(
             T.Cpu,
             architecture=T.Architecture.X86_64,
-            topology=mk(T.CpuTopology, sockets=sockets, cores=1, threads=1),
+            topology=mk(T.CpuTopology, sockets=1, cores=1, threads=1),
         ),
         cpu_shares=0,
-        os=mk(T.OperatingSystem, type=os_type, boot=mk(T.Boot, devices=[T.BootDevice.HD])),
+        os=mk(T.OperatingSystem, type="other", boot=mk(T.Boot, devices=[T.BootDevice.HD])),
         bios=mk(T.Bios, type=T.BiosType.Q35_SEA_BIOS, boot_menu=mk(T.BootMenu, enabled=False)),
         delete_protected=False,
         display=mk(
@@ -211,8 +254,23 @@ def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
         usb=mk(T.Usb, enabled=False),
         custom_properties=[],
         initialization=mk(T.Initialization),
-        **fields,
     )
+
+
+def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
+    """A VM or template record (``cls``): the settings both carry as the engine sets them
+    (a ``sockets`` x 1 x 1 CPU, guest OS ``os_type``), plus ``fields``. A copy of one
+    prototype per type: the same record as building each part, at a tenth of the cost."""
+    proto = _VM_LIKE.get(cls)
+    if proto is None:
+        made = _vm_like_prototype(cls)
+        proto = _VM_LIKE[cls] = (made, _plan(made))
+    obj = _clone(*proto)
+    obj.os.type = os_type
+    obj.cpu.topology.sockets = sockets
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return obj
 
 
 def make_template(

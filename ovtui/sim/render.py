@@ -91,7 +91,7 @@ def entity(
             acts = ACTIONS["storage_domain"] + acts
         if acts:
             extra.append("<actions>")
-            extra.extend(f'<link href={quoteattr(base + "/" + a)} rel="{a}"/>' for a in acts)
+            extra.extend(_links(base, acts))
             extra.append("</actions>")
         followed: dict[str, list[str]] = {}
         for f in follow or []:
@@ -99,19 +99,34 @@ def entity(
             followed.setdefault(head.replace("_", ""), [])
             if rest:
                 followed[head.replace("_", "")].append(rest)
-        for rel in LINKS.get(tag, []):
+        if not followed:
+            extra.extend(_links(base, LINKS.get(tag, [])))
+        for rel in LINKS.get(tag, []) if followed else []:
             if rel in followed and follow_fn is not None:
                 inline = follow_fn(obj, tag, rel, followed[rel])
                 if inline is not None:
                     extra.append(inline)
                     continue
-            extra.append(f'<link href={quoteattr(base + "/" + rel)} rel="{rel}"/>')
+            extra.append(_link(base, rel))
     if not extra:
         return text
     if text.endswith("/>") and "\n" not in text:
         return text[:-2] + ">" + "".join(extra) + f"</{tag}>"
     cut = text.index(">") + 1
     return text[:cut] + "\n" + "\n".join(extra) + text[cut:]
+
+
+def _link(base: str, rel: str) -> str:
+    return f'<link href={quoteattr(base + "/" + rel)} rel="{rel}"/>'
+
+
+def _links(base: str, rels: list[str]) -> list[str]:
+    """``_link`` for each of ``rels`` (fixed words), quoting ``base`` once when it can."""
+    quoted = quoteattr(base)
+    if quoted[0] != '"':  # a double quote in the href: quote each link on its own
+        return [_link(base, rel) for rel in rels]
+    prefix = quoted[:-1]
+    return [f'<link href={prefix}/{rel}" rel="{rel}"/>' for rel in rels]
 
 
 def collection(items: Iterable[str], plural: str) -> str:

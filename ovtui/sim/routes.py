@@ -9,7 +9,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim import render, search, stats
+from ovtui.sim import render, search, stats, xmlcache
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
 
@@ -119,7 +119,9 @@ def host_summaries(w: RecordStore, hosts: list[Any]) -> list[Any]:
                 c[0] += 1
     for h in hosts:
         a, m, t = counts[h.id]
-        h.summary = T.VmSummary(active=a, migrating=m, total=t)
+        s = h.summary
+        if s is None or (s.active, s.migrating, s.total) != (a, m, t):
+            h.summary = T.VmSummary(active=a, migrating=m, total=t)  # else keep its cached XML
     return hosts
 
 
@@ -403,9 +405,18 @@ def follow_fn(world: RecordStore) -> render.FollowFn:
 
 
 def render_entity(world: RecordStore, node: Node, follow: list[str] | None = None) -> str:
+    """One entity's XML (see ``entity_document`` for the cached document)."""
     return render.entity(
         node.obj, node.tag, actions_tag=node.actions_tag, follow=follow, follow_fn=follow_fn(world)
     )
+
+
+def entity_document(world: RecordStore, node: Node, follow: list[str] | None = None) -> bytes:
+    """The XML document of the entity at ``node``; a top-level record without ``follow``
+    comes from its cached XML."""
+    if not follow and node.parent is None and node.actions_tag is None:
+        return render.XML_DECL.encode() + xmlcache.entity_bytes(node.obj, node.tag)
+    return render.document(render_entity(world, node, follow))
 
 
 def list_items(world: RecordStore, node: Node, params: dict[str, str]) -> list[Any]:
@@ -433,20 +444,28 @@ def list_items(world: RecordStore, node: Node, params: dict[str, str]) -> list[A
     return items[:max_] if max_ is not None and max_ >= 0 else items
 
 
-def render_collection(world: RecordStore, node: Node, params: dict[str, str]) -> str:
+def render_collection(world: RecordStore, node: Node, params: dict[str, str]) -> list[bytes]:
+    """The collection's XML document, in parts (``b"".join`` them for the whole).
+
+    A top-level list without ``follow`` is a join of each record's cached XML
+    (``xmlcache``): only records changed since they were last read are rendered again."""
     items = list_items(world, node, params)
     follow = [f.strip() for f in params.get("follow", "").split(",") if f.strip()]
+    if not items:
+        return [render.document(f"<{node.plural}/>")]
+    head = (render.XML_DECL + f"<{node.plural}>\n").encode("utf-8")
+    tail = f"</{node.plural}>\n".encode()
+    if node.top and not follow:
+        return [head, *(xmlcache.entity_bytes(o, node.tag) for o in items), tail]
     inline = follow_fn(world)
     at = node.actions_tag if node.parent_tag else None
     if node.tag == "storage_domain" and node.parent_tag == "data_center":
         at = "attached_storage_domain"
-    return render.collection(
-        (
-            render.entity(o, node.tag, actions_tag=at, follow=follow, follow_fn=inline)
-            for o in items
-        ),
-        node.plural,
-    )
+    parts = [
+        render.entity(o, node.tag, actions_tag=at, follow=follow, follow_fn=inline) + "\n"
+        for o in items
+    ]
+    return [head, "".join(parts).encode("utf-8"), tail]
 
 
 def api_root(world: RecordStore, user: str) -> str:

@@ -7,6 +7,7 @@ import ssl
 import threading
 from typing import Any
 
+from ovtui.sim import routes, xmlcache
 from ovtui.sim.clock import Clock
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.machines import Machines
@@ -92,6 +93,21 @@ class Simulator:
         self._thread.start()
         log.info("simulator serving on %s", self.url)
         return self
+
+    def warm(self, chunk: int = 500) -> None:
+        """Render every top-level list into the XML cache now, ``chunk`` records per hold of
+        the world lock (requests go on meanwhile), so the first full list is served from
+        cached bytes too. ``ovtui sim`` runs this in the background after it starts."""
+        for name in routes.TOP:
+            with self.world.lock:
+                node = routes.resolve(self.world, [name])
+                if node is None:
+                    continue
+                items = list(node.items or [])
+            for k in range(0, len(items), chunk):
+                with self.world.lock:
+                    for obj in items[k : k + chunk]:
+                        xmlcache.entity_bytes(obj, node.tag)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
+from ovtui.sim import xmlcache
 from ovtui.sim.httptypes import conflict
 from ovtui.sim.machine_base import (
     SDS,
@@ -190,6 +191,7 @@ class StorageMachine(MachineBase):
             if size and lu.size and size > lu.size:
                 grown += size - lu.size
             lu.size = size
+        xmlcache.touch(sd)  # its LUNs are nested in it
         if grown:
             sd.available = (sd.available or 0) + grown
         ev.emit(
