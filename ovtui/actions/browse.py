@@ -3,7 +3,7 @@
 Pure ovirtsdk4 (no textual): every function here runs on a worker thread. The rules of DESIGN
 section 6 live here: a main tab fetches one page (``page N`` in the search, ``max``), lists
 follow ``statistics`` so no request is made per row, and names of referenced objects come from
-one cached list per type, refreshed now and then.
+one search for the ids on the page per type (``id=A or id=B``), cached for NAMES_TTL.
 
 An ``ovirtsdk4.Connection`` must not be used by two threads at once, so connections come from
 a small :class:`ConnectionPool`: browsing holds one at a time, each running action leases its own.
@@ -137,6 +137,44 @@ def page_search(search: str, page: int) -> str | None:
     return search or None
 
 
+# The references whose names the main tabs show: attribute -> the type it names.
+REF_ATTRS = {
+    "host": "host",
+    "cluster": "cluster",
+    "data_center": "datacenter",
+    "data_centers": "datacenter",
+    "storage_domain": "storagedomain",
+    "storage_domains": "storagedomain",
+}
+ID_SEARCH_BYTES = 6000  # under the engine's request line limit (selectors.MAX_SEARCH_BYTES)
+
+
+def referenced_ids(objs: list[Any]) -> dict[str, set[str]]:
+    """``{type: ids}`` of the objects that ``objs`` refer to without their name."""
+    out: dict[str, set[str]] = {}
+    for obj in objs:
+        for attr, kind in REF_ATTRS.items():
+            ref = getattr(obj, attr, None)
+            for r in ref if isinstance(ref, list) else (ref,):
+                if r is not None and getattr(r, "id", None) and not getattr(r, "name", None):
+                    out.setdefault(kind, set()).add(r.id)
+    return out
+
+
+def id_searches(ids: list[str]) -> list[str]:
+    """``id=A or id=B ...`` searches, each short enough for the engine's request line."""
+    out, current = [], ""
+    for i in ids:
+        term = f"id={i}"
+        if current and len(current) + len(term) + 4 > ID_SEARCH_BYTES:
+            out.append(current)
+            current = ""
+        current = f"{current} or {term}" if current else term
+    if current:
+        out.append(current)
+    return out
+
+
 class Browser:
     """The TUI's read side of the engine. Thread-safe: every call leases a connection."""
 
@@ -147,6 +185,8 @@ class Browser:
         self._names_at: dict[str, float] = {}
         self._names_lock = threading.Lock()
         self._follow_ok: dict[str, bool] = {}
+        self._id_at: dict[tuple[str, str], float] = {}  # (type, id) -> when its name came
+        self._id_search_ok: dict[str, bool] = {}  # False: this engine refused id= searches
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ovtui-names")
 
     # ------------------------------------------------------------------ basics
@@ -160,16 +200,18 @@ class Browser:
             except Exception as exc:  # noqa: BLE001
                 raise classify(exc, "/api") from exc
 
-    def page(self, noun_name: str, search: str = "", page: int = 1) -> PageResult:
-        """One page of a main tab, with statistics followed and names resolved from the cache."""
+    def page(
+        self, noun_name: str, search: str = "", page: int = 1, resolve: bool = True
+    ) -> PageResult:
+        """One page of a main tab: one request, statistics followed. Its ``names`` are the
+        cache's; ``resolve`` also fetches the ones it refers to that the cache lacks
+        (:meth:`resolve_names`), else the caller does, after showing the page."""
         noun = NOUNS[noun_name]
         kw: dict[str, Any] = {"max": self.page_size}
         s = page_search(search, page) if noun.searchable else None
         if s:
             kw["search"] = s
         follow = LIST_FOLLOW.get(noun_name)
-        # stale names are fetched on another connection while the page is
-        names_f = self._executor.submit(self.names) if self.names_stale() else None
         with self.pool.lease() as conn:
             coll = self._coll(conn, noun)
             try:
@@ -178,8 +220,79 @@ class Browser:
                 raise classify(exc, f"/{noun.plural}") from exc
             if noun_name == "storagedomain":
                 fill_domain_status(conn.system_service(), objs)
-        names = names_f.result() if names_f is not None else self.names()
-        return PageResult(noun_name, list(objs), page, search, names=names)
+        result = PageResult(noun_name, list(objs), page, search, names=self.cached_names())
+        if resolve:
+            self.resolve_names(result)
+        return result
+
+    def resolve_names(self, result: PageResult) -> bool:
+        """Fetch the names of the objects ``result``'s rows refer to that the cache lacks or
+        holds for longer than NAMES_TTL: one id search per type (hosts and clusters side by
+        side, then the clusters' data centers), never whole lists; the Clusters tab counts
+        its hosts' VMs, so it has the hosts' list. True when ``result.names`` changed."""
+        if result.noun == "cluster":
+            stale = self.names_stale()
+            result.names = self.names()
+            return stale
+        wanted = referenced_ids(result.objects)
+        changed = self._fetch_ids(wanted)
+        clusters = self._names.get("cluster", {})
+        dc_ids = {
+            clusters[c].data_center.id
+            for c in wanted.get("cluster", ())
+            if c in clusters and clusters[c].data_center is not None
+        }
+        if dc_ids:
+            changed |= self._fetch_ids({"datacenter": dc_ids})
+        if changed:
+            result.names = self.cached_names()
+        return changed
+
+    def _fetch_ids(self, wanted: dict[str, set[str]]) -> bool:
+        now = time.monotonic()
+        todo = {
+            t: sorted(i for i in ids if now - self._id_at.get((t, i), -1e9) > NAMES_TTL)
+            for t, ids in wanted.items()
+        }
+        todo = {t: ids for t, ids in todo.items() if ids}
+        if not todo:
+            return False
+        futures = [self._executor.submit(self._fetch_type_ids, t, ids) for t, ids in todo.items()]
+        return any([f.result() for f in futures])
+
+    def _fetch_type_ids(self, kind: str, ids: list[str]) -> bool:
+        """Objects of ``kind`` by id: ``id=A or id=B ...`` searches (an engine that cannot
+        search by id gets asked for the whole list once, as before)."""
+        noun = NOUNS[kind]
+        found: list[Any] = []
+        try:
+            with self.pool.lease() as conn:
+                coll = self._coll(conn, noun)
+                if not noun.searchable or not self._id_search_ok.get(kind, True):
+                    found = list(coll.list())
+                else:
+                    for search in id_searches(ids):
+                        try:
+                            found.extend(coll.list(search=search))
+                        except ovirtsdk4.Error as exc:
+                            if isinstance(exc, ovirtsdk4.NotFoundError) or exc.code != 400:
+                                raise
+                            self._id_search_ok[kind] = False
+                            found = list(coll.list())
+                            break
+        except Exception:  # noqa: BLE001 - names are a nicety; ids stay shown
+            return False
+        now = time.monotonic()
+        with self._names_lock:
+            names = dict(self._names.get(kind, {}))
+            for obj in found:
+                names[obj.id] = obj
+            self._names[kind] = names
+            for i in ids:
+                self._id_at[(kind, i)] = now  # one gone from the engine is not asked again soon
+            for obj in found:
+                self._id_at[(kind, obj.id)] = now
+        return bool(found)
 
     def names_stale(self) -> bool:
         now = time.monotonic()

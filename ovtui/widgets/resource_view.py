@@ -196,7 +196,7 @@ class ResourceView(Vertical):
     def _load(self, noun: str, search: str, page: int, advanced: bool, gen: int) -> None:
         worker = get_current_worker()
         try:
-            result = self.app.browser.page(noun, search, page)
+            result = self.app.browser.page(noun, search, page, resolve=False)
         except ActionError as exc:
             self.post_message(self.Failed(self, exc))
             return
@@ -206,6 +206,12 @@ class ResourceView(Vertical):
         if worker.is_cancelled or gen != self.generation:
             return
         cols = columns_for(noun, advanced)
+        rows = [(o.id, row_cells(noun, o, result.names, cols)) for o in result.objects]
+        self.post_message(self.Loaded(self, result, rows))  # on screen before its names
+        if not self.app.browser.resolve_names(result):
+            return  # the cache had them all: no request
+        if worker.is_cancelled or gen != self.generation:
+            return
         rows = [(o.id, row_cells(noun, o, result.names, cols)) for o in result.objects]
         self.post_message(self.Loaded(self, result, rows))
 
