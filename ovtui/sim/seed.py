@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import uuid
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from ovirtsdk4 import types as T
@@ -325,7 +326,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
     # a few affinity groups per cluster
     for cl in clusters:
         agid = world.new_id()
-        vms_in = [v for v in list(world.coll["vms"].values())[:200] if v.cluster.id == cl.id][:2]
+        vms_in = [v for v in islice(world.coll["vms"].values(), 200) if v.cluster.id == cl.id][:2]
         world.coll["affinitygroups"][agid] = mk(
             T.AffinityGroup,
             id=agid,
@@ -666,7 +667,7 @@ def gen_host_hooks(world: RecordStore, host: Any, rng: random.Random) -> list[An
 
 
 def generate_history(world: RecordStore, rng: random.Random) -> None:
-    vms = list(world.coll["vms"].values())[:300]
+    vms = list(islice(world.coll["vms"].values(), 300))
     hosts = list(world.coll["hosts"].values())
     base = world.clock.time() - 3 * 86400
     for k in range(300):
