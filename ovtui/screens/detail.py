@@ -28,6 +28,7 @@ from ovtui.widgets.columns import (
 )
 from ovtui.widgets.safe import cell, cells, message, styled
 
+from .answers import answer
 from .verbs import VerbHost
 
 SKIP_GENERAL = {"href", "statistics", "reported_devices", "actions", "link"}
@@ -176,12 +177,12 @@ class DetailScreen(VerbHost, Screen):
             rows = self.app.browser.subtab(self.noun, self.obj, key)
             names = self.app.browser.names()
         except ActionError as exc:
-            self.app.call_from_thread(self._sub_failed, i, exc)
+            answer(self, self._sub_failed, i, exc)
             return
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self._sub_failed, i, ActionError(str(exc)))
+            answer(self, self._sub_failed, i, ActionError(str(exc)))
             return
-        self.app.call_from_thread(self._fill_sub, i, jump, rows, names)
+        answer(self, self._fill_sub, i, jump, rows, names)
 
     def _sub_failed(self, i: int, exc: ActionError) -> None:
         self.loaded.discard(f"tab-{i}")
@@ -264,12 +265,12 @@ class DetailScreen(VerbHost, Screen):
         try:
             obj = self.app.browser.get(self.noun, self.obj.id)
         except ActionError as exc:
-            self.app.call_from_thread(self._refetch_failed, exc)
+            answer(self, self._refetch_failed, exc)
             return
         except Exception as exc:  # noqa: BLE001 - an engine error must not take the TUI down
-            self.app.call_from_thread(self._refetch_failed, ActionError(str(exc)))
+            answer(self, self._refetch_failed, ActionError(str(exc)))
             return
-        self.app.call_from_thread(self._set_obj, obj)
+        answer(self, self._set_obj, obj)
 
     def _refetch_failed(self, exc: ActionError) -> None:
         """Say it on the screen and keep what is shown; the next refresh tries again."""

@@ -14,6 +14,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from ovtui.actions.base import Action, Param
 from ovtui.widgets.safe import LINE, cell, message, styled
 
+from .answers import answer
+
 
 def _esc(text: str) -> str:
     """ovtui's own text (keys, labels) in markup: brackets kept literal."""
@@ -150,7 +152,7 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
             self.app.call_from_thread(
                 self.app.notify, f"Cannot list {p.kind}s: {exc}", severity="error"
             )
-        self.app.call_from_thread(self._set_choices, p, opts)
+        answer(self, self._set_choices, p, opts)
 
     def _set_choices(self, p: Param, opts: list[tuple[str, str]]) -> None:
         w = self.query_one(f"#p-{p.name}")

@@ -21,6 +21,8 @@ from textual.widgets import Button, Static
 from ovtui.actions.base import ActionError, Preview
 from ovtui.widgets.safe import lines, message, styled
 
+from .answers import answer
+
 Answer = tuple[str | None, Preview | None]
 
 
@@ -76,11 +78,9 @@ class PlanConfirmScreen(ModalScreen[Answer]):
             result, err = None, " ".join(exc.lines())
         except Exception as exc:  # noqa: BLE001 - say it; the verb checks again anyway
             result, err = None, f"{type(exc).__name__}: {exc}"
-        self.app.call_from_thread(self._show, result, err)
+        answer(self, self._show, result, err)
 
     def _show(self, preview: Preview | None, error: str | None) -> None:
-        if not self.is_attached:
-            return
         self.preview, self.error = preview, error
         body = self.query_one("#plan-body", Static)
         verdict = self.query_one("#plan-verdict", Static)
