@@ -478,13 +478,14 @@ class _NotSimple(Exception):
 
 class _BlockYaml:
     """PyYAML's block style for the simple case, without PyYAML's Python representer: dicts,
-    lists, ints, bools and strings that are one plain word (``[A-Za-z0-9][A-Za-z0-9_./:+-]*`` or empty; or words
-    with single spaces, short enough not to be folded),
+    lists, ints, bools and strings that are one plain word
+    (``[A-Za-z0-9+][A-Za-z0-9_./:+-]*`` or empty; or words with single spaces, short enough
+    not to be folded),
     written plain, or single-quoted when YAML would read them as something else, as PyYAML
     chooses). Anything else (a float, a space, an empty string) is :class:`_NotSimple`."""
 
     # one word, not ending in ":" (a key indicator there)
-    _WORD = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9_./:+-]*[A-Za-z0-9_./+-])?)?")
+    _WORD = re.compile(r"(?:[A-Za-z0-9+](?:[A-Za-z0-9_./:+-]*[A-Za-z0-9_./+-])?)?")
     _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./+-]*(?: [A-Za-z0-9_./+-]+)+")
     _STR = "tag:yaml.org,2002:str"
     _words: dict[str, str] = {}

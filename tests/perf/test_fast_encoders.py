@@ -15,7 +15,7 @@ from ovtui import render
 # strings near the edges of the plain-word rule: YAML's implicit types, spaces, colons, length
 words = st.one_of(
     st.sampled_from(["", "yes", "no", "null", "~", "1.5", "0x1F", "1:20", "+1", "2025-10-25",
-                     "2025-10-25T09:26:35.5+00:00", "a: b", "a #b", "web01 server", "True"]),
+                     "2025-10-25T09:26:35.5+00:00", "a: b", "a #b", "web01 server", "True", "+00:00", "-1", "---x", "+"]),
     st.text(alphabet="abAB01:-./+_ ", max_size=90),
 )  # fmt: skip
 scalars = st.one_of(words, st.integers(-(2**70), 2**70), st.booleans(), st.floats())
