@@ -267,6 +267,9 @@ def send_action(
     return cid, follower
 
 
+READ_BACK_LIMIT = 15.0  # seconds a lost reply's read-back retries transient engine errors
+
+
 def read_back(
     ctx: ActionContext,
     lost: ReplyLost,
@@ -289,11 +292,25 @@ def read_back(
         " (nothing is sent twice)", level="warning",
     )  # fmt: skip
     served = find is not None
-    for attempt in range(2):
+    deadline = time.monotonic() + READ_BACK_LIMIT
+    attempt, retried = 0, False
+    while attempt < 2:
         try:
             found = find() if find is not None else None
             jobs = None if found else jobs_of(ctx, cid)
         except ovirtsdk4.Error as exc:
+            if transient(exc) and time.monotonic() < deadline:
+                # one 503 or dropped read must not turn "done" into "may have done it"
+                if not retried:
+                    ctx.progress(
+                        "retry",
+                        f"{label}: reading back: {translate(exc).message} (retrying for up to"
+                        f" {span(READ_BACK_LIMIT)})",
+                        level="warning",
+                    )
+                retried = True
+                ctx.sleep(ctx.poll_interval)
+                continue
             raise ReplyLost(
                 lost.method,
                 lost.path,
@@ -312,7 +329,8 @@ def read_back(
             ctx.progress("accepted", f"{label}: the engine has it ({found})", level="warning")
             return found
         served = served or jobs is not None or (follower is not None and follower.enabled)
-        if attempt == 0:
+        attempt += 1
+        if attempt == 1:
             ctx.sleep(ctx.poll_interval)  # a slow engine may register the job a moment late
     if not served:
         ctx.progress(

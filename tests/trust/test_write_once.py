@@ -199,6 +199,28 @@ def test_shutdown_whose_reply_is_lost_is_sent_once_and_read_back(proxied, capsys
     assert "Cannot connect" not in err, err
 
 
+def test_read_back_rides_out_a_short_outage(proxied, capsys):
+    """The reply is lost and the engine then answers 503 a few times: the read-back retries
+    (within its bound) and reports what the engine did, not "it may have done it" (the soak
+    met this: exit 3 for a suspend the engine had done)."""
+    sim, make = proxied
+    vm = _vm(sim, T.VmStatus.UP)
+    proxy, cfg = make(lambda m, p: m == "POST" and p.endswith("/shutdown"))
+
+    def outage_after_the_write(method: str, path: str) -> None:
+        if method == "POST" and path.endswith("/shutdown"):
+            sim.faults.failing_gets = 3  # the next three reads get 503
+
+    proxy.before = outage_after_the_write
+    code, out, err = run_cli(capsys, cfg, "vm", "-n", vm.name, "shutdown", "-y")
+
+    assert len(proxy.writes(r"/shutdown$")) == 1, err
+    assert sim.faults.failing_gets == 0, "the outage happened"
+    assert code == 0, err
+    assert "retrying" in err and "lost" in err, err
+    wait_for(lambda: sim.world.coll["vms"][vm.id].status == T.VmStatus.DOWN, what="VM down")
+
+
 def test_snapshot_create_whose_reply_is_lost_makes_one_snapshot(proxied, capsys):
     sim, make = proxied
     vm = _vm(sim, T.VmStatus.UP)
