@@ -41,7 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# children run this checkout's ovtui, whatever the venv has installed (soak a frozen clone)
+CHILD_ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 from ovtui.sim import Simulator  # noqa: E402
 from ovtui.sim.testing import write_config  # noqa: E402
@@ -104,7 +107,7 @@ class TuiDriver:
         self.rng = rng
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
+        env = dict(CHILD_ENV, TERM="xterm-256color", COLUMNS="100", LINES="30")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ovtui", "-c", str(config)],
             stdin=slave,
@@ -181,7 +184,7 @@ def run_verb(
     cmd += ["-y", "--timeout", str(VERB_TIMEOUT)]
     try:
         done = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=VERB_TIMEOUT + OVERRUN_SLACK
+            cmd, capture_output=True, text=True, timeout=VERB_TIMEOUT + OVERRUN_SLACK, env=CHILD_ENV
         )
     except subprocess.TimeoutExpired:
         report.add(
@@ -194,9 +197,11 @@ def run_verb(
     with report.lock:
         report.verbs[verb] += 1
         report.exit_codes[rc] += 1
-    last = err.strip().splitlines()[-1] if err.strip() else ""
+    said = [line for line in err.strip().splitlines() if line.strip()]
+    last = said[-1] if said else ""
+    first = next((line for line in said if "error" in line), last)
     if rc not in (0, 1, 2, 3, 4) or "Traceback" in err or "internal error" in err:
-        report.add("crashes", f"vm {vm_id} {verb}: exit {rc}: {last[:200]}")
+        report.add("crashes", f"vm {vm_id} {verb}: exit {rc}: {first[:300]}")
         return
     if elapsed > VERB_TIMEOUT + OVERRUN_SLACK:
         report.add("overruns", f"vm {vm_id} {verb}: {elapsed:.1f} s")
