@@ -15,9 +15,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ovtui.actions.base import Action, ActionContext, ActionError, Progress, Selector
-from ovtui.actions.browse import Browser, ConnectionPool
+from ovtui.actions.browse import Browser, ConnectionPool, make_browser, take_early
 from ovtui.actions.errors import translate
-from ovtui.connection import connect
 from ovtui.textsafe import visible
 
 from .screens.connect import ConnectScreen
@@ -74,8 +73,27 @@ class OvtuiApp(App):
         self.tasks: dict[int, Task] = {}
         self._task_ids = itertools.count(1)
         self._jobs_in_flight = False
+        self._start_early()
 
     # ------------------------------------------------------------------ start / stop
+    def _start_early(self) -> None:
+        """Login and the VMs tab's first page start now, on a thread, while Textual starts
+        (issue 14); the tab takes that page when it first asks for it."""
+        if self.profile is None or not getattr(self.profile, "url", "") or self.demo is not None:
+            return
+        early = take_early(self.profile)  # begun by the command line, before the imports
+        if early is None:
+            self._make_browser(self.profile)
+            self.browser.prefetch("vm", "", 1)
+        else:
+            self.pool, self.browser = early.pool, early
+            self._browser_profile = self.profile
+
+    def _make_browser(self, profile: Any) -> None:
+        self.browser = make_browser(profile, self.debug_log)
+        self.pool = self.browser.pool
+        self._browser_profile = profile
+
     def on_mount(self) -> None:
         if self.profile is None or not getattr(self.profile, "url", ""):
             self.push_screen(ConnectScreen())
@@ -86,14 +104,8 @@ class OvtuiApp(App):
         self.profile = profile
         self.readonly = self.readonly or bool(getattr(profile, "readonly", False))
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
-        size = max(4, int(getattr(profile, "connections", 4) or 4) + 4)
-        debug = self.debug_log
-
-        def factory(token: str | None = None) -> Any:
-            return connect(profile, debug=debug, token=token)
-
-        self.pool = ConnectionPool(factory, size=size)
-        self.browser = Browser(self.pool, page_size=int(getattr(profile, "page_size", 100) or 100))
+        if self.pool is None or getattr(self, "_browser_profile", None) is not profile:
+            self._make_browser(profile)
         self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
             self.screen, ConnectScreen
         ) else self.push_screen(MainScreen())

@@ -15,7 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,7 +187,20 @@ class Browser:
         self._follow_ok: dict[str, bool] = {}
         self._id_at: dict[tuple[str, str], float] = {}  # (type, id) -> when its name came
         self._id_search_ok: dict[str, bool] = {}  # False: this engine refused id= searches
+        self._prefetched: tuple[tuple[str, str, int], Future] | None = None
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ovtui-names")
+
+    def prefetch(self, noun_name: str, search: str, page: int) -> None:
+        """Start reading a page now (the app starting up); :meth:`take_prefetched` hands it
+        to the first caller that asks for the same page."""
+        future = self._executor.submit(self.page, noun_name, search, page, False)
+        self._prefetched = ((noun_name, search, page), future)
+
+    def take_prefetched(self, noun_name: str, search: str, page: int) -> Future | None:
+        pre, self._prefetched = self._prefetched, None
+        if pre is not None and pre[0] == (noun_name, search, page):
+            return pre[1]
+        return None
 
     # ------------------------------------------------------------------ basics
     def _coll(self, conn: Any, noun: Noun) -> Any:
@@ -482,6 +495,41 @@ def xml_of(obj: Any) -> str:
     from ovirtsdk4 import writer
 
     return writer.Writer.write(obj, indent=True)
+
+
+def make_browser(profile: Any, debug: bool = False) -> Browser:
+    """The TUI's browser for a profile: a pool of connections sharing one login."""
+    from ovtui.connection import connect
+
+    def factory(token: str | None = None) -> Any:
+        return connect(profile, debug=debug, token=token)
+
+    size = max(4, int(getattr(profile, "connections", 4) or 4) + 4)
+    page_size = int(getattr(profile, "page_size", 100) or 100)
+    return Browser(ConnectionPool(factory, size=size), page_size=page_size)
+
+
+_early: tuple[Any, Browser] | None = None
+
+
+def start_early(profile: Any, debug: bool = False) -> None:
+    """Login and the VMs tab's first page, begun before the TUI is even imported (the
+    command line calls this first): the app takes this browser for the same profile."""
+    global _early
+    browser = make_browser(profile, debug)
+    browser.prefetch("vm", "", 1)
+    _early = (profile, browser)
+
+
+def take_early(profile: Any) -> Browser | None:
+    """The browser :func:`start_early` made for ``profile``, once."""
+    global _early
+    early, _early = _early, None
+    if early is not None and early[0] is profile:
+        return early[1]
+    if early is not None:
+        early[1].pool.close()
+    return None
 
 
 def connect_pool(connect: Callable[[], Any], size: int = 8) -> ConnectionPool:

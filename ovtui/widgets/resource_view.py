@@ -196,7 +196,11 @@ class ResourceView(Vertical):
     def _load(self, noun: str, search: str, page: int, advanced: bool, gen: int) -> None:
         worker = get_current_worker()
         try:
-            result = self.app.browser.page(noun, search, page, resolve=False)
+            early = self.app.browser.take_prefetched(noun, search, page)
+            if early is not None:
+                result = early.result()  # read while the app started
+            else:
+                result = self.app.browser.page(noun, search, page, resolve=False)
         except ActionError as exc:
             self.post_message(self.Failed(self, exc))
             return
