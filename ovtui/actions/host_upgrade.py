@@ -107,7 +107,7 @@ def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str
     scan = EventScan(
         ctx, (EV_UPGRADE_STARTED, EV_UPGRADE_DONE, EV_UPGRADE_FAILED, EV_UPGRADE_REBOOT)
     )
-    kw = {"reboot": True} if reboot else {}
+    kw: dict[str, Any] = {"reboot": True} if reboot else {}
     cid, _ = send_action(ctx, hs, "upgrade", what=f"host {host.name}", **kw)
     if ctx.async_:
         return "accepted", get_host(ctx, host)
@@ -122,7 +122,11 @@ def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str
             level = "error" if info.code == EV_UPGRADE_FAILED else "info"
             frac = {EV_UPGRADE_STARTED: 0.1, EV_UPGRADE_REBOOT: 0.8, EV_UPGRADE_DONE: 1.0}
             ctx.progress(
-                "event", info.description, event=info, level=level, fraction=frac.get(info.code)
+                "event",
+                info.description,
+                event=info,
+                level=level,
+                fraction=frac.get(info.code or 0),
             )
 
     def done(h: Any) -> bool:

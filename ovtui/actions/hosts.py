@@ -199,7 +199,8 @@ def _options(options: Any) -> list[types.Option]:
             elif isinstance(item, (list, tuple)) and len(item) == 2:
                 pairs.append((item[0], item[1]))
             elif isinstance(item, str) and "=" in item:
-                pairs.append(tuple(item.split("=", 1)))
+                name, value = item.split("=", 1)
+                pairs.append((name, value))
             else:
                 raise UsageError(f"Bonding option {item!r} is not NAME VALUE.")
     return [types.Option(name=str(k), value=str(v)) for k, v in pairs]
@@ -298,7 +299,7 @@ def remove(ctx: ActionContext, target: Any, force: bool = False) -> Result:
     """Remove the host and wait until the engine no longer has it."""
     host = get_host(ctx, target)
     hs = host_service(ctx, host)
-    kw = {"force": True} if force else {}
+    kw: dict[str, Any] = {"force": True} if force else {}
     send_action(ctx, hs, "remove", what=f"host {host.name}", **kw)
     if ctx.async_:
         return Result(True, f"host {host.name}: removal accepted", host)

@@ -23,8 +23,15 @@ def collection_service(system: Any, noun: Noun) -> Any:
     return getattr(system, noun.collection)()
 
 
+def entity_method(noun: Noun) -> str:
+    """The collection service's method for one object (``vm_service``)."""
+    if not noun.entity:
+        raise UsageError(f"{noun.name} has no single object to select.")
+    return noun.entity
+
+
 def entity_service(system: Any, noun: Noun, obj_id: str) -> Any:
-    return getattr(collection_service(system, noun), noun.entity)(obj_id)
+    return getattr(collection_service(system, noun), entity_method(noun))(obj_id)
 
 
 def quote(value: str) -> str:
@@ -97,7 +104,7 @@ def find(
     with engine_errors(f"listing {noun.plural}"):
         if selector.id:
             try:
-                return [getattr(coll, noun.entity)(selector.id).get(follow=follow)]
+                return [getattr(coll, entity_method(noun))(selector.id).get(follow=follow)]
             except ovirtsdk4.NotFoundError:
                 return []
         kw: dict[str, Any] = {}

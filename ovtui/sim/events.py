@@ -7,7 +7,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim.records import href, mk, ref
+from ovtui.sim.records import href, mk, ref, set_private
 from ovtui.sim.store import RecordStore
 
 # code -> (severity, description template). Placeholders: {vm} {host} {cluster} {dc} {sd} {user} {extra}
@@ -181,8 +181,7 @@ def start_job(
         external=False,
         owner=ref(T.User, "users", user_id) if user_id else None,
     )
-    job._sim_correlation_id = correlation_id
-    job._sim_steps = []
+    set_private(job, _sim_correlation_id=correlation_id, _sim_steps=[])
     world.coll["jobs"][jid] = job
     add_step(world, job, "Validating", T.StepEnum.VALIDATING, finished=True)
     for s in steps or [description]:

@@ -365,8 +365,8 @@ class HostMachine(VmMachine):
         ``bond*``, networks must exist in the host's data center."""
         w = self.world
         a = ctx.action
-        nics = w.sub("hosts", host, "nics")
-        atts = w.sub("hosts", host, "networkattachments")
+        nics = w.sub_items("hosts", host, "nics")
+        atts = w.sub_items("hosts", host, "networkattachments")
 
         def find(r: Any) -> Any:
             return next(

@@ -148,11 +148,11 @@ def poison_world(world: Any, text_for: TextFor | None = None, product: bool = Tr
         # items already generated, then every later generation
         counters: dict[tuple[str, str], int] = {}
         for (pcoll, _pid, name), items in list(world._subs.items()):
-            fields = SUB_FIELDS.get((pcoll, name))
-            if fields:
+            sub_fields = SUB_FIELDS.get((pcoll, name))
+            if sub_fields:
                 for obj in items:
                     k = counters[(pcoll, name)] = counters.get((pcoll, name), -1) + 1
-                    _poison(obj, f"{pcoll}/{name}", fields, k, pick, _Namer())
+                    _poison(obj, f"{pcoll}/{name}", sub_fields, k, pick, _Namer())
         for key, fields in SUB_FIELDS.items():
             gen = world.sub_generators.get(key)
             if gen is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ovirtsdk4 import Struct
 from ovirtsdk4 import types as T
@@ -34,9 +34,10 @@ def href(*parts: str) -> str:
 
 
 _BLANKS: dict[type, dict[str, Any]] = {}
+S = TypeVar("S", bound=Struct)
 
 
-def mk(cls: type, href: str | None = None, **kw: Any) -> Any:
+def mk(cls: type[S], href: str | None = None, **kw: Any) -> S:
     """Build an SDK object, as ``cls(**kw)`` with ``href`` set (the constructors do not take
     it). Fast: the attributes of a blank ``cls()`` are copied, then ``kw`` set through the
     same properties the constructor uses (a 10,000-VM world builds ~300,000 of these)."""
@@ -50,6 +51,14 @@ def mk(cls: type, href: str | None = None, **kw: Any) -> Any:
     if href is not None:
         obj.href = href
     return obj
+
+
+def set_private(obj: Struct, **fields: Any) -> None:
+    """Attach the simulator's own ``_sim_...`` fields to an SDK record: what the engine
+    knows but does not serve (a storage domain's status within its data center, a job's
+    correlation id...). The SDK types do not declare them, hence this one untyped door."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
 
 
 # (key, nested plan or None, is a list): the structures inside a prototype record to copy
@@ -111,7 +120,7 @@ def add_storage_domain(world: RecordStore, sid: str, name: str, dc_id: str, **fi
         data_centers=[ref(T.DataCenter, "datacenters", dc_id)],
         **fields,
     )
-    sd._sim_dc_status = T.StorageDomainStatus.ACTIVE  # status within its data center
+    set_private(sd, _sim_dc_status=T.StorageDomainStatus.ACTIVE)  # within its data center
     world.coll["storagedomains"][sid] = sd
     return sd
 
@@ -374,7 +383,7 @@ def make_vm(
 def set_guest_info(
     vm: Any, family: str | None = None, dist: str | None = None, ver: str | None = None
 ) -> None:
-    if family is None:
+    if family is None or ver is None:
         family, dist, ver = getattr(vm, "_sim_guest", ("linux", "Red Hat Enterprise Linux", "9.2"))
     vm.fqdn = f"{vm.name}.example.com"
     vm.guest_time_zone = mk(T.TimeZone, name="UTC", utc_offset="+00:00")
@@ -446,7 +455,13 @@ def reported_devices(world: RecordStore, vm: Any, nic: Any | None = None) -> lis
 
 
 def new_disk(
-    world, rng: random.Random, alias: str, size: int, sd: Any, owner: str, bootable: bool
+    world: RecordStore,
+    rng: random.Random,
+    alias: str,
+    size: int,
+    sd: Any,
+    owner: str,
+    bootable: bool,
 ) -> Any:
     did = world.new_id(rng)
     disk = mk(
@@ -482,7 +497,7 @@ def new_disk(
             href=href("datacenters", "x", "quotas", "58ca604b-017d-0374-0220-00000000014f"),
         ),
     )
-    disk._sim_bootable = bootable
+    set_private(disk, _sim_bootable=bootable)
     world.coll["disks"][did] = disk
     return disk
 
@@ -527,7 +542,12 @@ def disk_attachments(
 
 
 def new_snapshot(
-    world, vm: Any, rng: random.Random, description: str, stype: Any, when: dt.datetime
+    world: RecordStore,
+    vm: Any,
+    rng: random.Random,
+    description: str,
+    stype: Any,
+    when: dt.datetime,
 ) -> Any:
     sid = world.new_id(rng)
     snap = mk(

@@ -220,7 +220,7 @@ def _consoles(w: RecordStore, vm: Any) -> list[Any]:
     # each running VM gets its own display ports on its host, as qemu allocates them
     base = 5900 + 3 * (int(vm.id.replace("-", "")[:4], 16) % 300)
     for k, gc in enumerate(items):
-        if running:
+        if running and host is not None:
             gc.address = host.address
             gc.port = base + 2 * k
             gc.tls_port = base + 2 * k + 1 if gc.protocol == T.GraphicsType.SPICE else None

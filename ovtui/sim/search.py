@@ -42,7 +42,7 @@ def _vm_dc(w: RecordStore, o: Any) -> Any:
     return w.cluster_dc(o.cluster.id).name if o.cluster else None
 
 
-def _vm_storage(w: RecordStore, o: Any) -> list[str]:
+def _vm_storage(w: RecordStore, o: Any) -> list[str | None]:
     names = []
     for att in w.sub("vms", o, "diskattachments") or []:
         d = w.get("disks", att.disk.id)

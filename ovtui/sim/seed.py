@@ -29,6 +29,7 @@ from ovtui.sim.records import (
     mk,
     new_snapshot,
     ref,
+    set_private,
 )
 from ovtui.sim.store import RecordStore
 
@@ -381,7 +382,7 @@ def make_iscsi_domain(world: RecordStore, dc: Any, n_luns: int = 2, lun_gib: int
             discard_max_size=0,
             discard_zeroes_data=False,
         )
-        lu._sim_device_size = lu.size  # what the storage server reports
+        set_private(lu, _sim_device_size=lu.size)  # what the storage server reports
         luns.append(lu)
     total = n_luns * lun_gib
     used = int(total * rng.uniform(0.2, 0.5))
@@ -431,7 +432,7 @@ def gen_vm_nics(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
             if profiles
             else None,
         )
-        nic._sim_ip = world.next_ip()
+        set_private(nic, _sim_ip=world.next_ip())
         nics.append(nic)
     return nics
 

@@ -31,9 +31,11 @@ class Engine(Protocol):
     faults: FaultInjector
     tokens: TokenStore
     negotiate: NegotiateAcceptor | None
-    world: RecordStore
     machines: Machines
     requests: RequestLog
+
+    @property
+    def world(self) -> RecordStore: ...
 
 
 class RequestLog(list[tuple[str, str]]):
@@ -61,7 +63,7 @@ class SimHTTPServer(ThreadingHTTPServer):
     def __init__(self, addr: tuple[str, int], sim: Engine) -> None:
         self.sim = sim
         if not isinstance(getattr(sim, "requests", None), RequestLog):
-            sim.requests = RequestLog()  # type: ignore[attr-defined]
+            sim.requests = RequestLog()
         self.open_sockets: set[Any] = set()
         self.sockets_lock = threading.Lock()
         super().__init__(addr, Handler)

@@ -121,7 +121,8 @@ class StorageMachine(MachineBase):
                 f"Cannot deactivate Storage Domain. The Storage Domain's status is {sd._sim_dc_status.value}."
             )
         dc = self.world.get("datacenters", view.data_center.id)
-        self._job(ctx, f"Deactivating Storage Domain {sd.name} in Data Center {dc.name}")
+        dc_name = dc.name if dc is not None else None
+        self._job(ctx, f"Deactivating Storage Domain {sd.name} in Data Center {dc_name}")
         op = self._begin(sd)
         job = ctx.job
 
@@ -145,7 +146,8 @@ class StorageMachine(MachineBase):
                 f"Cannot activate Storage Domain. The Storage Domain's status is {sd._sim_dc_status.value}."
             )
         dc = self.world.get("datacenters", view.data_center.id)
-        self._job(ctx, f"Activating Storage Domain {sd.name} in Data Center {dc.name}")
+        dc_name = dc.name if dc is not None else None
+        self._job(ctx, f"Activating Storage Domain {sd.name} in Data Center {dc_name}")
         op = self._begin(sd)
         self.set_dc_status(sd, SDS.ACTIVATING)
         job = ctx.job

@@ -129,6 +129,14 @@ class RecordStore:
             self._subs[key] = items
         return items
 
+    def sub_items(self, coll: str, parent: Any, name: str) -> list[Any]:
+        """``sub()`` of a sub-collection that every record of ``coll`` has (KeyError if not):
+        for the verbs that change it in place."""
+        items = self.sub(coll, parent, name)
+        if items is None:
+            raise KeyError(f"{coll} have no sub-collection {name!r}")
+        return items
+
     def set_sub(self, coll: str, parent_id: str, name: str, items: list[Any]) -> None:
         self._subs[(coll, parent_id, name)] = items
 
