@@ -9,6 +9,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import records, render, routes, xmlcache
+from ovtui.sim import vm_life as vl
 from ovtui.sim.host_machine import HostMachine
 from ovtui.sim.httptypes import HttpError, Response, bad_request, conflict
 from ovtui.sim.machine_base import (
@@ -23,6 +24,7 @@ from ovtui.sim.machine_base import (
     parse_body,
 )
 from ovtui.sim.records import GiB, href, mk, ref
+from ovtui.sim.vm_life import cold_fields, keep_init_secret
 
 # RemoveVdsCommand.statusLegalForRemove
 REMOVABLE_HOST = {
@@ -87,6 +89,10 @@ REF_COLLECTIONS: dict[type, str] = {
 }
 
 
+def _cpus(topo: Any) -> int:
+    return (topo.sockets or 1) * (topo.cores or 1) * (topo.threads or 1)
+
+
 def _set_attrs(obj: Any) -> list[tuple[str, Any]]:
     """The attributes a parsed SDK object has set (its private ``_name`` slots)."""
     return [
@@ -128,6 +134,10 @@ class Crud(HostMachine):
             vm.os.type = vm_in.os.type
         if vm_in.cpu is not None and vm_in.cpu.topology is not None:
             vm.cpu.topology = vm_in.cpu.topology
+        self._merge(vm, vl.creation_fields(vm_in))
+        if vm_in.initialization is not None:
+            vm.initialization = vm_in.initialization
+            keep_init_secret(vm)
         vm.stop_time = None
         self._copy_template_devices(vm, tpl)
         job = ev.start_job(
@@ -161,6 +171,7 @@ class Crud(HostMachine):
         )
         snap.snapshot_status = T.SnapshotStatus.LOCKED
         snap.persist_memorystate = bool(snap_in.persist_memorystate)
+        snap._sim_memory = vm.memory  # the configuration a preview brings back
         snaps.append(snap)
         job = ev.start_job(w, f"Creating VM Snapshot {snap.description} for VM {vm.name}", cid)
         ev.emit(w, 2000, vm=vm, correlation_id=cid, extra=snap.description)
@@ -493,10 +504,58 @@ class Crud(HostMachine):
             cl = self._resolved(vm_in.cluster)
             if cl.id != vm.cluster.id and vm.status != VS.DOWN:
                 raise conflict("Cannot edit VM. VM must be in status Down to change its Cluster.")
+        if vm.status in RUNNING:
+            cold = cold_fields(vm, vm_in)
+            if cold and req.flag("next_run"):
+                # the engine keeps them as the next run configuration, applied at the next
+                # start (here: when the VM goes down); the rest applies now
+                pending = getattr(vm, "_sim_next_run", None) or T.Vm()
+                self._merge(pending, vm_in)
+                vm._sim_next_run = pending
+                vm.next_run_configuration_exists = True
+                return self._updated(node)
+            if cold:
+                # AppErrors VM_CANNOT_UPDATE_ILLEGAL_FIELD
+                raise conflict(
+                    "There was an attempt to change VM values while the VM is not down. Please"
+                    " shut down the VM in order to modify these properties."
+                )
+            self._hot_set(vm, vm_in, req.correlation_id)
         self._merge(vm, vm_in)
         if vm_in.memory is not None and vm.memory_policy is not None:
             vm.memory_policy.guaranteed = min(vm.memory_policy.guaranteed or vm.memory, vm.memory)
+        if vm_in.initialization is not None:
+            keep_init_secret(vm)
+        ev.emit(self.world, 35, vm=vm, correlation_id=req.correlation_id)
         return self._updated(node)
+
+    def _hot_set(self, vm: Any, vm_in: Any, cid: str | None) -> None:
+        """Memory and CPU sockets of a running VM: hot plugged (HOT_SET_MEMORY 2039,
+        HOT_SET_NUMBER_OF_CPUS 2033); memory only grows while the VM runs."""
+        w = self.world
+        if vm_in.memory is not None and vm_in.memory != vm.memory:
+            if vm_in.memory < (vm.memory or 0):
+                # AppErrors ACTION_TYPE_FAILED_MEMORY_HOT_UNPLUG_NOT_SUPPORTED... (the simulator
+                # has no memory devices to unplug)
+                raise conflict(
+                    "Cannot edit VM. Memory hot unplug is not supported for current"
+                    " compatibility version (4.7) and architecture (x86_64)."
+                )
+            vl.emit_text(
+                w, 2039,
+                f"Hotset memory: changed the amount of memory on VM {vm.name} from"
+                f" {(vm.memory or 0) // 2**20} to {vm_in.memory // 2**20}",
+                vm=vm, correlation_id=cid,
+            )  # fmt: skip
+        topo = vm_in.cpu.topology if vm_in.cpu is not None else None
+        if topo is not None and topo.sockets and topo.sockets != vm.cpu.topology.sockets:
+            before = _cpus(vm.cpu.topology)
+            after = topo.sockets * (vm.cpu.topology.cores or 1) * (vm.cpu.topology.threads or 1)
+            vl.emit_text(
+                w, 2033,
+                f"Hotplug CPU: changed the number of CPUs on VM {vm.name} from {before} to {after}",
+                vm=vm, correlation_id=cid,
+            )  # fmt: skip
 
     def _update_host(self, req: Any, node: Any) -> Any:
         """PUT /hosts/ID; a new cluster goes through ChangeVDSCluster, which validates the

@@ -20,9 +20,10 @@ from ovtui.sim.httptypes import HttpError, Response, conflict, not_found
 from ovtui.sim.machine_base import Ctx, _type_word, parse_body
 from ovtui.sim.storage_machine import StorageMachine
 from ovtui.sim.store import RecordStore
+from ovtui.sim.vm_life import VmLifeMachine
 
 
-class Machines(Crud, StorageMachine):
+class Machines(Crud, StorageMachine, VmLifeMachine):
     """Every machine, and the tables that route a write request to its handler."""
 
     def __init__(self, world: RecordStore, speed: float, faults: FaultInjector) -> None:
@@ -56,6 +57,14 @@ class Machines(Crud, StorageMachine):
             ("data_center", "setmaster"): self.dc_set_master,
             ("vm", "export"): self.vm_export,
             ("template", "export"): self.template_export,
+            ("nic", "activate"): self.nic_activate,
+            ("nic", "deactivate"): self.nic_deactivate,
+            ("disk", "move"): self.disk_move,
+            ("vm", "previewsnapshot"): self.vm_preview_snapshot,
+            ("vm", "commitsnapshot"): self.vm_commit_snapshot,
+            ("vm", "undosnapshot"): self.vm_undo_snapshot,
+            ("snapshot", "restore"): self.snapshot_restore,
+            ("vm", "clone"): self.vm_clone,
         }
         # (collection tag, parent tag) -> handler(req, node); a node of a top-level collection
         # has no parent tag
@@ -67,6 +76,7 @@ class Machines(Crud, StorageMachine):
             ("nic", "vm"): lambda req, node: self._add_nic(req, node.parent),
             ("disk_attachment", "vm"): lambda req, node: self._add_disk(req, node.parent),
             ("ssh_public_key", "user"): self._add_ssh_key,
+            ("template", None): self._add_template,
         }
         self.updaters: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
             ("vm", None): self._update_vm,
@@ -96,6 +106,7 @@ class Machines(Crud, StorageMachine):
             ("nic", "vm"): self._remove_vm_nic,
             ("disk_attachment", "vm"): self._remove_disk_attachment,
             ("ssh_public_key", "user"): self._remove_ssh_key,
+            ("template", None): self._remove_template,
         }
 
     # ------------------------------------------------------------------ HTTP

@@ -29,6 +29,7 @@ from ovtui.sim.machine_base import (
     _engine_enum,
 )
 from ovtui.sim.records import ref
+from ovtui.sim.vm_life import apply_next_run
 
 
 class VmMachine(MachineBase):
@@ -112,6 +113,12 @@ class VmMachine(MachineBase):
                 "initrd": boot.initrd,
                 "cmdline": boot.cmdline,
             }
+        if ctx.action.use_cloud_init and run_once_vm is not None:
+            init = run_once_vm.initialization
+            if init is None:
+                raise bad_request("Action [vm.initialization] required for use_cloud_init")
+            vm.run_once = True
+            vm._sim_run_once_init = init  # what this run got (tests read it)
         op = self._begin(vm)
         self._job(ctx, f"Launching VM {vm.name}", ["Running VM"])
         ev.emit(w, 153, vm=vm, host=host, correlation_id=ctx.cid, user=ctx.user)
@@ -154,6 +161,7 @@ class VmMachine(MachineBase):
         vm.stop_time = self.world.now()
         vm.start_time = None
         vm.run_once = False
+        apply_next_run(vm, getattr(self, "_merge", None) or (lambda dst, src: None))
         records.clear_guest_info(vm)
         vm._sim_migration_progress = 0
         ev.emit(self.world, reason_code, vm=vm, host=host, correlation_id=cid, extra=extra)

@@ -452,6 +452,168 @@ def c_remove_ssh_key(sim: Any, conn: Any) -> None:
     test_user_ssh_public_keys(sim, conn)
 
 
+# ------------------------------------------------- the VM's life (issue 11)
+def c_nic_deactivate(sim: Any, conn: Any) -> None:
+    ns = _vs(conn, _vm(conn, "status=up")).nics_service()
+    nic = ns.list()[0]
+    ns.nic_service(nic.id).deactivate(query={"correlation_id": "c-unplug"})
+    assert ns.nic_service(nic.id).get().plugged is False
+    assert _codes(conn, "c-unplug") == [1014]
+    _refused(ns.nic_service(nic.id).deactivate, 409)
+
+
+def c_nic_activate(sim: Any, conn: Any) -> None:
+    ns = _vs(conn, _vm(conn, "status=up")).nics_service()
+    nic = ns.list()[0]
+    _refused(
+        ns.nic_service(nic.id).activate, 409,
+        "Cannot activate Interface. The Network Interface is already plugged.",
+    )  # fmt: skip
+    ns.nic_service(nic.id).deactivate()
+    ns.nic_service(nic.id).activate()
+    assert ns.nic_service(nic.id).get().plugged is True
+
+
+def c_disk_move(sim: Any, conn: Any) -> None:
+    att = _vs(conn, _vm(conn, "status=down")).disk_attachments_service().list()[0]
+    ds = _sys(conn).disks_service().disk_service(att.disk.id)
+    here = ds.get().storage_domains[0].id
+    other = next(
+        s for s in _sys(conn).storage_domains_service().list(search="type=data") if s.id != here
+    )
+    _refused(
+        lambda: ds.move(storage_domain=T.StorageDomain(id=here)), 409,
+        "Cannot move Virtual Disk. The source and target storage domains are the same.",
+    )  # fmt: skip
+    ds.move(storage_domain=T.StorageDomain(name=other.name))
+    wait_for(
+        lambda: ds.get().status == T.DiskStatus.OK and ds.get().storage_domains[0].id == other.id
+    )
+
+
+def _previewed(conn: Any) -> tuple[Any, Any, Any]:
+    """A down VM previewing a new snapshot taken with less memory than it now has."""
+    vm = _vm(conn, "status=down")
+    vs = _vs(conn, vm)
+    ss = vs.snapshots_service()
+    snap = ss.add(T.Snapshot(description="before"))
+    wait_for(lambda: ss.snapshot_service(snap.id).get().snapshot_status == T.SnapshotStatus.OK)
+    vs.update(T.Vm(memory=vm.memory * 2))
+    vs.preview_snapshot(snapshot=T.Snapshot(id=snap.id), restore_memory=False)
+    _status(vs, VS.DOWN)
+    assert ss.snapshot_service(snap.id).get().snapshot_status == T.SnapshotStatus.IN_PREVIEW
+    assert vs.get().memory == vm.memory
+    return vm, vs, snap
+
+
+def c_vm_previewsnapshot(sim: Any, conn: Any) -> None:
+    _vm_, vs, snap = _previewed(conn)
+    _refused(
+        lambda: vs.preview_snapshot(snapshot=T.Snapshot(id=snap.id)), 409,
+        "Cannot preview Snapshot. VM is previewing a Snapshot.",
+    )  # fmt: skip
+
+
+def c_vm_commitsnapshot(sim: Any, conn: Any) -> None:
+    other = _vs(conn, _vm(conn, "status=down and name!=" + _vm(conn, "status=down").name))
+    _refused(other.commit_snapshot, 409, "Cannot revert to Snapshot. VM's Snapshot does not exist.")
+    vm, vs, snap = _previewed(conn)
+    vs.commit_snapshot()
+    _status(vs, VS.DOWN)
+    snaps = vs.snapshots_service().list()
+    assert [s.snapshot_status for s in snaps if s.id == snap.id] == [T.SnapshotStatus.OK]
+    assert not [s for s in snaps if s.snapshot_type == T.SnapshotType.PREVIEW]
+    assert vs.get().memory == vm.memory
+
+
+def c_vm_undosnapshot(sim: Any, conn: Any) -> None:
+    vm, vs, snap = _previewed(conn)
+    vs.undo_snapshot()
+    wait_for(lambda: vs.get().status == VS.DOWN and vs.get().memory == vm.memory * 2)
+    assert not [
+        s for s in vs.snapshots_service().list() if s.snapshot_type == T.SnapshotType.PREVIEW
+    ]
+
+
+def c_snapshot_restore(sim: Any, conn: Any) -> None:
+    vm = _vm(conn, "status=down")
+    vs = _vs(conn, vm)
+    ss = vs.snapshots_service()
+    snap = ss.add(T.Snapshot(description="restore-me"))
+    wait_for(lambda: ss.snapshot_service(snap.id).get().snapshot_status == T.SnapshotStatus.OK)
+    vs.update(T.Vm(memory=vm.memory * 2))
+    ss.snapshot_service(snap.id).restore()
+    wait_for(lambda: vs.get().status == VS.DOWN and vs.get().memory == vm.memory)
+
+
+def c_vm_clone(sim: Any, conn: Any) -> None:
+    vm = _vm(conn, "status=down")
+    sd = _sd(conn, "default-data2")
+    _vs(conn, vm).clone(vm=T.Vm(name="honest-clone"), storage_domain=T.StorageDomain(id=sd.id))
+    clone = _vm(conn, "name=honest-clone")
+    _status(_vs(conn, clone), VS.DOWN)
+    atts = _vs(conn, clone).disk_attachments_service().list()
+    disks = [_sys(conn).disks_service().disk_service(a.disk.id).get() for a in atts]
+    assert disks and all(d.storage_domains[0].id == sd.id for d in disks)
+    _refused(lambda: _vs(conn, vm).clone(vm=T.Vm(name="honest-clone")), 409)
+
+
+def c_add_template(sim: Any, conn: Any) -> None:
+    vm = _vm(conn, "status=down")
+    ts = _sys(conn).templates_service()
+    tpl = ts.add(T.Template(name="honest-tpl", vm=T.Vm(id=vm.id)))
+    wait_for(lambda: ts.template_service(tpl.id).get().status == T.TemplateStatus.OK)
+    v2 = ts.add(
+        T.Template(
+            name="honest-tpl", vm=T.Vm(id=vm.id),
+            version=T.TemplateVersion(base_template=T.Template(id=tpl.id), version_name="v2"),
+        )
+    )  # fmt: skip
+    assert ts.template_service(v2.id).get().version.version_number == 2
+    up = _vm(conn, "status=up")
+    _refused(lambda: ts.add(T.Template(name="t-up", vm=T.Vm(id=up.id))), 409)
+
+
+def c_remove_template(sim: Any, conn: Any) -> None:
+    ts = _sys(conn).templates_service()
+    blank = ts.template_service("00000000-0000-0000-0000-000000000000")
+    _refused(blank.remove, 409, "Cannot remove Template. Removing Blank Template is not allowed.")
+    vm = _vm(conn, "status=down")
+    tpl = ts.add(T.Template(name="gone-tpl", vm=T.Vm(id=vm.id)))
+    wait_for(lambda: ts.template_service(tpl.id).get().status == T.TemplateStatus.OK)
+    ts.template_service(tpl.id).remove()
+    assert tpl.id not in [t.id for t in ts.list()]
+
+
+def test_running_vm_update_hot_plugs_next_runs_or_refuses(sim, conn) -> None:
+    vm = _vm(conn, "status=up")
+    vs = _vs(conn, vm)
+    vs.update(T.Vm(memory=vm.memory * 2), query={"correlation_id": "c-hot"})
+    assert vs.get().memory == vm.memory * 2 and 2039 in _codes(conn, "c-hot")
+    _refused(
+        lambda: vs.update(T.Vm(os=T.OperatingSystem(type="windows_2022"))), 409,
+        "There was an attempt to change VM values while the VM is not down. Please shut down the"
+        " VM in order to modify these properties.",
+    )  # fmt: skip
+    vs.update(T.Vm(os=T.OperatingSystem(type="windows_2022")), next_run=True)
+    got = vs.get()
+    assert got.next_run_configuration_exists and got.os.type != "windows_2022"
+    vs.stop()
+    wait_for(lambda: vs.get().status == VS.DOWN and vs.get().os.type == "windows_2022")
+    assert not vs.get().next_run_configuration_exists
+
+
+def test_cloud_init_is_kept_without_its_password(sim, conn) -> None:
+    init = T.Initialization(host_name="ci1", user_name="root", root_password="s3cret-pw")
+    vm = _sys(conn).vms_service().add(
+        T.Vm(name="ci1", cluster=T.Cluster(name="Default"), template=T.Template(name="Blank"),
+             initialization=init)
+    )  # fmt: skip
+    got = _vs(conn, vm).get()
+    assert (got.initialization.host_name, got.initialization.user_name) == ("ci1", "root")
+    assert got.initialization.root_password is None
+
+
 ROUTE_CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "ACTION vm start": c_vm_start,
     "ACTION vm stop": c_vm_stop,
@@ -508,6 +670,16 @@ ROUTE_CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "REMOVE vm.nic": c_remove_vm_nic,
     "REMOVE vm.disk_attachment": c_remove_disk_attachment,
     "REMOVE user.ssh_public_key": c_remove_ssh_key,
+    "ACTION nic activate": c_nic_activate,
+    "ACTION nic deactivate": c_nic_deactivate,
+    "ACTION disk move": c_disk_move,
+    "ACTION vm previewsnapshot": c_vm_previewsnapshot,
+    "ACTION vm commitsnapshot": c_vm_commitsnapshot,
+    "ACTION vm undosnapshot": c_vm_undosnapshot,
+    "ACTION snapshot restore": c_snapshot_restore,
+    "ACTION vm clone": c_vm_clone,
+    "ADD template": c_add_template,
+    "REMOVE template": c_remove_template,
 }
 
 
@@ -545,11 +717,10 @@ def test_what_is_not_declared_is_refused(sim, conn) -> None:
     vm = _vm(conn, "status=down")
     # an action the engine has and the simulator does not do
     _refused(
-        lambda: _vs(conn, vm).clone(vm=T.Vm(name="c1")),
+        lambda: _vs(conn, vm).reorder_mac_addresses(),
         409,
-        "Cannot clone VM. This operation is not supported.",
+        "Cannot reordermacaddresses VM. This operation is not supported.",
     )
-    assert not _sys(conn).vms_service().list(search="name=c1")
     # a PUT on something without an update
     ev = _sys(conn).events_service().list(max=1)[0]
     resp = _post(
