@@ -23,11 +23,16 @@ from . import (  # noqa: E402 - the names above first (see there)
     hosts,
     read,
     storage,
+    templates_verbs,
     vm_autoinstall,
+    vm_clone,
     vm_console,
     vm_create,
+    vm_disks,
     vm_migrate,
+    vm_nics,
     vm_snapshots,
+    vm_update,
     vms,
 )
 
@@ -36,7 +41,11 @@ VERB_MODULES = (
     vms,
     vm_migrate,
     vm_create,
+    vm_update,
+    vm_nics,
+    vm_disks,
     vm_snapshots,
+    vm_clone,
     vm_console,
     vm_autoinstall,
     host_maintenance,
@@ -44,6 +53,7 @@ VERB_MODULES = (
     hosts,
     clusters,
     storage,
+    templates_verbs,
     events,
 )
 _ORDER = [m.__name__ for m in VERB_MODULES]

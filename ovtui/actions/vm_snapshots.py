@@ -1,4 +1,5 @@
-"""VM snapshots: ``snapshot-create``, ``snapshot-list``, ``snapshot-remove``.
+"""VM snapshots: ``snapshot-create``, ``snapshot-list``, ``snapshot-remove``,
+``snapshot-preview``, ``snapshot-commit``, ``snapshot-undo``, ``snapshot-restore``.
 
 The registry holds one level of verbs per noun, so the snapshot verbs are hyphenated rather
 than nested (``ovtui run vm -n web1 snapshot-create --description before-upgrade``).
@@ -14,8 +15,17 @@ import ovirtsdk4
 from .base import ActionContext, EngineRefused, NoMatch, Param, ReplyLost, Result, WaitTimeout
 from .declare import verb
 from .errors import engine_errors
-from .vm_common import TIMEOUTS, fetch_vm, vm_service
+from .vm_common import TIMEOUTS, fetch_vm, finished, job_finished, vm_service, wait_vm
 from .waiters import EventFollower, read_back, send_action
+
+SNAPSHOT_COLUMNS = (
+    "description",
+    "snapshot_type",
+    "snapshot_status",
+    "date",
+    "persist_memorystate",
+    "id",
+)
 
 
 def _snap_status(snap: Any) -> str | None:
@@ -141,7 +151,13 @@ def snapshot_create(
 def snapshot_list(ctx: ActionContext, target: Any) -> Result:
     vm = fetch_vm(ctx, target)
     snaps = _snapshots(ctx, vm)
-    return Result(ok=True, message=f"{len(snaps)} snapshot(s) of VM {vm.name}", data=snaps)
+    return Result(
+        ok=True,
+        message=f"{len(snaps)} snapshot(s) of VM {vm.name}",
+        data=snaps,
+        columns=SNAPSHOT_COLUMNS,
+        root="snapshots",
+    )
 
 
 @verb(
@@ -174,3 +190,88 @@ def snapshot_remove(ctx: ActionContext, target: Any, snapshot: str | None = None
     _wait_snapshot(ctx, svc, what, follower, gone=True)
     ctx.progress("done", f"{what} removed", fraction=1.0)
     return Result(ok=True, message=f"{what} removed", data=snap)
+
+
+SNAPSHOT = Param("snapshot", ("snapshot",), "snapshot id or description", "text")
+
+
+def _restore_wait(
+    ctx: ActionContext, vm: Any, cid: str, follower: EventFollower, what: str
+) -> Result:
+    """The VM is image_locked while the engine restores its images, then down."""
+    if ctx.async_:
+        return Result(ok=True, message=f"{what}: accepted", data=vm)
+    wait_vm(
+        ctx, vm, wanted={"down"}, verb="snapshot", via={"image_locked"}, follower=follower,
+        confirm=lambda: job_finished(ctx, cid), settle=5.0,
+    )  # fmt: skip
+    return finished(ctx, vm, what)
+
+
+def _need(snapshot: str | None) -> str:
+    if not snapshot:
+        from .base import UsageError
+
+        raise UsageError("Say which snapshot: its id or description (see snapshot-list).")
+    return snapshot
+
+
+@verb(
+    "vm",
+    "snapshot-preview",
+    "Preview a snapshot: the down VM runs from it until commit or undo",
+    params=(SNAPSHOT, Param("memory", ("--memory",), "restore the saved memory too", "flag")),
+    target="one",
+    mutating=True,
+    waits=True,
+    wait=TIMEOUTS["snapshot"],
+    key="W",
+)
+def snapshot_preview(
+    ctx: ActionContext, target: Any, snapshot: str | None = None, memory: bool = False
+) -> Result:
+    from ovirtsdk4 import types
+
+    vm = fetch_vm(ctx, target)
+    snap = _find_snapshot(ctx, vm, _need(snapshot))
+    cid, follower = send_action(
+        ctx, vm_service(ctx, vm), "preview_snapshot", what=f"VM {vm.name}", verb="preview",
+        snapshot=types.Snapshot(id=snap.id), restore_memory=bool(memory),
+    )  # fmt: skip
+    return _restore_wait(
+        ctx, vm, cid, follower, f"VM {vm.name} previews snapshot {snap.description!r}"
+    )
+
+
+@verb("vm", "snapshot-commit", "Keep the previewed snapshot (later snapshots are dropped)",
+      target="one", mutating=True, dangerous=True, waits=True, wait=TIMEOUTS["snapshot"],
+      key="Y")  # fmt: skip
+def snapshot_commit(ctx: ActionContext, target: Any) -> Result:
+    vm = fetch_vm(ctx, target)
+    cid, follower = send_action(
+        ctx, vm_service(ctx, vm), "commit_snapshot", what=f"VM {vm.name}", verb="commit"
+    )
+    return _restore_wait(ctx, vm, cid, follower, f"VM {vm.name}: the previewed snapshot is kept")
+
+
+@verb("vm", "snapshot-undo", "Leave the preview: back to the state before it", target="one",
+      mutating=True, waits=True, wait=TIMEOUTS["snapshot"], key="J")  # fmt: skip
+def snapshot_undo(ctx: ActionContext, target: Any) -> Result:
+    vm = fetch_vm(ctx, target)
+    cid, follower = send_action(
+        ctx, vm_service(ctx, vm), "undo_snapshot", what=f"VM {vm.name}", verb="undo"
+    )
+    return _restore_wait(ctx, vm, cid, follower, f"VM {vm.name} is back to before the preview")
+
+
+@verb("vm", "snapshot-restore", "Restore the down VM to a snapshot (preview and commit)",
+      params=(SNAPSHOT,), target="one", mutating=True, dangerous=True, waits=True,
+      wait=TIMEOUTS["snapshot"])  # fmt: skip
+def snapshot_restore(ctx: ActionContext, target: Any, snapshot: str | None = None) -> Result:
+    vm = fetch_vm(ctx, target)
+    snap = _find_snapshot(ctx, vm, _need(snapshot))
+    svc = vm_service(ctx, vm).snapshots_service().snapshot_service(snap.id)
+    cid, follower = send_action(ctx, svc, "restore", what=f"VM {vm.name}", verb="restore")
+    return _restore_wait(
+        ctx, vm, cid, follower, f"VM {vm.name} restored to snapshot {snap.description!r}"
+    )
