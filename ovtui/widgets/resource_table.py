@@ -140,14 +140,20 @@ class ResourceTable(DataTable):
 
     def _fit_columns(self) -> None:
         """Column widths from this page's cells (DataTable's own auto width is lazy and can
-        lag behind a diff; explicit widths keep the picture the same on every run)."""
+        lag behind a diff; explicit widths keep the picture the same on every run). The
+        table is laid out again only when a width changed (a refresh seldom changes one)."""
+        changed = False
         for ci, key in enumerate(self.col_keys):
             col = self.columns.get(key)  # type: ignore[call-overload]
             if col is None:
                 continue
             width = max([col.label.cell_len] + [_width(c[ci]) for c in self.cells.values()])
-            col.width, col.auto_width = min(width, 60), False
-        self._require_update_dimensions = True
+            width = min(width, 60)
+            if col.width != width or col.auto_width:
+                col.width, col.auto_width = width, False
+                changed = True
+        if changed:
+            self._require_update_dimensions = True
         self.refresh()
 
     def _mark_cell(self, key: str) -> Text:
