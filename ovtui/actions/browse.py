@@ -24,8 +24,8 @@ import ovirtsdk4
 
 from .base import ActionError
 from .errors import translate
+from .nouns import NOUNS, Noun
 from .read import fill_domain_status
-from .registry import NOUNS, Noun
 
 # Main tabs in the order of DESIGN section 3 (keys 1..9).
 MAIN_TABS: tuple[str, ...] = (

@@ -10,9 +10,10 @@ from typing import Any
 import ovirtsdk4
 
 from .base import ActionContext, Param, Result, UsageError
+from .declare import register_verb_fn
 from .errors import engine_errors
+from .nouns import NOUNS, Noun
 from .pages import PagedList, pageable
-from .registry import NOUNS, Noun, register_verb_fn
 from .selectors import collection_service, entity_service, find
 
 LIST_PARAMS = (
