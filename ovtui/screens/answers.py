@@ -17,7 +17,9 @@ def answer(screen: Screen, fn: Callable[..., Any], *args: Any) -> None:
     """From a worker thread: run ``fn(*args)`` on the UI thread if ``screen`` is still shown."""
 
     def deliver() -> None:
-        if screen.is_attached:
+        # popped screens leave the stack at once, but stay attached while their widgets are
+        # being removed: both must hold, or the answer's query_one meets a half-gone screen
+        if screen.is_attached and screen in screen.app.screen_stack:
             fn(*args)
 
     screen.app.call_from_thread(deliver)

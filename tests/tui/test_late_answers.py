@@ -12,8 +12,9 @@ import asyncio
 from ovtui.actions.base import ActionError
 from ovtui.screens.answers import answer
 from ovtui.screens.detail import DetailScreen
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 
 @asynctest
@@ -39,3 +40,4 @@ async def test_detail_answers_after_escape_are_dropped(sim):
             await asyncio.to_thread(answer, detail, fn, *args)
         await pilot.pause(0.1)
         assert app.is_running and app.screen is m
+
