@@ -1,13 +1,24 @@
-"""Shared fixtures: an embedded oVirt engine simulator (logic in ovtui.sim.testing)."""
+"""Shared fixtures: an embedded oVirt engine simulator (logic in ovtui.sim.testing).
+
+The helpers every test package shares (Recorder, make_ctx, run_cli, asynctest, wait_until)
+are in tests/support.py."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from ovtui.sim import Simulator
 from ovtui.sim import testing as simtesting
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Headless output fits the terminal (COLUMNS, else 120 when stdout is no tty): pin it, so
+    a table test reads the same in a narrow terminal, in CI and in an xdist worker (which
+    inherits COLUMNS=80). Tests that need another width set their own."""
+    os.environ["COLUMNS"] = "120"
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import ovirtsdk4
+from ovirtsdk4 import services
+
 from .nouns import NOUNS
 
 # Exit codes of DESIGN section 3 (contract).
@@ -343,7 +346,7 @@ class ActionContext:
     default, through :meth:`timeout_for`.
     """
 
-    connection: Any  # ovirtsdk4.Connection
+    connection: ovirtsdk4.Connection
     report: Callable[[Progress], None] = lambda p: None
     cancel: threading.Event = field(default_factory=threading.Event)
     selector: Selector = field(default_factory=Selector)
@@ -354,7 +357,7 @@ class ActionContext:
     emit: Callable[[Any], None] | None = None  # streams output objects (event list --follow)
 
     @property
-    def system(self) -> Any:
+    def system(self) -> services.SystemService:
         return self.connection.system_service()
 
     def progress(self, step: str, message: str, **kw: Any) -> None:

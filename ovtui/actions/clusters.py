@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+from ovirtsdk4 import types
 
 from .base import (
     ActionContext,
@@ -83,7 +84,7 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
         raise
 
 
-def cluster_hosts(ctx: ActionContext, cluster: Any) -> list[Any]:
+def cluster_hosts(ctx: ActionContext, cluster: types.Cluster) -> list[types.Host]:
     with engine_errors(f"listing the hosts of cluster {cluster.name}"):
         found = ctx.system.hosts_service().list(search=f"cluster={quote(cluster.name)}")
     return [h for h in found if h.cluster is not None and h.cluster.id == cluster.id]
@@ -101,7 +102,9 @@ def _scaled(ctx: ActionContext, done: int, total: int, label: str) -> ActionCont
 
 
 class RollingUpgrade:
-    def __init__(self, ctx: ActionContext, cluster: Any, state: dict[str, Any], path: Path):
+    def __init__(
+        self, ctx: ActionContext, cluster: types.Cluster, state: dict[str, Any], path: Path
+    ) -> None:
         self.ctx = ctx
         self.cluster = cluster
         self.state = state
@@ -176,13 +179,13 @@ class RollingUpgrade:
     def wait_healthy(self, ctx: ActionContext) -> None:
         want = set(self.state["up_at_start"])
 
-        def fetch() -> list[Any]:
+        def fetch() -> list[types.Host]:
             return cluster_hosts(ctx, self.cluster)
 
-        def healthy(hosts: list[Any]) -> bool:
+        def healthy(hosts: list[types.Host]) -> bool:
             return all(status_of(h) == "up" for h in hosts if h.id in want)
 
-        def describe(hosts: list[Any]) -> None:
+        def describe(hosts: list[types.Host]) -> None:
             bad = [f"{h.name} {status_of(h)}" for h in hosts if h.id in want]
             bad = [b for b in bad if not b.endswith(" up")]
             if bad:
@@ -247,7 +250,7 @@ def upgrade_plan(ctx: ActionContext, targets: list[Any], params: dict[str, Any])
     return out
 
 
-def _dry_run(ctx: ActionContext, hosts: list[Any]) -> Result:
+def _dry_run(ctx: ActionContext, hosts: list[types.Host]) -> Result:
     rows = []
     for h in hosts:
         plan = plan_for_host(ctx, h) if status_of(h) == "up" else None

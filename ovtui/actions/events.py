@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ovirtsdk4 import types
+
 from .base import ActionContext, Param, Result
 from .declare import verb
 from .errors import engine_errors
@@ -58,7 +60,7 @@ def event_list(
         last = max_id(new, last)
 
 
-def event_number(event: Any) -> int:
+def event_number(event: types.Event) -> int:
     """An event's id as a number; -1 for an id that is not one (a broken or hostile engine's
     answer must not end the tail with an internal error: such an event is not followed)."""
     try:
@@ -67,5 +69,5 @@ def event_number(event: Any) -> int:
         return -1
 
 
-def max_id(events: list[Any], floor: int) -> int:
+def max_id(events: list[types.Event], floor: int) -> int:
     return max([floor, *(event_number(e) for e in events)])

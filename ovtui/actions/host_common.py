@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import ovirtsdk4
+from ovirtsdk4 import services, types
 
 from .base import ActionContext, EventInfo
 from .errors import engine_errors
@@ -14,15 +15,15 @@ from .selectors import entity_service
 from .waiters import to_event_info
 
 
-def host_service(ctx: ActionContext, host: Any) -> Any:
+def host_service(ctx: ActionContext, host: types.Host | str) -> services.HostService:
     return entity_service(ctx.system, NOUNS["host"], host_id(host))
 
 
-def host_id(host: Any) -> str:
+def host_id(host: types.Host | str) -> str:
     return host if isinstance(host, str) else host.id
 
 
-def get_host(ctx: ActionContext, host: Any) -> Any:
+def get_host(ctx: ActionContext, host: types.Host | str) -> types.Host:
     """A fresh copy of ``host`` (SDK object or id) from the engine."""
     with engine_errors("reading the host"):
         return host_service(ctx, host).get()

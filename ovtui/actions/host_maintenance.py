@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ovirtsdk4 import types
+
 from .base import ActionContext, Param, Result
 from .declare import verb
 from .errors import engine_errors
@@ -47,7 +49,9 @@ def migration_progress(ctx: ActionContext, vm_id: str) -> int | None:
 class MigrationTracker:
     """Follows the VMs leaving a host: reports each migration and notes engine failures."""
 
-    def __init__(self, ctx: ActionContext, host: Any, vms: list[Any], plan: Plan) -> None:
+    def __init__(
+        self, ctx: ActionContext, host: types.Host, vms: list[types.Vm], plan: Plan
+    ) -> None:
         self.ctx = ctx
         self.host = host
         self.plan = plan
@@ -80,7 +84,7 @@ class MigrationTracker:
         )
         return (len(self.landed) + flying) / len(self.names)
 
-    def poll(self, host_obj: Any) -> None:
+    def poll(self, host_obj: types.Host) -> None:
         status = status_of(host_obj)
         if status == "preparing_for_maintenance":
             self.seen_preparing = True
@@ -136,7 +140,7 @@ class MigrationTracker:
         who = f" VM(s) still on it: {', '.join(sorted(left))}." if left else ""
         return f"{self.host.name} did not enter maintenance: {reason}{who}"
 
-    def fail(self, host_obj: Any) -> str | None:
+    def fail(self, host_obj: types.Host) -> str | None:
         if self.failure:
             return self.failure
         if self.seen_preparing and status_of(host_obj) == "up":
@@ -146,12 +150,12 @@ class MigrationTracker:
 
 def enter_maintenance(
     ctx: ActionContext,
-    host: Any,
+    host: types.Host | str,
     *,
     reason: str | None = None,
     force: bool = False,
     plan: Plan | None = None,
-) -> Any:
+) -> types.Host:
     """Preflight, deactivate, follow the VMs leaving; returns the host in maintenance
     (right after the engine accepted when ``ctx.async_``). Already in maintenance: no-op."""
     host = get_host(ctx, host)
@@ -187,7 +191,9 @@ def enter_maintenance(
     return final
 
 
-def activate_host(ctx: ActionContext, host: Any, *, skip_if_up: bool = True) -> Any:
+def activate_host(
+    ctx: ActionContext, host: types.Host | str, *, skip_if_up: bool = True
+) -> types.Host:
     """Activate a host and wait until it is up (or the engine accepted, when async)."""
     host = get_host(ctx, host)
     if skip_if_up and status_of(host) == "up":

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ovirtsdk4 import types
+
 from .base import ActionContext, Param, Result
 from .declare import verb
 from .host_common import EventScan, get_host, host_service
@@ -35,10 +37,10 @@ FAILED = "failed"
 @dataclass
 class UpgradeOutcome:
     outcome: str  # one of UP_TO_DATE, UPGRADED, REBOOTING (FAILED raises)
-    host: Any
+    host: types.Host
 
 
-def run_upgrade_check(ctx: ActionContext, host: Any) -> Any:
+def run_upgrade_check(ctx: ActionContext, host: types.Host | str) -> types.Host:
     """Ask the engine to check for updates; wait for the check's end (885/839/843/844).
     Returns the host as it is afterwards (``update_available`` set)."""
     host = get_host(ctx, host)
@@ -49,7 +51,7 @@ def run_upgrade_check(ctx: ActionContext, host: Any) -> Any:
         return host
     state: dict[str, Any] = {"done": False, "failed": None}
 
-    def on_poll(_h: Any) -> None:
+    def on_poll(_h: types.Host) -> None:
         for info, _ev in scan.poll(host_ids=[host.id], correlation_id=cid):
             level = "error" if info.code == EV_CHECK_FAILED else "info"
             ctx.progress("event", info.description, event=info, level=level)
@@ -72,7 +74,7 @@ def run_upgrade_check(ctx: ActionContext, host: Any) -> Any:
 
 def upgrade_host(
     ctx: ActionContext,
-    host: Any,
+    host: types.Host | str,
     *,
     reboot: bool = False,
     check: bool = False,
@@ -102,7 +104,9 @@ def upgrade_host(
     return UpgradeOutcome(outcome, host)
 
 
-def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str, Any]:
+def upgrade_and_follow(
+    ctx: ActionContext, host: types.Host, reboot: bool
+) -> tuple[str, types.Host]:
     hs = host_service(ctx, host)
     scan = EventScan(
         ctx, (EV_UPGRADE_STARTED, EV_UPGRADE_DONE, EV_UPGRADE_FAILED, EV_UPGRADE_REBOOT)
@@ -114,7 +118,7 @@ def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str
     seen: dict[int, str] = {}
     state = {"installing": False}
 
-    def on_poll(h: Any) -> None:
+    def on_poll(h: types.Host) -> None:
         if status_of(h) in ("installing", "reboot"):
             state["installing"] = True
         for info, _ev in scan.poll(host_ids=[host.id], correlation_id=cid):
@@ -129,7 +133,7 @@ def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str
                 fraction=frac.get(info.code or 0),
             )
 
-    def done(h: Any) -> bool:
+    def done(h: types.Host) -> bool:
         settled = status_of(h) in ("maintenance", "up")
         if EV_UPGRADE_FAILED in seen:
             return False
@@ -138,7 +142,7 @@ def upgrade_and_follow(ctx: ActionContext, host: Any, reboot: bool) -> tuple[str
         # An engine that logs no upgrade events: installing came and went, no update left.
         return settled and state["installing"] and not h.update_available
 
-    def fail(h: Any) -> str | None:
+    def fail(h: types.Host) -> str | None:
         if EV_UPGRADE_FAILED in seen:
             return f"host {host.name}: upgrade {FAILED}: {seen[EV_UPGRADE_FAILED]}"
         if status_of(h) == "install_failed":

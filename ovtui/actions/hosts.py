@@ -55,7 +55,7 @@ def reinstall(ctx: ActionContext, target: Any, activate: bool = False) -> Result
     wanted = "up" if activate else "maintenance"
     state: dict[str, Any] = {"installing": False, "done": False, "failed": None}
 
-    def on_poll(h: Any) -> None:
+    def on_poll(h: types.Host) -> None:
         if status_of(h) == "installing":
             state["installing"] = True
         for info, _ev in scan.poll(host_ids=[host.id], correlation_id=cid):
@@ -64,7 +64,7 @@ def reinstall(ctx: ActionContext, target: Any, activate: bool = False) -> Result
             else:
                 state["done"] = True
 
-    def fail(h: Any) -> str | None:
+    def fail(h: types.Host) -> str | None:
         if state["failed"]:
             return f"host {host.name}: reinstall failed: {state['failed']}"
         if status_of(h) == "install_failed":
@@ -119,7 +119,7 @@ def restart(ctx: ActionContext, target: Any, force: bool = False) -> Result:
         return Result(True, f"host {host.name}: restart accepted", get_host(ctx, host))
     state = {"left": False}
 
-    def on_poll(h: Any) -> None:
+    def on_poll(h: types.Host) -> None:
         if status_of(h) != start:
             state["left"] = True
 
@@ -151,7 +151,7 @@ def refresh(ctx: ActionContext, target: Any) -> Result:
     return Result(True, f"host {host.name}: capabilities refreshed", get_host(ctx, host))
 
 
-def _spm_status(h: Any) -> str | None:
+def _spm_status(h: types.Host) -> str | None:
     st = getattr(h.spm, "status", None) if h.spm is not None else None
     return getattr(st, "value", st)
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ovirtsdk4 import types
+
 from .base import ActionContext, EngineRefused
 from .errors import engine_errors
 from .selectors import quote
@@ -174,7 +176,7 @@ def compute_plan(host_name: str, host_id: str, vms: list[VmNeed], rooms: list[Ho
     return plan
 
 
-def vms_on_host(ctx: ActionContext, host: Any) -> list[Any]:
+def vms_on_host(ctx: ActionContext, host: types.Host) -> list[types.Vm]:
     """The VMs running on ``host`` (engine search ``host=NAME``, checked by host id)."""
     with engine_errors(f"listing the VMs of {host.name}"):
         found = ctx.system.vms_service().list(search=f"host={quote(host.name)}")
@@ -183,7 +185,7 @@ def vms_on_host(ctx: ActionContext, host: Any) -> list[Any]:
     ]
 
 
-def host_free_memory(host: Any, used: int, overcommit: float = 1.0) -> int:
+def host_free_memory(host: types.Host, used: int, overcommit: float = 1.0) -> int:
     """Memory the scheduler can still give on ``host``: the lower of the engine's
     ``max_scheduling_memory`` and physical memory (times the cluster's overcommit) less the
     memory of the VMs running there. Taking both keeps the estimate safe with engines that
@@ -196,7 +198,7 @@ def host_free_memory(host: Any, used: int, overcommit: float = 1.0) -> int:
     return max(0, min(estimates)) if estimates else 0
 
 
-def _vm_need(vm: Any, host_id: str) -> VmNeed:
+def _vm_need(vm: types.Vm, host_id: str) -> VmNeed:
     pp = vm.placement_policy
     pinned = False
     allowed: frozenset[str] | None = None
@@ -210,7 +212,7 @@ def _vm_need(vm: Any, host_id: str) -> VmNeed:
     return VmNeed(vm.id, vm.name, int(vm.memory or 0), pinned, allowed)
 
 
-def plan_for_host(ctx: ActionContext, host: Any, vms: list[Any] | None = None) -> Plan:
+def plan_for_host(ctx: ActionContext, host: types.Host, vms: list[types.Vm] | None = None) -> Plan:
     """Read the engine and compute where the running VMs of ``host`` would go.
 
     Four requests whatever the cluster size: the host's VMs, the cluster, its hosts, its VMs."""
@@ -240,7 +242,7 @@ def plan_for_host(ctx: ActionContext, host: Any, vms: list[Any] | None = None) -
     return compute_plan(host.name, host.id, needs, rooms)
 
 
-def _cluster(ctx: ActionContext, host: Any) -> Any:
+def _cluster(ctx: ActionContext, host: types.Host) -> types.Cluster | None:
     if host.cluster is None:
         return None
     with engine_errors("reading the cluster"):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ovirtsdk4 import types
+
 from .base import ActionContext, Preview
 from .declare import Planner
 from .host_common import get_host
@@ -47,7 +49,7 @@ def placement_lines(placement: Placement, out: Preview, indent: str = "   ") -> 
 
 
 def host_preview(
-    ctx: ActionContext, host: Any, verb: str, params: dict[str, Any], out: Preview
+    ctx: ActionContext, host: types.Host, verb: str, params: dict[str, Any], out: Preview
 ) -> None:
     """Append what ``host VERB`` does to ``host``'s VMs to ``out``."""
     st = status_of(host)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ovirtsdk4 import types
+from ovirtsdk4 import services, types
 
 from .base import ActionContext, EngineRefused, Result
 from .declare import verb
@@ -20,13 +20,15 @@ SD_TIMEOUT = 900.0
 BLOCK_TYPES = ("iscsi", "fcp")
 
 
-def _domain(ctx: ActionContext, target: Any) -> Any:
+def _domain(ctx: ActionContext, target: types.StorageDomain | str) -> types.StorageDomain:
     sd_id = target if isinstance(target, str) else target.id
     with engine_errors("reading the storage domain"):
         return ctx.system.storage_domains_service().storage_domain_service(sd_id).get()
 
 
-def attached_service(ctx: ActionContext, sd: Any) -> tuple[str, Any]:
+def attached_service(
+    ctx: ActionContext, sd: types.StorageDomain
+) -> tuple[str, services.AttachedStorageDomainService]:
     """(data center id, the attached storage domain service) of ``sd``."""
     dcs = [dc for dc in (sd.data_centers or []) if dc.id]
     if not dcs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ovirtsdk4 import Struct
 from ovirtsdk4 import types as T
@@ -35,6 +35,7 @@ def href(*parts: str) -> str:
 
 _BLANKS: dict[type, dict[str, Any]] = {}
 S = TypeVar("S", bound=Struct)
+V = TypeVar("V", T.Vm, T.Template)
 
 
 def mk(cls: type[S], href: str | None = None, **kw: Any) -> S:
@@ -65,7 +66,7 @@ def set_private(obj: Struct, **fields: Any) -> None:
 Plan = list[tuple[str, Any, bool]]
 
 
-def _plan(obj: Any) -> Plan:
+def _plan(obj: Struct) -> Plan:
     out: Plan = []
     for key, value in vars(obj).items():
         if isinstance(value, Struct):
@@ -76,7 +77,7 @@ def _plan(obj: Any) -> Plan:
     return out
 
 
-def _clone(obj: Any, plan: Plan) -> Any:
+def _clone(obj: S, plan: Plan) -> S:
     """A deep copy of SDK structure ``obj`` laid out as ``plan`` (enums, strings, numbers and
     dates are immutable and shared)."""
     new = obj.__class__.__new__(obj.__class__)
@@ -91,15 +92,17 @@ def _clone(obj: Any, plan: Plan) -> Any:
     return new
 
 
-_VM_LIKE: dict[type, tuple[Any, Plan]] = {}
+_VM_LIKE: dict[type, tuple[Struct, Plan]] = {}
 
 
-def ref(cls: type, coll: str, obj_id: str, **extra: Any) -> Any:
+def ref(cls: type[S], coll: str, obj_id: str, **extra: Any) -> S:
     """A reference object (``<vm href id/>``) of the given SDK type."""
     return mk(cls, id=obj_id, href=href(coll, obj_id), **extra)
 
 
-def add_storage_domain(world: RecordStore, sid: str, name: str, dc_id: str, **fields: Any) -> Any:
+def add_storage_domain(
+    world: RecordStore, sid: str, name: str, dc_id: str, **fields: Any
+) -> T.StorageDomain:
     """A storage domain of data center ``dc_id``, active there, with the settings every
     generated domain shares plus ``fields`` (type, space, storage...); added to the world."""
     sd = mk(
@@ -130,11 +133,11 @@ def make_host(
     hid: str,
     name: str,
     address: str,
-    cl: Any,
+    cl: T.Cluster,
     mem: int,
     serial: int,
     rng: random.Random,
-) -> Any:
+) -> T.Host:
     """A host record (not yet in the world); ``serial`` numbers its hardware and iSCSI name."""
     i = serial
     return mk(
@@ -220,7 +223,7 @@ def make_host(
     )
 
 
-def _vm_like_prototype(cls: type) -> Any:
+def _vm_like_prototype(cls: type[V]) -> V:
     return mk(
         cls,
         comment="",
@@ -266,7 +269,7 @@ def _vm_like_prototype(cls: type) -> Any:
     )
 
 
-def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
+def vm_like(cls: type[V], os_type: str, sockets: int, **fields: Any) -> V:
     """A VM or template record (``cls``): the settings both carry as the engine sets them
     (a ``sockets`` x 1 x 1 CPU, guest OS ``os_type``), plus ``fields``. A copy of one
     prototype per type: the same record as building each part, at a tenth of the cost."""
@@ -274,7 +277,7 @@ def vm_like(cls: type, os_type: str, sockets: int, **fields: Any) -> Any:
     if proto is None:
         made = _vm_like_prototype(cls)
         proto = _VM_LIKE[cls] = (made, _plan(made))
-    obj = _clone(*proto)
+    obj = cast(V, _clone(*proto))
     obj.os.type = os_type
     obj.cpu.topology.sockets = sockets
     for name, value in fields.items():
@@ -286,12 +289,12 @@ def make_template(
     world: RecordStore,
     tid: str,
     name: str,
-    cl: Any,
+    cl: T.Cluster | None,
     desc: str,
     created: dt.datetime,
     rng: random.Random,
     os_type: str = "other",
-) -> Any:
+) -> T.Template:
     tpl = vm_like(
         T.Template,
         os_type,
@@ -329,15 +332,15 @@ def make_template(
 def make_vm(
     world: RecordStore,
     name: str,
-    cl: Any,
-    tpl: Any,
-    status: Any,
-    host: Any,
+    cl: T.Cluster,
+    tpl: T.Template,
+    status: T.VmStatus,
+    host: T.Host | None,
     mem: int,
     created: dt.datetime,
     rng: random.Random,
     vm_id: str | None = None,
-) -> Any:
+) -> T.Vm:
     vid = vm_id or world.new_id(rng)
     os_type, os_dist, os_ver, family = GUEST_OS[rng.randrange(len(GUEST_OS))]
     running = status not in (T.VmStatus.DOWN, T.VmStatus.IMAGE_LOCKED)
@@ -372,16 +375,16 @@ def make_vm(
     if running:
         vm.start_time = world.now() - dt.timedelta(seconds=rng.randint(600, 30 * 86400))
         set_guest_info(vm, family, os_dist, os_ver)
-        vm._sim_guest = (family, os_dist, os_ver)
+        set_private(vm, _sim_guest=(family, os_dist, os_ver))
     else:
         vm.stop_time = created + dt.timedelta(days=rng.randint(1, 300))
-    vm._sim_guest = (family, os_dist, os_ver)
+    set_private(vm, _sim_guest=(family, os_dist, os_ver))
     world.coll["vms"][vid] = vm
     return vm
 
 
 def set_guest_info(
-    vm: Any, family: str | None = None, dist: str | None = None, ver: str | None = None
+    vm: T.Vm, family: str | None = None, dist: str | None = None, ver: str | None = None
 ) -> None:
     if family is None or ver is None:
         family, dist, ver = getattr(vm, "_sim_guest", ("linux", "Red Hat Enterprise Linux", "9.2"))
@@ -410,13 +413,15 @@ def set_guest_info(
     )
 
 
-def clear_guest_info(vm: Any) -> None:
+def clear_guest_info(vm: T.Vm) -> None:
     vm.fqdn = None
     vm.guest_time_zone = None
     vm.guest_operating_system = None
 
 
-def reported_devices(world: RecordStore, vm: Any, nic: Any | None = None) -> list[Any]:
+def reported_devices(
+    world: RecordStore, vm: T.Vm, nic: T.Nic | None = None
+) -> list[T.ReportedDevice]:
     """Guest-reported NICs with IPs (only while the guest runs)."""
     if vm.status not in (
         T.VmStatus.UP,
@@ -459,10 +464,10 @@ def new_disk(
     rng: random.Random,
     alias: str,
     size: int,
-    sd: Any,
+    sd: T.StorageDomain | None,
     owner: str,
     bootable: bool,
-) -> Any:
+) -> T.Disk:
     did = world.new_id(rng)
     disk = mk(
         T.Disk,
@@ -503,8 +508,8 @@ def new_disk(
 
 
 def disk_attachments(
-    world: RecordStore, rng: random.Random, owner_coll: str, owner: Any, n: int
-) -> list[Any]:
+    world: RecordStore, rng: random.Random, owner_coll: str, owner: T.Vm | T.Template, n: int
+) -> list[T.DiskAttachment]:
     dc_id = (
         world.cluster_dc(owner.cluster.id).id
         if owner.cluster
@@ -536,19 +541,19 @@ def disk_attachments(
             att.vm = ref(owner_ref_cls, owner_coll, owner.id)
         else:
             att.template = ref(owner_ref_cls, owner_coll, owner.id)
-        disk._sim_owner = (owner_coll, owner.id)
+        set_private(disk, _sim_owner=(owner_coll, owner.id))
         out.append(att)
     return out
 
 
 def new_snapshot(
     world: RecordStore,
-    vm: Any,
+    vm: T.Vm,
     rng: random.Random,
     description: str,
-    stype: Any,
+    stype: T.SnapshotType,
     when: dt.datetime,
-) -> Any:
+) -> T.Snapshot:
     sid = world.new_id(rng)
     snap = mk(
         T.Snapshot,

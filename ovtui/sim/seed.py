@@ -274,8 +274,11 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
         name = f"host{i + 1:0{width}d}"
         host = make_host(world, hid, name, f"{name}.example.com", cl, mem, i, rng)
         host.update_available = i % 3 == 0
-        host._sim_boot = world.clock.time() - rng.randint(3600, 90 * 86400)
-        host._sim_has_updates = i % 3 != 2  # what upgradecheck will find
+        set_private(
+            host,
+            _sim_boot=world.clock.time() - rng.randint(3600, 90 * 86400),
+            _sim_has_updates=i % 3 != 2,  # what upgradecheck will find
+        )
         world.coll["hosts"][hid] = host
     # one SPM per data center: its first up host
     for dc in dcs:
@@ -305,7 +308,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
         cl = clusters[i % n_clusters]
         status = forced[i] if i < len(forced) else rng.choice(statuses)
         mem = rng.choice([1, 2, 2, 4, 4, 8]) * GiB
-        host = None
+        vm_host = None
         if status in (T.VmStatus.UP, T.VmStatus.PAUSED):
             cands = [
                 h
@@ -313,8 +316,8 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
                 if h.status == T.HostStatus.UP and free[h.id] >= mem
             ]
             if cands:
-                host = max(cands, key=lambda h: free[h.id])
-                free[host.id] -= mem
+                vm_host = max(cands, key=lambda h: free[h.id])
+                free[vm_host.id] -= mem
             else:
                 status = T.VmStatus.DOWN
         tpl = (
@@ -322,7 +325,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
             if len(templates) > 1 and i % 5
             else templates[0]
         )
-        make_vm(world, name, cl, tpl, status, host, mem, created + dt.timedelta(hours=i), rng)
+        make_vm(world, name, cl, tpl, status, vm_host, mem, created + dt.timedelta(hours=i), rng)
 
     # a few affinity groups per cluster
     for cl in clusters:
@@ -404,7 +407,7 @@ def make_iscsi_domain(world: RecordStore, dc: Any, n_luns: int = 2, lun_gib: int
             volume_group=mk(T.VolumeGroup, id=vg_id, logical_units=luns),
         ),
     )
-    sd._sim_seed_disks = False  # the generated VMs' disks stay on the file domains
+    set_private(sd, _sim_seed_disks=False)  # the generated VMs' disks stay on the file domains
     return sd
 
 

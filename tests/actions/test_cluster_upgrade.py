@@ -10,17 +10,10 @@ import pytest
 
 from ovtui.actions import clusters
 from ovtui.actions.base import EngineRefused
+from ovtui.sim.testing import write_config
+from tests.support import make_ctx, run_cli
 
-from .test_host_helpers import (
-    VmWatch,
-    cluster_of,
-    make_ctx,
-    run_cli,
-    running_vms_on,
-    sval,
-    whost,
-    write_config,
-)
+from .test_host_helpers import VmWatch, cluster_of, running_vms_on, sval, whost
 
 
 @pytest.fixture(autouse=True)

@@ -8,44 +8,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ovtui.actions.base import ActionContext, Progress
-from ovtui.sim.testing import (
-    connect,
-    write_config,  # noqa: F401 - shared by tests
-)
-
-from .cli_helpers import run_cli  # noqa: F401 - shared by tests
-
-
-class Recorder:
-    """Collects the Progress reports of an action (called from its thread)."""
-
-    def __init__(self) -> None:
-        self.items: list[Progress] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, p: Progress) -> None:
-        with self.lock:
-            self.items.append(p)
-
-    def statuses(self) -> list[str]:
-        return [p.status for p in self.items if p.step == "status" and p.status]
-
-    def steps(self) -> list[str]:
-        return [p.step for p in self.items]
-
-    def messages(self, step: str | None = None) -> list[str]:
-        return [p.message for p in self.items if step in (None, p.step)]
-
-    def text(self) -> str:
-        return "\n".join(f"{p.step}: {p.message}" for p in self.items)
-
-
-def make_ctx(sim: Any, **kw: Any) -> tuple[ActionContext, Recorder]:
-    rec = Recorder()
-    kw.setdefault("poll_interval", 0.02)
-    kw.setdefault("timeout", 60.0)
-    return ActionContext(connection=connect(sim), report=rec, **kw), rec
+from ovtui.actions.base import ActionContext
+from ovtui.sim.testing import connect
 
 
 def sval(obj: Any) -> str | None:

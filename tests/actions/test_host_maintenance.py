@@ -7,17 +7,10 @@ import pytest
 from ovtui.actions import host_maintenance
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.placement import GIB
+from ovtui.sim.testing import write_config
+from tests.support import make_ctx, run_cli
 
-from .test_host_helpers import (
-    api_host,
-    cluster_of,
-    make_ctx,
-    run_cli,
-    running_vms_on,
-    sval,
-    whost,
-    write_config,
-)
+from .test_host_helpers import api_host, cluster_of, running_vms_on, sval, whost
 
 
 def _busy_host(sim) -> str:

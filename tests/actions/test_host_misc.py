@@ -6,17 +6,10 @@ import pytest
 
 from ovtui.actions import host_maintenance, hosts
 from ovtui.actions.base import EngineRefused
-from ovtui.sim.testing import connect
+from ovtui.sim.testing import connect, write_config
+from tests.support import make_ctx, run_cli
 
-from .test_host_helpers import (
-    api_host,
-    make_ctx,
-    run_cli,
-    running_vms_on,
-    sval,
-    whost,
-    write_config,
-)
+from .test_host_helpers import api_host, running_vms_on, sval, whost
 
 
 def _host(sim, busy: bool) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ovtui.actions import host_maintenance
 from ovtui.actions.placement import GIB, HostRoom, VmNeed, compute_plan, plan_for_host
+from tests.support import make_ctx
 
-from .test_host_helpers import api_host, cluster_of, make_ctx, running_vms_on, sval, whost
+from .test_host_helpers import api_host, cluster_of, running_vms_on, sval, whost
 
 
 def test_first_fit_largest_vm_on_most_free_host() -> None:

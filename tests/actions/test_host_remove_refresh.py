@@ -7,8 +7,7 @@ from pathlib import Path
 from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import connect, wait_for, write_config
-
-from .cli_helpers import run_cli
+from tests.support import run_cli
 
 MAINT_FIRST = (
     "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first."

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ovtui.actions import host_upgrade
+from ovtui.sim.testing import write_config
+from tests.support import make_ctx, run_cli
 
-from .test_host_helpers import api_host, make_ctx, run_cli, sval, whost, write_config
+from .test_host_helpers import api_host, sval, whost
 
 
 def _host(sim, available: bool) -> str:

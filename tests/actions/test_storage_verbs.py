@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from ovtui.actions import storage
+from ovtui.sim.testing import write_config
+from tests.support import make_ctx, run_cli
 
-from .test_host_helpers import make_ctx, run_cli, sval, write_config
-
-
-def _in_order(seen, wanted):
-    it = iter(seen)
-    return all(any(s == w for s in it) for w in wanted)
+from .test_host_helpers import sval
+from .test_vm_helpers import in_order
 
 
 def _active_data_domain(sim):
@@ -28,13 +26,13 @@ def test_deactivate_then_activate_follow_status_paths(make_sim) -> None:
     res = storage.deactivate(ctx, target)
     assert res.ok and sval(res.data) == "maintenance", rec.text()
     path = sim.world.status_path(sd.id)
-    assert _in_order(path, ["locked", "preparing_for_maintenance", "maintenance"]), path
+    assert in_order(path, ["locked", "preparing_for_maintenance", "maintenance"]), path
     assert rec.statuses()[-1] == "maintenance", rec.text()
     rec.items.clear()
     res = storage.activate(ctx, target)
     assert sval(res.data) == "active"
     path = sim.world.status_path(sd.id)
-    assert _in_order(path, ["maintenance", "activating", "active"]), path
+    assert in_order(path, ["maintenance", "activating", "active"]), path
     assert rec.statuses()[-1] == "active", rec.text()
 
 

@@ -14,9 +14,10 @@ from ovirtsdk4 import types
 from ovtui.actions import vm_autoinstall, vm_console, vms
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.vm_console import ticket_url, viewer_text, write_private
-from ovtui.sim.testing import wait_for
+from ovtui.sim.testing import wait_for, write_config
+from tests.support import make_ctx, run_cli
 
-from .test_vm_helpers import api_vm, make_ctx, run_cli, vm_named, write_config, wstatus
+from .test_vm_helpers import api_vm, vm_named, wstatus
 
 
 def test_ticket_url_forms():

@@ -9,8 +9,10 @@ import pytest
 from ovtui.actions import vm_create, vm_snapshots
 from ovtui.actions.base import EngineRefused, UsageError
 from ovtui.actions.vm_create import parse_size
+from ovtui.sim.testing import write_config
+from tests.support import make_ctx, run_cli
 
-from .test_vm_helpers import api_vm, make_ctx, run_cli, vm_named, write_config
+from .test_vm_helpers import api_vm, vm_named
 
 GIB = 2**30
 

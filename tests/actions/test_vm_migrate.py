@@ -11,9 +11,10 @@ from ovtui.actions import vm_migrate
 from ovtui.actions.base import EngineRefused
 from ovtui.actions.vm_common import host_id_of
 from ovtui.sim import events as sim_events
-from ovtui.sim.testing import wait_for
+from ovtui.sim.testing import wait_for, write_config
+from tests.support import make_ctx, run_cli
 
-from .test_vm_helpers import api_vm, make_ctx, run_cli, vm_named, write_config, wstatus
+from .test_vm_helpers import api_vm, vm_named, wstatus
 
 
 def other_up_host(ctx, vm):

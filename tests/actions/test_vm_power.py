@@ -9,16 +9,10 @@ import pytest
 from ovtui.actions import vms
 from ovtui.actions.base import Cancelled, EngineRefused, WaitTimeout
 from ovtui.actions.vm_common import host_id_of
-from ovtui.sim.testing import wait_for
+from ovtui.sim.testing import wait_for, write_config
+from tests.support import make_ctx, run_cli
 
-from .test_vm_helpers import (
-    api_vm,
-    make_ctx,
-    run_cli,
-    vm_named,
-    write_config,
-    wstatus,
-)
+from .test_vm_helpers import api_vm, vm_named, wstatus
 
 
 def test_start_goes_down_to_up_with_events(make_sim):

@@ -7,8 +7,9 @@ import pytest
 
 from ovtui.actions import vms
 from ovtui.actions.base import ActionError, Progress
+from tests.support import make_ctx
 
-from .test_vm_helpers import api_vm, make_ctx, vm_named, wstatus
+from .test_vm_helpers import api_vm, vm_named, wstatus
 
 
 def test_start_survives_503s_while_waiting(make_sim):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ovtui.cli import main
 from ovtui.sim import testing as simtesting
+from tests.support import run_cli
 
 
 def write_config(path: Path, body: str, mode: int = 0o600) -> Path:
@@ -28,9 +28,6 @@ def run(config_file: Path, capsys) -> Callable[..., tuple[int, str, str]]:
     """``run("vm", "list")`` -> (exit code, stdout, stderr), in process, with the config."""
 
     def _run(*args: str, config: Path | None = None) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(["run", "-c", str(config or config_file), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, config or config_file, *args)
 
     return _run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from ovtui.sim.testing import write_config
-from tests.actions.cli_helpers import run_cli
+from tests.support import run_cli
 
 
 def test_debug_log_keeps_headers_and_a_kib_of_each_body(make_sim, tmp_path, capsys):

@@ -4,7 +4,8 @@ with one id search per type, never the whole host or cluster lists; a refresh is
 
 from __future__ import annotations
 
-from tests.tui.helpers import asynctest, cell_text, make_app, wait_until
+from tests.support import asynctest, wait_until
+from tests.tui.helpers import cell_text, make_app
 
 
 def api_requests(sim) -> list[str]:

@@ -16,8 +16,8 @@ from textual.widgets import Static
 from ovtui.screens.modals import ConfirmScreen, VerbForm
 from ovtui.screens.plan_confirm import PlanConfirmScreen
 from ovtui.sim.testing import connect, write_config
-from tests.actions.cli_helpers import run_cli
-from tests.tui.helpers import asynctest, cell_text, loaded, make_app, wait_until
+from tests.support import asynctest, run_cli, wait_until
+from tests.tui.helpers import cell_text, loaded, make_app
 
 from .helpers import engine_writes
 

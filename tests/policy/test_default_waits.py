@@ -15,8 +15,8 @@ from ovtui.actions import registry
 from ovtui.actions.waiters import span
 from ovtui.screens.modals import VerbForm
 from ovtui.sim.testing import wait_for, write_config
-from tests.actions.cli_helpers import run_cli
-from tests.tui.helpers import asynctest, cell_text, loaded, make_app, wait_until
+from tests.support import asynctest, run_cli, wait_until
+from tests.tui.helpers import cell_text, loaded, make_app
 
 from .helpers import Guest, first_vm
 

@@ -11,8 +11,8 @@ from textual.widgets._toast import Toast
 from ovtui.actions import registry
 from ovtui.actions.base import ActionContext, ReadOnlyRefused
 from ovtui.sim.testing import connect, write_config
-from tests.actions.cli_helpers import run_cli
-from tests.tui.helpers import asynctest, cell_text, loaded, make_app, wait_until
+from tests.support import asynctest, run_cli, wait_until
+from tests.tui.helpers import cell_text, loaded, make_app
 
 from .helpers import engine_writes, first_vm
 

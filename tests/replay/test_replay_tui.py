@@ -9,11 +9,7 @@ The app must never crash.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from typing import Any
 
 from ovtui.actions.browse import MAIN_TABS, SUBTABS
@@ -23,6 +19,7 @@ from ovtui.config import Profile
 from ovtui.screens.detail import DetailScreen
 from ovtui.widgets.columns import columns_for
 from ovtui.widgets.events_pane import EventsPane
+from tests.support import asynctest, wait_until
 
 from .replay_engine import API
 
@@ -36,29 +33,6 @@ RECORDED_SUBTABS = {
     "datacenter": {"dc_storage"},
     "storagedomain": set(),
 }
-
-
-def asynctest(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kw: Any) -> Any:
-        return asyncio.run(fn(*args, **kw))
-
-    return wrapper
-
-
-async def wait_until(pilot: Any, cond: Callable[[], Any], timeout: float = 20.0, what: str = ""):
-    """Let the app run until ``cond()`` is truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = cond()
-        except Exception:  # noqa: BLE001 - widgets may not be mounted yet
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or cond}")
-        await pilot.pause(0.05)
 
 
 def make_app(replay) -> OvtuiApp:

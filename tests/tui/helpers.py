@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from ovtui.app import OvtuiApp
 from ovtui.config import Profile
 from ovtui.screens.main import MainScreen
+from tests.support import wait_until
 
 
 def profile_for(sim: Any, **kw: Any) -> Profile:
@@ -18,23 +17,6 @@ def profile_for(sim: Any, **kw: Any) -> Profile:
 
 def make_app(sim: Any, live: bool = True, **kw: Any) -> OvtuiApp:
     return OvtuiApp(profile_for(sim, **kw), live=live)
-
-
-async def wait_until(
-    pilot: Any, cond: Callable[[], Any], timeout: float = 20.0, what: str = ""
-) -> Any:
-    """Let the app run until ``cond()`` is truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = cond()
-        except Exception:  # noqa: BLE001 - widgets may not be mounted yet
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or cond}")
-        await pilot.pause(0.05)
 
 
 def main(app: OvtuiApp) -> MainScreen:
@@ -60,15 +42,3 @@ async def loaded(pilot: Any, app: OvtuiApp, noun: str | None = None) -> MainScre
 def cell_text(table: Any, key: str, col: str) -> str:
     v = table.get_cell(key, col)
     return getattr(v, "plain", str(v))
-
-
-def asynctest(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run an async test function with asyncio.run (no async pytest plugin needed)."""
-    import asyncio
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kw: Any) -> Any:
-        return asyncio.run(fn(*args, **kw))
-
-    return wrapper

@@ -9,8 +9,9 @@ from ovtui.actions.registry import NOUNS
 from ovtui.screens.detail import DetailScreen
 from ovtui.widgets.columns import columns_for
 from ovtui.widgets.events_pane import EventsPane
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, cell_text, loaded, make_app, wait_until
+from .helpers import cell_text, loaded, make_app
 
 SIZE = (160, 45)
 

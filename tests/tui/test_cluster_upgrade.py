@@ -8,8 +8,9 @@ import pytest
 from ovtui.screens.modals import VerbForm
 from ovtui.screens.plan_confirm import PlanConfirmScreen
 from ovtui.widgets.tasks_pane import TaskRow
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 SIZE = (160, 45)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.widgets import Input, Select, SelectionList
 
 from ovtui.screens.modals import VerbForm
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 SIZE = (160, 45)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from ovtui.screens.modals import VerbForm
 from ovtui.screens.plan_confirm import PlanConfirmScreen
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 SIZE = (160, 45)
 

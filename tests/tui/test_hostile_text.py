@@ -25,8 +25,9 @@ from ovtui.sim.hostile import LONG, poison_world
 from ovtui.textsafe import visible
 from ovtui.widgets.events_pane import EventsPane
 from ovtui.widgets.tasks_pane import TasksPane
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 from .test_snapshots import frozen_sim, settle  # noqa: F401 - the fixture
 
 SIZE = (160, 45)

@@ -6,8 +6,9 @@ from ovtui.app import OvtuiApp
 from ovtui.screens.connect import ConnectScreen
 from ovtui.screens.modals import HelpScreen
 from ovtui.screens.verbs import visible_verbs
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 SIZE = (120, 40)
 

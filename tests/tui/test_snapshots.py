@@ -14,8 +14,9 @@ import pytest
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.screens.detail import DetailScreen
 from ovtui.sim.clock import FrozenClock
+from tests.support import wait_until
 
-from .helpers import loaded, make_app, wait_until
+from .helpers import loaded, make_app
 
 SIZE = (160, 45)
 

@@ -7,8 +7,9 @@ from ovtui.screens.main import MainScreen
 from ovtui.screens.modals import VerbForm
 from ovtui.screens.plan_confirm import PlanConfirmScreen
 from ovtui.widgets.tasks_pane import TaskRow
+from tests.support import asynctest, wait_until
 
-from .helpers import asynctest, cell_text, loaded, make_app, wait_until
+from .helpers import cell_text, loaded, make_app
 
 SIZE = (160, 45)
 

@@ -1,0 +1,112 @@
+"""The helpers every test package shares, in one place (``from tests.support import ...``).
+
+- ``Recorder`` / ``make_ctx``: an action's context on the simulator, collecting its Progress.
+- ``run_cli``: ``ovtui run -c CFG ...`` in process, with its exit code and output.
+- ``asynctest`` / ``wait_until``: a Textual pilot test, waiting for a condition (never a sleep).
+
+The fixtures built on them are in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ovtui.actions.base import ActionContext, Progress
+from ovtui.cli import main as cli_main
+from ovtui.sim import Simulator
+from ovtui.sim.testing import connect
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+
+class Recorder:
+    """Collects the Progress reports of an action (called from its thread);
+    ``when(pred, fn)`` runs ``fn(p)`` once, on the first report that matches."""
+
+    def __init__(self) -> None:
+        self.items: list[Progress] = []
+        self._hooks: list[list[Any]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, p: Progress) -> None:
+        with self.lock:
+            self.items.append(p)
+        for hook in self._hooks:
+            if not hook[2] and hook[0](p):
+                hook[2] = True
+                hook[1](p)
+
+    def when(self, pred: Callable[[Progress], bool], fn: Callable[[Progress], Any]) -> None:
+        self._hooks.append([pred, fn, False])
+
+    def statuses(self) -> list[str]:
+        return [p.status for p in self.items if p.step == "status" and p.status]
+
+    def steps(self) -> list[str]:
+        return [p.step for p in self.items]
+
+    def messages(self, step: str | None = None) -> list[str]:
+        return [p.message for p in self.items if step in (None, p.step)]
+
+    def fractions(self, step: str | None = None) -> list[float]:
+        return [
+            p.fraction for p in self.items if p.fraction is not None and (step in (None, p.step))
+        ]
+
+    def text(self) -> str:
+        return "\n".join(f"{p.step}: {p.message}" for p in self.items)
+
+
+def make_ctx(sim: Simulator, **kw: Any) -> tuple[ActionContext, Recorder]:
+    """A context on ``sim`` (polls every 20 ms, waits at most 60 s unless ``kw`` says)."""
+    rec = Recorder()
+    kw.setdefault("poll_interval", 0.02)
+    kw.setdefault("timeout", 60.0)
+    return ActionContext(connection=connect(sim), report=rec, **kw), rec
+
+
+def run_cli(
+    capsys: pytest.CaptureFixture[str], cfg: Path | str, *args: str
+) -> tuple[int, str, str]:
+    """``(exit code, stdout, stderr)`` of ``ovtui run -c CFG ARGS...``."""
+    capsys.readouterr()
+    code = cli_main(["run", "-c", str(cfg), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def asynctest(fn: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:
+    """Run an async test function with asyncio.run (no async pytest plugin needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        return asyncio.run(fn(*args, **kw))
+
+    return wrapper
+
+
+async def wait_until(
+    pilot: Pilot[Any], cond: Callable[[], Any], timeout: float = 20.0, what: str = ""
+) -> Any:
+    """Let the app run until ``cond()`` is truthy (its value is returned); fail after
+    ``timeout`` seconds. ``cond`` may raise while widgets are not mounted yet."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = cond()
+        except Exception:  # noqa: BLE001 - widgets may not be mounted yet
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or cond}")
+        await pilot.pause(0.05)
