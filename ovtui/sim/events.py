@@ -104,18 +104,18 @@ def emit(
     world: RecordStore,
     code: int,
     *,
-    vm: Any = None,
-    host: Any = None,
-    sd: Any = None,
-    dc: Any = None,
-    cluster: Any = None,
-    template: Any = None,
+    vm: T.Vm | None = None,
+    host: T.Host | None = None,
+    sd: T.StorageDomain | None = None,
+    dc: T.DataCenter | None = None,
+    cluster: T.Cluster | None = None,
+    template: T.Template | None = None,
     user: str = "admin@internal",
     extra: str = "",
     correlation_id: str | None = None,
     when: dt.datetime | None = None,
-    severity: Any = None,
-) -> Any:
+    severity: T.LogSeverity | None = None,
+) -> T.Event:
     """Record an audit-log event; returns it. Caller holds the world lock (or is the generator)."""
     sev, text = EVENT_TEXT.get(code, (T.LogSeverity.NORMAL, "Event {extra}"))
     if cluster is None:
@@ -164,7 +164,7 @@ def emit(
 
 def start_job(
     world: RecordStore, description: str, correlation_id: str | None, steps: list[str] | None = None
-) -> Any:
+) -> T.Job:
     """Create a started job with one executing step per entry of ``steps``."""
     jid = world.new_id()
     now = world.now()
@@ -190,8 +190,8 @@ def start_job(
 
 
 def add_step(
-    world: RecordStore, job: Any, description: str, stype: Any, finished: bool = False
-) -> Any:
+    world: RecordStore, job: Any, description: str, stype: T.StepEnum, finished: bool = False
+) -> T.Step:
     sid = world.new_id()
     now = world.now()
     step = mk(

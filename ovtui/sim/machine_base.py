@@ -9,7 +9,7 @@ operation counter so that a superseded transition (stop during start...) is igno
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ovirtsdk4 import types as T
 from ovirtsdk4.reader import Reader
@@ -48,7 +48,7 @@ class Ctx:
     """Per-request context for a verb: parsed action, correlation id, job."""
 
     def __init__(
-        self, action: Any, correlation_id: str | None, user: str = "admin@internal"
+        self, action: T.Action | None, correlation_id: str | None, user: str = "admin@internal"
     ) -> None:
         self.action = action if action is not None else T.Action()
         self.cid = correlation_id or action_cid(self.action)
@@ -56,7 +56,7 @@ class Ctx:
         self.job: Any = None
 
 
-def action_cid(action: Any) -> str | None:
+def action_cid(action: T.Action) -> str | None:
     return getattr(action, "correlation_id", None)
 
 
@@ -126,7 +126,7 @@ class MachineBase:
     def _host(self, host_id: str | None) -> Any:
         return self.world.get("hosts", host_id) if host_id else None
 
-    def _job(self, ctx: Ctx, description: str, steps: list[str] | None = None) -> Any:
+    def _job(self, ctx: Ctx, description: str, steps: list[str] | None = None) -> T.Job:
         ctx.job = ev.start_job(self.world, description, ctx.cid, steps)
         return ctx.job
 
@@ -181,7 +181,10 @@ def _find_named(w: RecordStore, coll: str, r: Any) -> Any:
     return None
 
 
-def parse_body(body: bytes, expected: type) -> Any:
+S = TypeVar("S")
+
+
+def parse_body(body: bytes, expected: type[S]) -> S:
     """The request body as an SDK object of ``expected`` type; 400 fault when malformed."""
     try:
         obj = Reader.read(body.decode("utf-8"))

@@ -106,7 +106,7 @@ def collection_of(tag: str) -> str | None:
     return next((name for name, (t, _) in TOP.items() if t == tag), None)
 
 
-def host_summaries(w: RecordStore, hosts: list[Any]) -> list[Any]:
+def host_summaries(w: RecordStore, hosts: list[T.Host]) -> list[T.Host]:
     """Refresh each host's VM summary (active / migrating / total) in one pass over the VMs."""
     counts: dict[str, list[int]] = {h.id: [0, 0, 0] for h in hosts}
     for vm in w.coll["vms"].values():
@@ -144,13 +144,13 @@ def _vm_of(w: RecordStore, obj: Any) -> Any:
     return w.get("vms", obj.vm.id)
 
 
-def _host_nic_stats(w: RecordStore, nic: Any) -> list[Any]:
+def _host_nic_stats(w: RecordStore, nic: T.HostNic) -> list[T.Statistic]:
     return stats.nic_statistics(
         w.clock.time(), nic.href, ("host_nic", mk(T.HostNic, id=nic.id, href=nic.href)), nic.id
     )
 
 
-def _vm_nic_stats(w: RecordStore, nic: Any) -> list[Any]:
+def _vm_nic_stats(w: RecordStore, nic: T.Nic) -> list[T.Statistic]:
     return stats.nic_statistics(
         w.clock.time(), nic.href, ("nic", mk(T.Nic, id=nic.id, href=nic.href)), nic.id
     )
@@ -171,7 +171,7 @@ def _dc_sds(w: RecordStore, dc: Any) -> list[Any]:
     ]
 
 
-def _snapshot_disks(w: RecordStore, snap: Any) -> list[Any]:
+def _snapshot_disks(w: RecordStore, snap: T.Snapshot) -> list[Any]:
     vm = w.get("vms", snap.vm.id)
     if vm is None:
         return []
@@ -186,7 +186,7 @@ def _sub(coll: str, name: str) -> Callable[[RecordStore, Any], list[Any]]:
     return lambda w, o: list(w.sub(coll, o, name) or [])
 
 
-def _diskprofiles(w: RecordStore, sd: Any) -> list[Any]:
+def _diskprofiles(w: RecordStore, sd: T.StorageDomain) -> list[T.DiskProfile]:
     src = getattr(sd, "_sim_source", sd)
     pid = "58ca604e-01a7-003f-01de-000000000251"
     return [
@@ -206,7 +206,7 @@ def _exported(sd: Any, kind: str) -> list[Any]:
     return list(getattr(src, "_sim_exported", {}).get(kind, {}).values())
 
 
-def _consoles(w: RecordStore, vm: Any) -> list[Any]:
+def _consoles(w: RecordStore, vm: T.Vm) -> list[T.GraphicsConsole]:
     """The VM's graphics consoles; while it runs on a host they carry the address and the
     ports a ticket is used with (SPICE also a TLS port), as the engine reports them."""
     items = list(w.sub("vms", vm, "graphicsconsoles") or [])

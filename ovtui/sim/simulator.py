@@ -86,7 +86,9 @@ class Simulator:
         self.machines.start()
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.2},
+            # stop() waits for the loop's next poll: 20 ms, not 200 (a test suite starts and
+            # stops hundreds of simulators; an idle poll costs microseconds)
+            kwargs={"poll_interval": 0.02},
             name="ovtui-sim-http",
             daemon=True,
         )

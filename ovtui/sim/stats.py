@@ -62,7 +62,7 @@ def _stat(
     return st
 
 
-def vm_statistics(world: RecordStore, vm: Any) -> list[Any]:
+def vm_statistics(world: RecordStore, vm: T.Vm) -> list[T.Statistic]:
     running = vm.status in (
         T.VmStatus.UP,
         T.VmStatus.MIGRATING,
@@ -102,7 +102,7 @@ def vm_statistics(world: RecordStore, vm: Any) -> list[Any]:
     ]
 
 
-def host_statistics(world: RecordStore, host: Any) -> list[Any]:
+def host_statistics(world: RecordStore, host: T.Host) -> list[T.Statistic]:
     up = host.status in (
         T.HostStatus.UP,
         T.HostStatus.PREPARING_FOR_MAINTENANCE,
@@ -158,7 +158,7 @@ def host_statistics(world: RecordStore, host: Any) -> list[Any]:
     ]
 
 
-def nic_statistics(now: float, base: str, owner: tuple[str, Any], obj_id: str) -> list[Any]:
+def nic_statistics(now: float, base: str, owner: tuple[str, Any], obj_id: str) -> list[T.Statistic]:
     """A NIC's statistics at time ``now``."""
     w = _wave(now, obj_id, 60)
     return [
@@ -207,7 +207,7 @@ def nic_statistics(now: float, base: str, owner: tuple[str, Any], obj_id: str) -
     ]
 
 
-def disk_statistics(disk: Any) -> list[Any]:
+def disk_statistics(disk: T.Disk) -> list[T.Statistic]:
     owner = ("disk", ref(T.Disk, "disks", disk.id))
     return [
         _stat(

@@ -155,20 +155,20 @@ class RecordStore:
                 self.disks_complete = True
             return self.coll["disks"]
 
-    def vms_on_host(self, host_id: str) -> list[Any]:
+    def vms_on_host(self, host_id: str) -> list[T.Vm]:
         return [v for v in self.coll["vms"].values() if v.host is not None and v.host.id == host_id]
 
     def host_used_memory(self, host_id: str) -> int:
         return sum(v.memory or 0 for v in self.vms_on_host(host_id))
 
-    def host_free_memory(self, host: Any) -> int:
+    def host_free_memory(self, host: T.Host) -> int:
         return (host.memory or 0) - self.host_used_memory(host.id) - 2 * GiB
 
-    def cluster_dc(self, cluster_id: str) -> Any:
+    def cluster_dc(self, cluster_id: str) -> T.DataCenter:
         cl = self.coll["clusters"][cluster_id]
         return self.coll["datacenters"][cl.data_center.id]
 
-    def data_domains(self, dc_id: str) -> list[Any]:
+    def data_domains(self, dc_id: str) -> list[T.StorageDomain]:
         return [
             sd
             for sd in self.coll["storagedomains"].values()

@@ -47,7 +47,7 @@ def tracked_class(cls: type) -> type:
     return tracked
 
 
-def sdk_type(obj: Any) -> type:
+def sdk_type(obj: Any) -> type[Any]:
     """The SDK type of a record, tracked or not (what the SDK's reader makes of its XML)."""
     cls = type(obj)
     return _SDK_TYPE.get(cls, cls)
