@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import ovirtsdk4
+from ovirtsdk4 import services, types
 
 from .base import (
     ActionContext,
@@ -45,7 +46,7 @@ class EventFollower:
         self.seen: list[EventInfo] = []
         self.last_id = since if since is not None else self._newest_id()
 
-    def _service(self) -> Any:
+    def _service(self) -> services.EventsService:
         return self.ctx.system.events_service()
 
     def _newest_id(self) -> int:
@@ -90,7 +91,7 @@ class EventFollower:
         return None
 
 
-def to_event_info(ev: Any) -> EventInfo:
+def to_event_info(ev: types.Event) -> EventInfo:
     sev = getattr(ev.severity, "value", ev.severity) or "normal"
     when = ev.time.isoformat(timespec="seconds") if getattr(ev, "time", None) else ""
     return EventInfo(
@@ -114,20 +115,23 @@ def transient(exc: ovirtsdk4.Error) -> bool:
     return exc.code is None or exc.code >= 500
 
 
+Obj = TypeVar("Obj")
+
+
 def wait_for(
     ctx: ActionContext,
-    fetch: Callable[[], Any],
-    until: Callable[[Any], bool],
+    fetch: Callable[[], Obj],
+    until: Callable[[Obj], bool],
     *,
     what: str,
     wanted: str,
-    fail: Callable[[Any], str | None] | None = None,
+    fail: Callable[[Obj], str | None] | None = None,
     timeout: float | None = None,
     follower: EventFollower | None = None,
-    on_poll: Callable[[Any], None] | None = None,
+    on_poll: Callable[[Obj], None] | None = None,
     goal: str | None = None,
     hint: str = "The engine may still be working on it; check the object or raise the timeout.",
-) -> Any:
+) -> Obj:
     """Poll ``fetch()`` until ``until(obj)``; report status changes; raise on fail/timeout.
 
     ``fail(obj)`` returns a reason when the object reached a state it will not come back
@@ -344,7 +348,7 @@ def read_back(
     )
 
 
-def jobs_of(ctx: ActionContext, cid: str | None) -> list[Any] | None:
+def jobs_of(ctx: ActionContext, cid: str | None) -> list[types.Job] | None:
     """The engine's jobs for correlation id ``cid``; None when the engine serves no jobs."""
     if not cid:
         return None
