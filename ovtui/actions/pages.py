@@ -20,16 +20,29 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import engine_errors
 from .selectors import collection_service
 
+if TYPE_CHECKING:
+    from .base import ActionContext
+    from .nouns import Noun
+
 PAGE_ROWS = 500  # objects a page: ~0.4 s of the SDK's reading, the first object's wait
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 AHEAD = 2  # pages in flight per worker: one fetched while the other is read
+
+
+class Renderer(Protocol):
+    """What turns a page of SDK objects into output pieces (``ovtui.render.PageRenderer``)."""
+
+    def pieces(self, objs: list[Any]) -> list[Any]: ...
+
+
+Fresh = Callable[[list[str], list[Any]], list[Any]]
 
 
 def page_search(search: str | None, page: int) -> str:
@@ -44,7 +57,7 @@ def pageable(search: str | None) -> bool:
 class PagedList:
     """The objects of ``noun`` that ``search`` matches (all of them without one)."""
 
-    def __init__(self, ctx: Any, noun: Any, search: str | None) -> None:
+    def __init__(self, ctx: ActionContext, noun: Noun, search: str | None) -> None:
         self.connection = ctx.connection
         self.system = ctx.system
         self.noun = noun
@@ -73,7 +86,7 @@ class PagedList:
             page += 1
             objs = self._read_here(page)
 
-    def pieces(self, renderer: Any) -> Iterator[list[Any]]:
+    def pieces(self, renderer: Renderer) -> Iterator[list[Any]]:
         """Each page's pieces as ``renderer`` makes them, in page order."""
         seen: set[str] = set()
 
@@ -97,8 +110,10 @@ class PagedList:
         finally:
             _stop_pool(pool)
 
-    def _pieces_from(self, pool: Any, renderer: Any, fresh: Any) -> Iterator[list[Any]]:
-        inflight: deque[tuple[int, Future | None]] = deque()
+    def _pieces_from(
+        self, pool: ProcessPoolExecutor | None, renderer: Renderer, fresh: Fresh
+    ) -> Iterator[list[Any]]:
+        inflight: deque[tuple[int, Future[tuple[list[str], list[Any]]] | None]] = deque()
         next_page, last_page = 2, None
         while True:
             while last_page is None and len(inflight) < WORKERS * AHEAD:
@@ -116,16 +131,20 @@ class PagedList:
             if last_page is not None and all(p > last_page for p, _ in inflight):
                 return
 
-    def _submit(self, pool: Any, page: int, renderer: Any) -> Future | None:
-        if pool is None:
+    def _submit(
+        self, pool: ProcessPoolExecutor | None, page: int, renderer: Renderer
+    ) -> Future[tuple[list[str], list[Any]]] | None:
+        coll = self.noun.collection
+        if pool is None or coll is None:  # (no collection: page 1 already refused it)
             return None
         try:
-            coll = self.noun.collection
             return pool.submit(read_page, coll, self.search, page, self.rows, renderer)
         except Exception:  # noqa: BLE001 - a broken pool: the page is read here
             return None
 
-    def _result(self, page: int, future: Future | None, renderer: Any) -> tuple[list, list]:
+    def _result(
+        self, page: int, future: Future[tuple[list[str], list[Any]]] | None, renderer: Renderer
+    ) -> tuple[list[str], list[Any]]:
         if future is not None:
             try:
                 return future.result()
@@ -190,7 +209,7 @@ def _start_worker(settings: dict[str, Any]) -> None:
 
 
 def read_page(
-    collection: str, search: str | None, page: int, rows: int, renderer: Any
+    collection: str, search: str | None, page: int, rows: int, renderer: Renderer
 ) -> tuple[list[str], list[Any]]:
     """In a worker: one page read and rendered; (ids, pieces)."""
     system = _WORKER["connection"].system_service()
