@@ -40,4 +40,3 @@ async def test_detail_answers_after_escape_are_dropped(sim):
             await asyncio.to_thread(answer, detail, fn, *args)
         await pilot.pause(0.1)
         assert app.is_running and app.screen is m
-
