@@ -152,7 +152,58 @@ def expand_template(text: str, variables: dict[str, str], source: str) -> dict[s
         raise UsageError(
             f"Template {p} must be a mapping of option: value, not {type(data).__name__}."
         )
-    return {str(k).replace("-", "_"): v for k, v in data.items()}
+    return ovirtcmd_keys({str(k).replace("-", "_"): v for k, v in data.items()})
+
+
+def _disk_item(item: Any) -> Any:
+    """ovirtcmd's ``disks`` entries: ``[SIZE, STORAGE_DOMAIN]`` or a LUN id."""
+    if isinstance(item, list) and len(item) == 2:
+        return f"{item[0]}:{item[1]}"
+    if isinstance(item, str) and re.fullmatch(r"[0-9a-fA-F-]{16,}", item.strip()):
+        return f"lun:{item.strip()}"
+    return item
+
+
+def ovirtcmd_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """ovirtcmd's VM keys read as ovtui's where they differ (ovtui's own key wins when both
+    are given): ``ostype`` -> ``os``; ``cpu: {topology: {cores, sockets, threads},
+    architecture}`` -> ``cores``/``sockets``/``threads``/``architecture`` (a plain ``cpu: N``
+    is N sockets, as in ovirtcmd); ``bios: {boot_menu}`` -> ``boot_menu``; ``networks`` ->
+    ``network``; ``disks`` -> ``disk`` (``[SIZE, SD]`` -> ``SIZE:SD``, a LUN id -> ``lun:ID``);
+    ``boot_pxe`` -> ``pxe``. Anything else is left for the verb's own check."""
+    out = dict(data)
+
+    def move(old: str, new: str, value: Any) -> None:
+        out.pop(old, None)
+        out.setdefault(new, value)
+
+    if "ostype" in out:
+        move("ostype", "os", out["ostype"])
+    cpu = out.get("cpu")
+    if isinstance(cpu, dict):
+        out.pop("cpu")
+        topo = cpu.get("topology")
+        for part in ("cores", "sockets", "threads"):
+            if isinstance(topo, dict) and topo.get(part) is not None:
+                out.setdefault(part, topo[part])
+        if cpu.get("architecture") is not None:
+            out.setdefault("architecture", str(cpu["architecture"]).lower())
+    elif isinstance(cpu, int | str) and not isinstance(cpu, bool) and str(cpu).isdigit():
+        move("cpu", "sockets", int(cpu))
+    bios = out.get("bios")
+    if isinstance(bios, dict) and set(bios) <= {"boot_menu"}:
+        out.pop("bios")
+        if "boot_menu" in bios:
+            out.setdefault("boot_menu", bios["boot_menu"])
+    if "networks" in out:
+        move("networks", "network", out["networks"])
+    if "disks" in out:
+        disks = out["disks"]
+        items = disks if isinstance(disks, list) else [disks]
+        move("disks", "disk", [_disk_item(i) for i in items])
+    if "boot_pxe" in out:
+        move("boot_pxe", "pxe", out["boot_pxe"])
+    return out
 
 
 def _short(value: Any) -> str:
@@ -250,5 +301,12 @@ def merge(
     from the parameter's default."""
     out = dict(defaults)
     out.update({k: v for k, v in template.items()})
-    out.update({k: v for k, v in given.items() if v is not None and v != defaults.get(k)})
+    # an unset flag comes from argparse as False while its default is None: not given
+    out.update(
+        {
+            k: v
+            for k, v in given.items()
+            if v is not None and v != defaults.get(k) and not (v is False and not defaults.get(k))
+        }
+    )
     return out

@@ -17,6 +17,7 @@ from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
 from .vm_common import (
+    RUNNING,
     TIMEOUTS,
     fetch_vm,
     finished,
@@ -57,8 +58,12 @@ def _os(settings: dict[str, Any]) -> Any:
 def _update_os(ctx: ActionContext, vm: Any, settings: dict[str, Any], doing: str) -> None:
     from ovirtsdk4 import types
 
+    svc = vm_service(ctx, vm)
     with engine_errors(f"{doing} of VM {vm.name}"):
-        vm_service(ctx, vm).update(types.Vm(os=_os(settings)))
+        # boot settings change only on a down VM: on a running one the engine keeps them for
+        # the next run (VM_CANNOT_UPDATE_ILLEGAL_FIELD otherwise)
+        running = status_of(svc.get()) in RUNNING
+        svc.update(types.Vm(os=_os(settings)), next_run=True if running else None)
 
 
 def _start_and_wait_up(ctx: ActionContext, vm: Any, label: str) -> EventFollower:
@@ -118,9 +123,10 @@ def _run_installer(ctx: ActionContext, vm: Any) -> None:
     "autoinstall",
     "Boot an installer (kernel, initrd, cmdline) once, then the VM's own disk",
     params=(
-        Param("kernel", ("-k", "--kernel"), "installer kernel path (on the host / ISO domain)",
-              "text", required=True),
-        Param("initrd", ("-i", "--initrd"), "installer initrd path", "text", required=True),
+        Param("kernel", ("-k", "--kernel"), "installer kernel path (on the host / ISO domain;"
+              " needed, here or in -T)", "text"),
+        Param("initrd", ("-i", "--initrd"), "installer initrd path (needed, here or in -T)",
+              "text"),
         Param("cmdline", ("-c", "--cmdline", "-C"), "kernel command line (kickstart...)", "text",
               default=""),
     ),
@@ -134,6 +140,12 @@ def autoinstall(
     ctx: ActionContext, target: Any, kernel: str = "", initrd: str = "", cmdline: str = ""
 ) -> Result:
     """The VM must be down. Waits (up to the autoinstall timeout) for the install to finish."""
+    missing = [f"-{k[0]}/--{k}" for k, v in (("kernel", kernel), ("initrd", initrd)) if not v]
+    if missing:
+        raise UsageError(
+            f"vm autoinstall needs {' and '.join(missing)}.",
+            "Give them on the command line or in the -T template (kernel:, initrd:, cmdline:).",
+        )
     if ctx.async_:
         raise UsageError(
             "autoinstall cannot return early: it must wait to restore the boot settings.",

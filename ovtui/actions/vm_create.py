@@ -26,6 +26,8 @@ from .base import (
     WaitTimeout,
     new_correlation_id,
 )
+from .cloud_init import CLOUD_INIT_PARAMS, build_initialization
+from .cloud_init import given as cloud_init_given
 from .declare import verb
 from .errors import engine_errors
 from .vm_common import TIMEOUTS, fetch_vm, finished, vm_service, vms_service, wait_vm
@@ -80,6 +82,18 @@ CREATE_PARAMS = (
           "storagedomain"),
     Param("description", ("--description",), "description", "text"),
     Param("start", ("--start",), "start the VM once created", "flag"),
+    Param("threads", ("--threads",), "CPU threads per core", "int"),
+    Param("architecture", ("--architecture",), "CPU architecture", "choice",
+          choices=("x86_64", "ppc64", "s390x", "aarch64")),
+    Param("type", ("--type",), "VM type (optimised for)", "choice",
+          choices=("server", "desktop", "high_performance")),
+    Param("timezone", ("--timezone",), "guest time zone (Etc/GMT...)", "text"),
+    Param("disk_interface", ("--disk-interface",), "interface of the added disks", "choice",
+          choices=("virtio_scsi", "virtio", "ide", "sata")),
+    Param("soundcard_enabled", ("--soundcard",), "give it a sound card", "flag"),
+    Param("boot_menu", ("--boot-menu",), "show the BIOS boot menu", "flag"),
+    Param("pxe", ("--pxe",), "boot from the network after the disk", "flag"),
+    *CLOUD_INIT_PARAMS,
 )  # fmt: skip
 
 
@@ -103,12 +117,29 @@ def build_vm(params: dict[str, Any]) -> Any:
     if params.get("memory") not in (None, ""):
         vm.memory = parse_size(params["memory"], "memory")
     cores, sockets = _int(params.get("cores"), "cores"), _int(params.get("sockets"), "sockets")
-    if cores or sockets:
+    threads = _int(params.get("threads"), "threads")
+    if cores or sockets or threads:
         vm.cpu = types.Cpu(
-            topology=types.CpuTopology(cores=cores or 1, sockets=sockets or 1, threads=1)
+            topology=types.CpuTopology(cores=cores or 1, sockets=sockets or 1, threads=threads or 1)
         )
-    if params.get("os"):
-        vm.os = types.OperatingSystem(type=str(params["os"]))
+    if params.get("architecture"):
+        vm.cpu = vm.cpu or types.Cpu()
+        vm.cpu.architecture = types.Architecture(str(params["architecture"]).lower())
+    if params.get("os") or params.get("pxe"):
+        vm.os = types.OperatingSystem(type=str(params["os"]) if params.get("os") else None)
+        if params.get("pxe"):
+            boot = [types.BootDevice.HD, types.BootDevice.NETWORK]
+            vm.os.boot = types.Boot(devices=boot)
+    if params.get("type"):
+        vm.type = types.VmType(str(params["type"]))
+    if params.get("timezone"):
+        vm.time_zone = types.TimeZone(name=str(params["timezone"]))
+    if params.get("soundcard_enabled"):
+        vm.soundcard_enabled = True
+    if params.get("boot_menu"):
+        vm.bios = types.Bios(boot_menu=types.BootMenu(enabled=True))
+    if cloud_init_given(params):
+        vm.initialization = build_initialization(params)
     return vm
 
 
@@ -168,31 +199,54 @@ def add_nics(ctx: ActionContext, vm: Any, networks: list[str]) -> None:
         ctx.progress("nic", f"NIC nic{i} on network {net} added")
 
 
+def split_disk(item: str, storagedomain: str | None) -> tuple[str, str | None]:
+    """``SIZE`` (on ``storagedomain``), ``SIZE:SD``, or ``lun:ID`` -> (size or lun, domain)."""
+    head, _, tail = str(item).partition(":")
+    if head.lower() == "lun":
+        return f"lun:{tail}", None
+    return head, tail or storagedomain
+
+
 def add_disks(
-    ctx: ActionContext, vm: Any, sizes: list[str], storagedomain: str | None
+    ctx: ActionContext,
+    vm: Any,
+    sizes: list[str],
+    storagedomain: str | None,
+    interface: str | None = None,
 ) -> list[str]:
     from ovirtsdk4 import types
 
-    if sizes and not storagedomain:
-        raise UsageError("Disks need a storage domain: give --storagedomain.")
     atts = vm_service(ctx, vm).disk_attachments_service()
     ids = []
-    for i, size in enumerate(sizes, start=1):
-        att = types.DiskAttachment(
-            disk=types.Disk(
+    for i, item in enumerate(sizes, start=1):
+        size, sd = split_disk(item, storagedomain)
+        if size.startswith("lun:"):
+            disk = types.Disk(
+                name=f"{vm.name}_disk{i}",
+                lun_storage=types.HostStorage(
+                    type=types.StorageType.ISCSI,
+                    logical_units=[types.LogicalUnit(id=size[4:])],
+                ),
+            )
+        else:
+            if not sd:
+                raise UsageError("Disks need a storage domain: give --storagedomain.")
+            disk = types.Disk(
                 name=f"{vm.name}_disk{i}",
                 format=types.DiskFormat.COW,
                 provisioned_size=parse_size(size, "disk"),
-                storage_domains=[types.StorageDomain(name=storagedomain)],
-            ),
-            interface=types.DiskInterface.VIRTIO_SCSI,
+                storage_domains=[types.StorageDomain(name=sd)],
+            )
+        att = types.DiskAttachment(
+            disk=disk,
+            interface=types.DiskInterface(interface or "virtio_scsi"),
             bootable=(i == 1),
             active=True,
         )
-        with _half_done(vm, f"adding disk {i} ({size}) on {storagedomain}"):
+        with _half_done(vm, f"adding disk {i} ({size}) on {sd or 'a LUN'}"):
             added = atts.add(att)
         ids.append(added.id)
-        ctx.progress("disk", f"disk {vm.name}_disk{i} ({size}) on {storagedomain} added")
+        ctx.progress("disk", f"disk {vm.name}_disk{i} ({size}) on {sd or 'a LUN'} added")
     return ids
 
 
@@ -244,7 +298,7 @@ def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
     deadline = time.monotonic() + ctx.timeout_for(TIMEOUTS["create"])
     with _created(vm):
         add_nics(ctx, vm, as_list(params.get("network")))
-        add_disks(ctx, vm, disks, params.get("storagedomain"))
+        add_disks(ctx, vm, disks, params.get("storagedomain"), params.get("disk_interface"))
         if ctx.async_:
             return Result(
                 ok=True, message=f"VM {vm.name} created (id {vm.id})", data=fetch_vm(ctx, vm)
@@ -264,12 +318,15 @@ def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
 
 def check_disks(sizes: list[str], storagedomain: str | None) -> None:
     """Refuse bad disk options before the VM is created (UsageError, exit 2)."""
-    if sizes and not storagedomain:
-        raise UsageError(
-            "Disks need a storage domain: give --storagedomain (no VM was created).",
-            "List them with: ovtui run storagedomain list",
-        )
-    for size in sizes:
+    for item in sizes:
+        size, sd = split_disk(item, storagedomain)
+        if size.startswith("lun:"):
+            continue
+        if not sd:
+            raise UsageError(
+                "Disks need a storage domain: give --storagedomain (no VM was created).",
+                "List them with: ovtui run storagedomain list",
+            )
         parse_size(size, "disk")
 
 

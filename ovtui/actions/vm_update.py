@@ -19,7 +19,9 @@ from .waiters import send_action, status_of
 
 CONSOLES = ("spice", "vnc")
 # what the engine changes on a running VM at once (memory and sockets by a hot plug)
-LIVE = frozenset({"new_name", "description", "comment", "memory", "sockets", "ha", "ha_priority"})
+LIVE = frozenset(
+    {"new_name", "description", "comment", "memory", "sockets", "ha", "ha_priority", "os"}
+)
 
 UPDATE_PARAMS = (
     Param("new_name", ("--name",), "new name (the VM must be down)", "text"),

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import ActionContext, EngineRefused, Param, Result
+from .base import ActionContext, EngineRefused, Param, Result, UsageError
+from .cloud_init import CLOUD_INIT_PARAMS, build_initialization
+from .cloud_init import given as cloud_init_given
 from .declare import verb
 from .vm_common import (
     RUNNING,
@@ -70,6 +72,13 @@ def preflight_start(ctx: ActionContext, vm: Any, host_name: str | None) -> Any:
     params=(
         Param("host", ("--host",), "run it on this host (default: the engine chooses)", "host"),
         Param("console", ("--console",), "write a remote-viewer .vv file once it is up", "flag"),
+        Param(
+            "cloud_init",
+            ("--cloud-init",),
+            "run once with this cloud-init payload (use_cloud_init; the --ci-* options)",
+            "flag",
+        ),
+        *CLOUD_INIT_PARAMS,
     ),
     target="many",
     mutating=True,
@@ -78,18 +87,29 @@ def preflight_start(ctx: ActionContext, vm: Any, host_name: str | None) -> Any:
     key="s",
 )
 def start(
-    ctx: ActionContext, target: Any, host: str | None = None, console: bool = False
+    ctx: ActionContext,
+    target: Any,
+    host: str | None = None,
+    console: bool = False,
+    cloud_init: bool = False,
+    **ci: Any,
 ) -> Result:
     """Start the VM: down -> wait_for_launch -> powering_up -> up."""
     from ovirtsdk4 import types
 
+    if cloud_init_given(ci) and not cloud_init:
+        raise UsageError("The --ci-* options go with --cloud-init (a run once with them).")
+    init = build_initialization(ci) if cloud_init else None
     vm = fetch_vm(ctx, target)
     dest = preflight_start(ctx, vm, host)
     kw: dict[str, Any] = {}
+    if dest is not None or init is not None:
+        kw["vm"] = types.Vm()
     if dest is not None:
-        kw["vm"] = types.Vm(
-            placement_policy=types.VmPlacementPolicy(hosts=[types.Host(id=dest.id)])
-        )
+        kw["vm"].placement_policy = types.VmPlacementPolicy(hosts=[types.Host(id=dest.id)])
+    if init is not None:
+        kw["vm"].initialization = init
+        kw["use_cloud_init"] = True
     _, follower = send(ctx, vm, "start", "start", **kw)
     if ctx.async_:
         return accepted_only(ctx, vm, "start")

@@ -134,7 +134,7 @@ class Crud(HostMachine):
             vm.os.type = vm_in.os.type
         if vm_in.cpu is not None and vm_in.cpu.topology is not None:
             vm.cpu.topology = vm_in.cpu.topology
-        self._merge(vm, vl.creation_fields(vm_in))
+        vl.set_creation_fields(vm, vm_in)
         if vm_in.initialization is not None:
             vm.initialization = vm_in.initialization
             keep_init_secret(vm)

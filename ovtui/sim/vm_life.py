@@ -83,17 +83,32 @@ def cold_fields(vm: Any, vm_in: Any) -> list[str]:
                 if new is not None and new != getattr(vm.cpu.topology, part, None):
                     out.append(f"cpu.topology.{part}")
             continue
+        if name == "os":  # the OS type may change any time; boot settings only when down
+            out += [
+                f"os.{k}" for k, v in _set(value).items()
+                if k != "type" and _differs(getattr(vm.os, k, None), v)
+            ]  # fmt: skip
+            continue
         if _differs(getattr(vm, name, None), value):
             out.append(name)
     return out
 
 
-def creation_fields(vm_in: Any) -> Any:
-    """The part of a new VM's body the simulator keeps as it came (``Crud._merge`` input)."""
-    kept = {k: getattr(vm_in, k) for k in CREATE_FIELDS if getattr(vm_in, k, None) is not None}
-    if "cpu" in kept and kept["cpu"].topology is not None:
-        kept["cpu"] = T.Cpu(architecture=kept["cpu"].architecture)  # topology: set by the caller
-    return T.Vm(**kept)
+def set_creation_fields(vm: Any, vm_in: Any) -> None:
+    """The part of a new VM's body the simulator keeps as it came. Whole values replace the
+    record's (a record's nested structures may be shared with its prototype)."""
+    for name in CREATE_FIELDS:
+        value = getattr(vm_in, name, None)
+        if value is None:
+            continue
+        if name == "cpu":
+            if value.architecture is not None:
+                topo = vm.cpu.topology if vm.cpu is not None else None
+                vm.cpu = T.Cpu(architecture=value.architecture, topology=topo)
+            continue
+        setattr(vm, name, value)
+    if vm_in.os is not None and vm_in.os.boot is not None:
+        vm.os = T.OperatingSystem(type=vm.os.type, boot=vm_in.os.boot)
 
 
 def keep_init_secret(vm: Any) -> None:

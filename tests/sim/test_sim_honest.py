@@ -591,15 +591,15 @@ def test_running_vm_update_hot_plugs_next_runs_or_refuses(sim, conn) -> None:
     vs.update(T.Vm(memory=vm.memory * 2), query={"correlation_id": "c-hot"})
     assert vs.get().memory == vm.memory * 2 and 2039 in _codes(conn, "c-hot")
     _refused(
-        lambda: vs.update(T.Vm(os=T.OperatingSystem(type="windows_2022"))), 409,
+        lambda: vs.update(T.Vm(time_zone=T.TimeZone(name="Asia/Tokyo"))), 409,
         "There was an attempt to change VM values while the VM is not down. Please shut down the"
         " VM in order to modify these properties.",
     )  # fmt: skip
-    vs.update(T.Vm(os=T.OperatingSystem(type="windows_2022")), next_run=True)
+    vs.update(T.Vm(time_zone=T.TimeZone(name="Asia/Tokyo")), next_run=True)
     got = vs.get()
-    assert got.next_run_configuration_exists and got.os.type != "windows_2022"
+    assert got.next_run_configuration_exists and got.time_zone.name != "Asia/Tokyo"
     vs.stop()
-    wait_for(lambda: vs.get().status == VS.DOWN and vs.get().os.type == "windows_2022")
+    wait_for(lambda: vs.get().status == VS.DOWN and vs.get().time_zone.name == "Asia/Tokyo")
     assert not vs.get().next_run_configuration_exists
 
 

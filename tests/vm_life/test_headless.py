@@ -58,14 +58,17 @@ def test_running_vm_hot_plugs_memory_refuses_os_or_keeps_it_for_next_run(
     assert code == 0, err
     assert "hot plugged memory" in err
     assert int(_json(cli, "vm", "-n", name, "show")["memory"]) == int(before["memory"]) * 2
-    code, _, err = cli("vm", "-n", name, "update", "--os", "windows_2022")
+    code, _, err = cli("vm", "-n", name, "update", "--timezone", "Asia/Tokyo")
     assert code == 1
     assert "There was an attempt to change VM values while the VM is not down." in err
-    code, _, err = cli("vm", "-n", name, "update", "--os", "windows_2022", "--next-run")
+    code, _, err = cli("vm", "-n", name, "update", "--timezone", "Asia/Tokyo", "--next-run")
     assert code == 0, err
-    assert "at the next run (next_run): os" in err
+    assert "at the next run (next_run): timezone" in err
     vm = _json(cli, "vm", "-n", name, "show")
-    assert vm["next_run_configuration_exists"] is True and vm["os"]["type"] != "windows_2022"
+    assert (
+        vm["next_run_configuration_exists"] is True
+        and (vm.get("time_zone") or {}).get("name") != "Asia/Tokyo"
+    )
 
 
 def test_nic_add_then_unplug_and_remove(sim: Any, cli: Any) -> None:
