@@ -20,7 +20,7 @@ from ovtui.sim.machine_base import (
     VS,
     Ctx,
 )
-from ovtui.sim.records import href, mk, ref
+from ovtui.sim.records import href, mk, ref, set_private
 from ovtui.sim.vm_machine import VmMachine
 
 
@@ -28,7 +28,7 @@ class HostMachine(VmMachine):
     """Host verbs; maintenance moves the host's VMs with the VM machine's migration."""
 
     # ------------------------------------------------------------- host verbs
-    def _spm_handover(self, host: Any) -> None:
+    def _spm_handover(self, host: T.Host) -> None:
         if host.spm is None or host.spm.status != T.SpmStatus.SPM:
             return
         host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.NONE)
@@ -42,7 +42,7 @@ class HostMachine(VmMachine):
                 h.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
                 return
 
-    def _ensure_spm(self, host: Any) -> None:
+    def _ensure_spm(self, host: T.Host) -> None:
         dc = self.world.cluster_dc(host.cluster.id)
         for h in self.world.coll["hosts"].values():
             if (
@@ -53,7 +53,7 @@ class HostMachine(VmMachine):
                 return
         host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
 
-    def host_deactivate(self, host: Any, ctx: Ctx) -> None:
+    def host_deactivate(self, host: T.Host, ctx: Ctx) -> None:
         if host.status == HS.MAINTENANCE:
             raise conflict(
                 "Cannot switch Host to Maintenance mode. Host is already in Maintenance mode."
@@ -84,7 +84,9 @@ class HostMachine(VmMachine):
         job = ctx.job
         self.to_maintenance(host, ctx.cid, lambda ok: ev.end_job(self.world, job, ok))
 
-    def to_maintenance(self, host: Any, cid: str | None, on_done: Callable[[bool], None]) -> None:
+    def to_maintenance(
+        self, host: T.Host, cid: str | None, on_done: Callable[[bool], None]
+    ) -> None:
         """preparing_for_maintenance -> VMs migrate away -> maintenance (or back to up, event 17)."""
         w = self.world
         op = self._begin(host)
@@ -143,7 +145,7 @@ class HostMachine(VmMachine):
         if not moves:
             self.after(T_HOST_STEP, finish)
 
-    def host_activate(self, host: Any, ctx: Ctx) -> None:
+    def host_activate(self, host: T.Host, ctx: Ctx) -> None:
         # HostValidator.validateStatusForActivation
         if host.status == HS.UP:
             raise conflict("Cannot activate Host. Host in Up status.")
@@ -163,7 +165,7 @@ class HostMachine(VmMachine):
         self.activate(host, ctx.cid, lambda: ev.end_job(self.world, job))
 
     def activate(
-        self, host: Any, cid: str | None, on_done: Callable[[], None] | None = None
+        self, host: T.Host, cid: str | None, on_done: Callable[[], None] | None = None
     ) -> None:
         """unassigned -> initializing -> up."""
         op = self._begin(host)
@@ -179,7 +181,7 @@ class HostMachine(VmMachine):
             host, op, [(HS.UNASSIGNED, T_HOST_STEP), (HS.INITIALIZING, T_HOST_STEP)], up
         )
 
-    def _bring_back(self, host: Any, cid: str | None, job: Any, activate: bool) -> None:
+    def _bring_back(self, host: T.Host, cid: str | None, job: T.Job | None, activate: bool) -> None:
         """After install / upgrade / restart: activate the host (job ends once it is up) or
         leave it in maintenance (job ends now)."""
         if activate:
@@ -188,7 +190,7 @@ class HostMachine(VmMachine):
             self.set_status(host, HS.MAINTENANCE)
             ev.end_job(self.world, job)
 
-    def host_upgrade_check(self, host: Any, ctx: Ctx) -> None:
+    def host_upgrade_check(self, host: T.Host, ctx: Ctx) -> None:
         if host.status not in (HS.UP, HS.NON_OPERATIONAL, HS.MAINTENANCE):
             raise conflict(
                 f"Cannot check for available updates for Host {host.name}: Host status is {host.status.value}."
@@ -224,7 +226,7 @@ class HostMachine(VmMachine):
 
         self.after(T_HOST_STEP, done)
 
-    def host_upgrade(self, host: Any, ctx: Ctx) -> None:
+    def host_upgrade(self, host: T.Host, ctx: Ctx) -> None:
         if host.status not in (HS.UP, HS.MAINTENANCE, HS.NON_OPERATIONAL, HS.INSTALL_FAILED):
             raise conflict(f"Cannot upgrade Host. Host status is {host.status.value}.")
         if not host.update_available:
@@ -248,7 +250,7 @@ class HostMachine(VmMachine):
                     ev.end_job(self.world, job, ok=False)
                     return
                 host.update_available = False
-                host._sim_has_updates = False
+                set_private(host, _sim_has_updates=False)
                 host.version = mk(
                     T.Version,
                     full_version="vdsm-4.50.3.5-1.el8",
@@ -273,7 +275,7 @@ class HostMachine(VmMachine):
                     back()
 
             def booted() -> None:
-                host._sim_boot = self.world.clock.time()
+                set_private(host, _sim_boot=self.world.clock.time())
 
             def back() -> None:
                 ev.progress_job(self.world, job, 90)
@@ -294,7 +296,7 @@ class HostMachine(VmMachine):
         else:
             install()
 
-    def host_install(self, host: Any, ctx: Ctx) -> None:
+    def host_install(self, host: T.Host, ctx: Ctx) -> None:
         if host.status not in (HS.MAINTENANCE, HS.INSTALL_FAILED, HS.NON_OPERATIONAL, HS.DOWN):
             raise conflict("Cannot install Host. Please move Host to Maintenance mode first.")
         activate = ctx.action.activate if ctx.action.activate is not None else True
@@ -309,7 +311,7 @@ class HostMachine(VmMachine):
 
         self._later(host, op, T_INSTALL, done)
 
-    def host_fence(self, host: Any, ctx: Ctx) -> dict[str, Any] | None:
+    def host_fence(self, host: T.Host, ctx: Ctx) -> dict[str, Any] | None:
         ftype = (ctx.action.fence_type or "restart").lower()
         if ftype == "status":
             return {"power_management": T.PowerManagement(status=T.PowerManagementStatus.ON)}
@@ -324,13 +326,13 @@ class HostMachine(VmMachine):
         job, cid = ctx.job, ctx.cid
 
         def back() -> None:
-            host._sim_boot = self.world.clock.time()
+            set_private(host, _sim_boot=self.world.clock.time())
             self._bring_back(host, cid, job, not was_maint)
 
         self._later(host, op, T_REBOOT_HOST, back)
         return None
 
-    def host_force_spm(self, host: Any, ctx: Ctx) -> None:
+    def host_force_spm(self, host: T.Host, ctx: Ctx) -> None:
         if host.status != HS.UP:
             raise conflict("Cannot force select SPM. Host is not up.")
         self._job(ctx, f"Force selecting {host.name} as SPM")
@@ -345,7 +347,7 @@ class HostMachine(VmMachine):
         host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
         ev.end_job(self.world, ctx.job)
 
-    def host_refresh(self, host: Any, ctx: Ctx) -> None:
+    def host_refresh(self, host: T.Host, ctx: Ctx) -> None:
         """RefreshHostCapabilities: synchronous; event 606 HOST_REFRESHED_CAPABILITIES."""
         if host.status not in (HS.UP, HS.MAINTENANCE, HS.NON_OPERATIONAL):
             # AppErrors VAR__HOST_STATUS__UP_MAINTENANCE_OR_NON_OPERATIONAL
@@ -357,7 +359,7 @@ class HostMachine(VmMachine):
         ev.emit(self.world, 606, host=host, correlation_id=ctx.cid)
         ev.end_job(self.world, ctx.job)
 
-    def host_setup_networks(self, host: Any, ctx: Ctx) -> None:
+    def host_setup_networks(self, host: T.Host, ctx: Ctx) -> None:
         """HostSetupNetworks: bonds created / changed / removed, network attachments moved.
 
         Validated as the engine's HostSetupNetworksValidator does for what the simulator
