@@ -130,7 +130,7 @@ class MachineBase:
         ctx.job = ev.start_job(self.world, description, ctx.cid, steps)
         return ctx.job
 
-    def _lookup_host(self, h: Any) -> Any:
+    def _lookup_host(self, h: T.Host | None) -> T.Host | None:
         if h is None:
             return None
         if h.id:
