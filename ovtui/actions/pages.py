@@ -117,7 +117,10 @@ class PagedList:
         next_page, last_page = 2, None
         while True:
             while last_page is None and len(inflight) < WORKERS * AHEAD:
-                inflight.append((next_page, self._submit(pool, next_page, renderer)))
+                # page 2 is read here while the workers start (a second's imports)
+                local = next_page == 2
+                future = None if local else self._submit(pool, next_page, renderer)
+                inflight.append((next_page, future))
                 next_page += 1
             if not inflight:
                 return
