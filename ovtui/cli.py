@@ -537,8 +537,12 @@ def print_pages(ctx: ActionContext, first: Any, objs: PagedList, fmt: str, noun:
     if fmt == "table" and names is None:
         names = reference_names(ctx, objs.first, columns)
     writer = ListWriter(fmt, sys.stdout, columns)
-    for pieces in objs.pieces(PageRenderer(fmt, columns, names)):
-        writer.page(pieces)
+    pages = objs.pieces(PageRenderer(fmt, columns, names))
+    try:
+        for pieces in pages:
+            writer.page(pieces)
+    finally:
+        pages.close()  # a closed stdout or Ctrl-C: the worker processes end now
     writer.close()
     if fmt != "table":
         say(f"{objs.count} {noun.plural}", "")
