@@ -165,6 +165,22 @@ def bare_rss_mb(url: str) -> float:
     return int(out.stdout) / 1024
 
 
+def first_vm_name(url: str) -> str:
+    import ovirtsdk4
+
+    conn = ovirtsdk4.Connection(url=url, username="admin@internal", password="admin")
+    try:
+        return conn.system_service().vms_service().list(max=1)[0].name
+    finally:
+        conn.close()
+
+
+def hundred_search(first: str) -> str:
+    """``name=web01*`` at 10,000 VMs (web0100..web0199), ``name=web001*`` at 100,000."""
+    digits = len(first) - len(first.rstrip("0123456789"))
+    return f"name={first[:-digits]}{'0' * (digits - 3)}1*"
+
+
 def write_config(url: str, directory: Path, **ovtui: object) -> Path:
     cfg = directory / "bench.ini"
     extra = "".join(f"{k} = {v}\n" for k, v in ovtui.items())
@@ -200,16 +216,18 @@ def run(vms: int, hosts: int, repeat: int = 3, headless_lists: bool = True) -> l
                 if fmt == "json":
                     rows.append(Row("  first object on stdout", first, None, "s"))
                     rows.append(Row("  peak RSS, main process", hwm / 1024, None, "MB"))
-            search = ("-o", "json", "vm", "-s", "name=web01*", "list")
-            base = min(bare_process(url, "{'search': 'name=web01*'}") for _ in range(repeat))
+            first_name = first_vm_name(url)
+            hundred = hundred_search(first_name)
+            search = ("-o", "json", "vm", "-s", hundred, "list")
+            base = min(bare_process(url, repr({"search": hundred})) for _ in range(repeat))
             total = min(headless(cfg, *search)[0] for _ in range(repeat))
             rows.append(Row("headless search of 100 VMs", total, base, "s"))
 
             page = "{'max': 100, 'follow': 'statistics,reported_devices'}"
             bare_page = min(bare_process(url, page) for _ in range(repeat))
-            tui = tui_pty(cfg, "web0001")
+            tui = tui_pty(cfg, first_name)
             first_row = min(
-                [tui["first_row_s"]] + [tui_first_row(cfg, "web0001") for _ in range(repeat - 1)]
+                [tui["first_row_s"]] + [tui_first_row(cfg, first_name) for _ in range(repeat - 1)]
             )
             rows.append(Row("TUI first VM row (pty, from spawn)", first_row, bare_page, "s"))
             rows.append(
