@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from ovtui.widgets.footer import Footer
 
 EXAMPLE = """[api]
 url = https://engine.example.com/ovirt-engine/api

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from ovtui.actions.base import ActionError
 from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
@@ -26,6 +26,7 @@ from ovtui.widgets.columns import (
     row_cells,
     status_text,
 )
+from ovtui.widgets.footer import Footer
 from ovtui.widgets.safe import cell, cells, message, styled
 
 from .answers import answer

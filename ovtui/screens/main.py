@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS, resolve_noun
 from ovtui.widgets.events_pane import EventsPane
+from ovtui.widgets.footer import Footer
 from ovtui.widgets.resource_view import ResourceView
 from ovtui.widgets.tasks_pane import TasksPane
 
