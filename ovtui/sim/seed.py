@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections.abc import Callable
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -288,7 +289,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
                 break
 
     # VMs
-    hosts_by_cluster: dict[str, list[Any]] = {}
+    hosts_by_cluster: dict[str, list[T.Host]] = {}
     for host in world.coll["hosts"].values():
         hosts_by_cluster.setdefault(host.cluster.id, []).append(host)
     free = {h.id: h.memory - 2 * GiB for h in world.coll["hosts"].values()}
@@ -354,7 +355,9 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
     generate_history(world, rng)
 
 
-def make_iscsi_domain(world: RecordStore, dc: Any, n_luns: int = 2, lun_gib: int = 500) -> Any:
+def make_iscsi_domain(
+    world: RecordStore, dc: T.DataCenter, n_luns: int = 2, lun_gib: int = 500
+) -> T.StorageDomain:
     """An active iSCSI data domain of ``dc`` on ``n_luns`` LUNs of one target."""
     rng = world.sub_rng(dc.id, "iscsi")
     sid = world.new_id(rng)
@@ -411,7 +414,7 @@ def make_iscsi_domain(world: RecordStore, dc: Any, n_luns: int = 2, lun_gib: int
     return sd
 
 
-def gen_vm_nics(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_nics(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.Nic]:
     profiles = [
         p
         for p in world.coll["vnicprofiles"].values()
@@ -440,17 +443,19 @@ def gen_vm_nics(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
     return nics
 
 
-def gen_vm_disks(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_disks(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.DiskAttachment]:
     return disk_attachments(world, rng, "vms", vm, 1 + (rng.random() < 0.4))
 
 
-def gen_template_disks(world: RecordStore, tpl: Any, rng: random.Random) -> list[Any]:
+def gen_template_disks(
+    world: RecordStore, tpl: T.Template, rng: random.Random
+) -> list[T.DiskAttachment]:
     if tpl.id == "00000000-0000-0000-0000-000000000000":
         return []
     return disk_attachments(world, rng, "templates", tpl, 1)
 
 
-def gen_template_nics(world: RecordStore, tpl: Any, rng: random.Random) -> list[Any]:
+def gen_template_nics(world: RecordStore, tpl: T.Template, rng: random.Random) -> list[T.Nic]:
     if tpl.id == "00000000-0000-0000-0000-000000000000":
         return []
     nid = world.new_id(rng)
@@ -478,7 +483,7 @@ def gen_template_nics(world: RecordStore, tpl: Any, rng: random.Random) -> list[
     ]
 
 
-def gen_vm_snapshots(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_snapshots(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.Snapshot]:
     snaps = [new_snapshot(world, vm, rng, "Active VM", T.SnapshotType.ACTIVE, world.now())]
     for k in range(rng.choice([0, 0, 1, 2])):
         snaps.append(
@@ -494,7 +499,7 @@ def gen_vm_snapshots(world: RecordStore, vm: Any, rng: random.Random) -> list[An
     return snaps
 
 
-def gen_vm_apps(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_apps(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.Application]:
     out = []
     for a in rng.sample(APPS, 3):
         aid = str(uuid.uuid5(uuid.NAMESPACE_OID, vm.id + a))
@@ -510,7 +515,7 @@ def gen_vm_apps(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
     return out
 
 
-def gen_vm_consoles(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_consoles(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.GraphicsConsole]:
     """VNC and SPICE, as a VM with the default "SPICE + VNC" graphics has them."""
     return [
         mk(
@@ -524,12 +529,12 @@ def gen_vm_consoles(world: RecordStore, vm: Any, rng: random.Random) -> list[Any
     ]
 
 
-def gen_vm_cdroms(world: RecordStore, vm: Any, rng: random.Random) -> list[Any]:
+def gen_vm_cdroms(world: RecordStore, vm: T.Vm, rng: random.Random) -> list[T.Cdrom]:
     cid = "00000000-0000-0000-0000-000000000000"
     return [mk(T.Cdrom, id=cid, href=href("vms", vm.id, "cdroms", cid), vm=ref(T.Vm, "vms", vm.id))]
 
 
-def gen_permissions(world: RecordStore, obj: Any, rng: random.Random) -> list[Any]:
+def gen_permissions(world: RecordStore, obj: Any, rng: random.Random) -> list[T.Permission]:
     pid = world.new_id(rng)
     user_id = next(iter(world.coll["users"]))
     return [
@@ -547,7 +552,7 @@ def gen_permissions(world: RecordStore, obj: Any, rng: random.Random) -> list[An
     ]
 
 
-def gen_host_nics(world: RecordStore, host: Any, rng: random.Random) -> list[Any]:
+def gen_host_nics(world: RecordStore, host: T.Host, rng: random.Random) -> list[T.HostNic]:
     out = []
     dc_id = world.cluster_dc(host.cluster.id).id
     mgmt = next(
@@ -591,7 +596,9 @@ def gen_host_nics(world: RecordStore, host: Any, rng: random.Random) -> list[Any
     return out
 
 
-def gen_host_netattach(world: RecordStore, host: Any, rng: random.Random) -> list[Any]:
+def gen_host_netattach(
+    world: RecordStore, host: T.Host, rng: random.Random
+) -> list[T.NetworkAttachment]:
     nics = world.sub("hosts", host, "nics") or []
     out = []
     for nic in nics:
@@ -619,7 +626,7 @@ def gen_host_netattach(world: RecordStore, host: Any, rng: random.Random) -> lis
     return out
 
 
-def gen_host_devices(world: RecordStore, host: Any, rng: random.Random) -> list[Any]:
+def gen_host_devices(world: RecordStore, host: T.Host, rng: random.Random) -> list[T.HostDevice]:
     out = []
     for k, (cap, name, product) in enumerate(
         [
@@ -648,7 +655,7 @@ def gen_host_devices(world: RecordStore, host: Any, rng: random.Random) -> list[
     return out
 
 
-def gen_host_hooks(world: RecordStore, host: Any, rng: random.Random) -> list[Any]:
+def gen_host_hooks(world: RecordStore, host: T.Host, rng: random.Random) -> list[T.Hook]:
     out = []
     for event, nm in (
         ("before_vm_start", "50_vhostmd"),
@@ -695,7 +702,8 @@ def generate_history(world: RecordStore, rng: random.Random) -> None:
     ev.emit(world, 30, user="admin@internal")
 
 
-SUB_GENERATORS = {
+Generator = Callable[[RecordStore, Any, random.Random], list[Any]]
+SUB_GENERATORS: dict[tuple[str, str], Generator] = {
     ("vms", "nics"): gen_vm_nics,
     ("vms", "diskattachments"): gen_vm_disks,
     ("vms", "snapshots"): gen_vm_snapshots,
