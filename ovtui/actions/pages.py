@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -86,7 +86,7 @@ class PagedList:
             page += 1
             objs = self._read_here(page)
 
-    def pieces(self, renderer: Renderer) -> Iterator[list[Any]]:
+    def pieces(self, renderer: Renderer) -> Generator[list[Any], None, None]:
         """Each page's pieces as ``renderer`` makes them, in page order."""
         seen: set[str] = set()
 
