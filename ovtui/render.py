@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import yaml
-from ovirtsdk4 import writer as sdk_writer
 
 from .textsafe import is_unsafe, visible
+from .xmlwriter import to_xml
 
 try:
     import orjson
@@ -356,12 +356,13 @@ def plural_tag(objs: list[Any], fallback: str) -> str:
 
 
 def xml(data: Any, root: str | None = None) -> str:
-    """XML through the SDK's own writers (as ``ovtui run ... export`` prints it)."""
+    """XML through the SDK's own per-type writers (as ``ovtui run ... export`` prints it),
+    written by ovtui.xmlwriter: the same bytes as the SDK's C writer, without its leak (the
+    TUI's XML sub-tab writes one document each time it is shown)."""
     if isinstance(data, list):
-        tag = plural_tag(data, root or "list")
-        text = sdk_writer.Writer.write(data, root=tag, indent=True)
+        text = to_xml(data, root=plural_tag(data, root or "list"))
     else:
-        text = sdk_writer.Writer.write(data, indent=True)
+        text = to_xml(data)
     return _escape_unsafe(text.rstrip(), _xml_ref)
 
 

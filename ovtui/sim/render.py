@@ -11,7 +11,8 @@ from xml.sax.saxutils import quoteattr
 
 from ovirtsdk4 import types as T
 from ovirtsdk4 import writers
-from ovirtsdk4.xml import XmlWriter
+
+from ovtui.xmlwriter import XmlWriter
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
