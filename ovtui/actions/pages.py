@@ -19,9 +19,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import engine_errors
@@ -141,7 +143,8 @@ class PagedList:
         if pool is None or coll is None:  # (no collection: page 1 already refused it)
             return None
         try:
-            return pool.submit(read_page, coll, self.search, page, self.rows, renderer)
+            with _sigint_held_from_new_workers():
+                return pool.submit(read_page, coll, self.search, page, self.rows, renderer)
         except Exception:  # noqa: BLE001 - a broken pool: the page is read here
             return None
 
@@ -184,6 +187,24 @@ def _start_pool(settings: dict[str, Any]) -> ProcessPoolExecutor | None:
         return None  # no processes here: every page is read in this one
 
 
+@contextmanager
+def _sigint_held_from_new_workers() -> Iterator[None]:
+    """A worker spawned now (the pool spawns them as pages are submitted) starts with SIGINT
+    blocked, until its initializer ignores it: a terminal's Ctrl-C goes to the whole process
+    group, and a worker still starting Python printed "Fatal Python error: init_import_site
+    ... KeyboardInterrupt" over the parent's one line. Blocked, not ignored, in the parent: a
+    Ctrl-C meanwhile waits and is delivered when the spawn returns, never lost. The parent
+    ends its workers itself (_stop_pool)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _stop_pool(pool: ProcessPoolExecutor | None) -> None:
     """Ends the workers now (Ctrl-C, a closed stdout, the last page): none is left reading."""
     if pool is None:
@@ -202,6 +223,7 @@ _WORKER: dict[str, Any] = {}
 
 def _start_worker(settings: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held since the spawn
     from ..config import DEFAULT_MAX_RESPONSE_MB
     from ..transport import Transport
 
