@@ -6,6 +6,7 @@ are in tests/support.py."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -19,6 +20,11 @@ def pytest_configure(config: pytest.Config) -> None:
     a table test reads the same in a narrow terminal, in CI and in an xdist worker (which
     inherits COLUMNS=80). Tests that need another width set their own."""
     os.environ["COLUMNS"] = "120"
+    # The Ctrl-C tests send SIGINT to child processes, which inherit the disposition: a suite
+    # started in the background by a non-interactive shell (`pytest &`, nohup) ignores SIGINT,
+    # and so would every child. Start them as from a terminal.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
