@@ -587,6 +587,10 @@ def tui_command(args: argparse.Namespace) -> int:
 
         # ask for a missing password now, on the terminal, before the full screen takes it
         profile.password = read_password(profile, interactive=True)
+        from .actions.browse import start_early
+
+        # login and the first page of VMs go on while the TUI's modules load
+        start_early(profile, debug=bool(args.debug))
     readonly = args.readonly or bool(profile and profile.readonly)
     return _run_app(profile, readonly=readonly, demo=None, debug=bool(args.debug))
 
