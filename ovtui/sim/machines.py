@@ -16,11 +16,13 @@ from ovirtsdk4 import types as T
 from ovtui.sim import render, routes, xmlcache
 from ovtui.sim.crud import Crud
 from ovtui.sim.faults import FaultInjector
-from ovtui.sim.httptypes import HttpError, Response, conflict, not_found
+from ovtui.sim.httptypes import HttpError, Request, Response, conflict, not_found
 from ovtui.sim.machine_base import Ctx, _type_word, parse_body
 from ovtui.sim.storage_machine import StorageMachine
 from ovtui.sim.store import RecordStore
 from ovtui.sim.vm_life import VmLifeMachine
+
+Handler = Callable[[Request, routes.Node], Response]
 
 
 class Machines(Crud, StorageMachine, VmLifeMachine):
@@ -68,7 +70,7 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
         }
         # (collection tag, parent tag) -> handler(req, node); a node of a top-level collection
         # has no parent tag
-        self.adders: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+        self.adders: dict[tuple[str, str | None], Handler] = {
             ("vm", None): self._add_vm,
             ("host", None): lambda req, node: self._add_host(req),
             ("event", None): self._add_event,
@@ -78,7 +80,7 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
             ("ssh_public_key", "user"): self._add_ssh_key,
             ("template", None): self._add_template,
         }
-        self.updaters: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+        self.updaters: dict[tuple[str, str | None], Handler] = {
             ("vm", None): self._update_vm,
             ("host", None): self._update_host,
             ("disk", None): self._update_disk,
@@ -98,7 +100,7 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
                 )
             },
         }
-        self.removers: dict[tuple[str, str | None], Callable[[Any, Any], Any]] = {
+        self.removers: dict[tuple[str, str | None], Handler] = {
             ("vm", None): self._remove_vm,
             ("host", None): lambda req, node: self._remove_host(req, node.obj),
             ("snapshot", "vm"): self._remove_snapshot,
@@ -122,7 +124,7 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
         out += [f"REMOVE {_route_tag(k)}" for k in self.removers]
         return sorted(out)
 
-    def handle(self, req: Any) -> Any:
+    def handle(self, req: Request) -> Response:
         """POST (actions, adds), PUT (updates) and DELETE (removes); caller holds the lock."""
         w = self.world
         if req.method == "POST":
@@ -166,14 +168,14 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
             if node.obj is None:
                 raise HttpError(405, "Method not allowed.")
             table = self.updaters if req.method == "PUT" else self.removers
-            fn = table.get((node.tag, node.parent_tag))
-            if fn is None:
+            handler = table.get((node.tag, node.parent_tag))
+            if handler is None:
                 if req.method == "PUT":
                     raise HttpError(405, "Method not allowed.")
                 raise conflict(
                     f"Cannot remove {_type_word(node.tag)}. This operation is not supported."
                 )
-            resp = fn(req, node)
+            resp = handler(req, node)
             # a PUT merges into nested structures, which the record does not see
             xmlcache.touch(getattr(node.obj, "_sim_source", node.obj))
             xmlcache.touch(node.parent)
