@@ -29,7 +29,7 @@ BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
 class StorageMachine(MachineBase):
     """Storage domain verbs and exports."""
 
-    def dc_set_master(self, dc: Any, ctx: Ctx) -> None:
+    def dc_set_master(self, dc: T.DataCenter, ctx: Ctx) -> None:
         """SwitchMasterStorageDomain (POST /datacenters/ID/setmaster)."""
         w = self.world
         r = ctx.action.storage_domain
@@ -102,13 +102,13 @@ class StorageMachine(MachineBase):
 
         self.after(T_ADD_VM, done)
 
-    def vm_export(self, vm: Any, ctx: Ctx) -> None:
+    def vm_export(self, vm: T.Vm, ctx: Ctx) -> None:
         if vm.status != VS.DOWN:
             # AppErrors ACTION_TYPE_FAILED_VM_IS_NOT_DOWN
             raise conflict("Cannot export VM. At least one of the VMs is not down.")
         self._export(vm, "vms", ctx)
 
-    def template_export(self, tpl: Any, ctx: Ctx) -> None:
+    def template_export(self, tpl: T.Template, ctx: Ctx) -> None:
         if tpl.status == T.TemplateStatus.LOCKED:
             raise conflict("Cannot export Template. Template is locked. Please try again later.")
         self._export(tpl, "templates", ctx)
