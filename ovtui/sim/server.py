@@ -64,11 +64,11 @@ class SimHTTPServer(ThreadingHTTPServer):
         self.sim = sim
         if not isinstance(getattr(sim, "requests", None), RequestLog):
             sim.requests = RequestLog()
-        self.open_sockets: set[Any] = set()
+        self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
         super().__init__(addr, Handler)
 
-    def get_request(self) -> tuple[Any, Any]:
+    def get_request(self) -> tuple[socket.socket, Any]:
         sock, addr = super().get_request()
         with self.sockets_lock:
             self.open_sockets.add(sock)
