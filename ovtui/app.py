@@ -1,8 +1,7 @@
-"""The ovtui Textual application: connection, refresh clock, header state, task runner."""
+"""The ovtui Textual application: connection, refresh clock, header state, screens."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from typing import Any
@@ -10,13 +9,11 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.content import Content
-from textual.message import Message
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.worker import Worker
 
-from ovtui.actions.base import Action, ActionContext, ActionError, Progress, Selector
-from ovtui.actions.browse import Browser, ConnectionPool, make_browser, take_early
-from ovtui.actions.errors import translate
+from ovtui.actions.base import Action, ActionError
+from ovtui.actions.browse import Browser, ConnectionPool, PathNotServed, make_browser, take_early
 from ovtui.textsafe import visible
 
 from .screens.connect import ConnectScreen
@@ -24,17 +21,12 @@ from .screens.main import MainScreen
 from .screens.modals import HelpScreen
 from .screens.palette import OvtuiCommands
 from .widgets.resource_view import ResourceView
-from .widgets.safe import LINE, MESSAGE
-from .widgets.tasks_pane import Task, TasksPane
+from .widgets.safe import MESSAGE
+from .widgets.tasks_pane import Task
+from .widgets.workers import WorkerFailures
 
 
-class TaskProgress(Message):
-    def __init__(self, task: Task, progress: Progress | None, end: str | None = None) -> None:
-        super().__init__()
-        self.task_, self.progress, self.end = task, progress, end
-
-
-class OvtuiApp(App):
+class OvtuiApp(WorkerFailures, App):
     """``OvtuiApp(profile, readonly=False, demo=None)``; ``live=False`` freezes clocks (tests)."""
 
     CSS_PATH = "ovtui.tcss"
@@ -47,6 +39,13 @@ class OvtuiApp(App):
     ]
     ENABLE_COMMAND_PALETTE = True
     CLOSE_WAIT = 1.0  # seconds the logout may take at exit
+
+    # the header's state (widgets/header.py draws it when one changes)
+    conn_state: reactive[str] = reactive("connecting")
+    last_ok: reactive[float | None] = reactive(None)
+    paused: reactive[bool] = reactive(False)
+    engine_info: reactive[str] = reactive("")
+    readonly: reactive[bool] = reactive(False)
 
     def __init__(
         self,
@@ -67,12 +66,6 @@ class OvtuiApp(App):
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
         self.pool: ConnectionPool | None = None
         self.browser: Browser = None  # type: ignore[assignment]
-        self.engine_info = ""
-        self.conn_state = "connecting"
-        self.last_ok: float | None = None
-        self.tasks: dict[int, Task] = {}
-        self._task_ids = itertools.count(1)
-        self._jobs_in_flight = False
         self._start_early()
 
     # ------------------------------------------------------------------ start / stop
@@ -109,11 +102,9 @@ class OvtuiApp(App):
         self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
             self.screen, ConnectScreen
         ) else self.push_screen(MainScreen())
-        self.update_header()
         self._fetch_system()
         if self.live:
             self.set_interval(self.refresh_interval, self._tick, name="refresh")
-            self.set_interval(1.0, self.update_header, name="clock")
 
     def start_demo(self) -> None:
         self._start_demo()
@@ -170,88 +161,36 @@ class OvtuiApp(App):
             markup=False,
         )
 
-    # ------------------------------------------------------------------ header
-    def update_header(self) -> None:
-        main = self.main_screen()
-        if main is None or not main.is_mounted:
-            return
-        header = main.query_one("#header", Static)
-        p = self.profile
-        name = getattr(p, "name", "") or ""
-        engine = getattr(p, "engine_label", None) or getattr(p, "url", "")
-        if name and name != "default":
-            engine = name  # the profile's name says which engine; stable in snapshots
-        # Content, not markup: the parts are plain text with ovtui's styles; the engine's
-        # product name/version and the profile are shown as they are (controls escaped)
-        state = {
-            "connected": ("● connected", "green"),
-            "connecting": ("○ connecting", "yellow"),
-            "error": ("✖ engine unreachable", "red"),
-        }.get(self.conn_state, (visible(self.conn_state), ""))
-        if not self.live:
-            last = "refresh off"
-        elif self.last_ok is None:
-            last = "not refreshed yet"
-        else:
-            last = "refreshed " + time.strftime("%H:%M:%S", time.localtime(self.last_ok))
-        live: Any = (
-            ("paused", "yellow")
-            if self.paused and self.live
-            else (f"every {self.refresh_interval:g}s" if self.live else "")
-        )
-        parts: list[Any] = [
-            Content.assemble(("ovtui", "bold"), " ", visible(engine, LINE)),
-            state,
-            last,
-            live,
-            visible(getattr(p, "username", "") or "", LINE),
-            visible(self.engine_info, LINE),  # the engine's product name and version
-        ]
-        pieces: list[Any] = []
-        for x in parts:
-            if x:
-                pieces += [" · ", x] if pieces else [x]
-        if self.readonly:
-            pieces += [" · ", ("read-only", "yellow")]
-        if self.demo is not None:
-            pieces += [" · ", ("demo", "magenta")]
-        header.update(Content.assemble(*pieces))
-
-    @work(thread=True, exclusive=True, group="system")
+    # ------------------------------------------------------------------ header state
+    @work(thread=True, exclusive=True, group="system", exit_on_error=False)
     def _fetch_system(self) -> None:
-        from ovtui.actions.browse import PathNotServed
-
-        try:
-            api = self.browser.system()
-        except PathNotServed:
-            # an engine that does not serve the API root: say so once, do not ask again
-            self.engine_info = "version unknown (API root not served)"
-            self.call_from_thread(self.update_header)
-            return
-        except ActionError:
-            return  # asked again after the next successful load
-        info = api.product_info
+        info = self.browser.system().product_info
         if info is not None:
             ver = info.version.full_version if info.version else ""
-            self.engine_info = f"{info.name or 'engine'} {ver}".strip()
-        self.call_from_thread(self.update_header)
+            text = f"{info.name or 'engine'} {ver}".strip()
+            self.call_from_thread(setattr, self, "engine_info", text)
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        if worker.group != "system":
+            super().worker_failed(worker, error)
+        elif isinstance(error, PathNotServed):
+            # an engine that does not serve the API root: say so once, do not ask again
+            self.engine_info = "version unknown (API root not served)"
+        # else: asked again after the next successful load
 
     def on_resource_view_loaded(self, event: ResourceView.Loaded) -> None:
         self.conn_state = "connected"
         self.last_ok = time.time()
         if not self.engine_info:
             self._fetch_system()
-        self.update_header()
 
     def on_resource_view_failed(self, event: ResourceView.Failed) -> None:
         from ovtui.actions.base import ConnectError
-        from ovtui.actions.browse import PathNotServed
 
         if isinstance(event.error, ConnectError):
             self.conn_state = "error"
         elif not isinstance(event.error, PathNotServed):
             self.conn_state = "connected"
-        self.update_header()
 
     # ------------------------------------------------------------------ refresh
     def _tick(self) -> None:
@@ -271,29 +210,6 @@ class OvtuiApp(App):
         self.notify(
             "Live refresh paused (p resumes)." if self.paused else "Live refresh on.", timeout=2
         )
-        self.update_header()
-
-    def poll_jobs(self) -> None:
-        if self._jobs_in_flight or self.browser is None:
-            return
-        self._jobs_in_flight = True
-        self._fetch_jobs()
-
-    @work(thread=True, exclusive=True, group="jobs")
-    def _fetch_jobs(self) -> None:
-        try:
-            jobs, err = self.browser.running_jobs(), None
-        except ActionError as exc:
-            jobs, err = None, exc.message
-        except Exception as exc:  # noqa: BLE001
-            jobs, err = None, str(exc)
-        self.call_from_thread(self._set_jobs, jobs, err)
-
-    def _set_jobs(self, jobs: list[Any] | None, err: str | None) -> None:
-        self._jobs_in_flight = False
-        main = self.main_screen()
-        if main is not None:
-            main.query_one(TasksPane).set_jobs(jobs, err)
 
     # ------------------------------------------------------------------ navigation helpers
     def main_screen(self) -> MainScreen | None:
@@ -356,73 +272,16 @@ class OvtuiApp(App):
         params: dict[str, Any],
         total: int | None = None,
     ) -> None:
-        """One task per target object, each in its own thread worker (``total``: the hosts
-        of a rolling upgrade, shown as "done / total")."""
-        main = self.main_screen()
-        for obj in targets:
-            name = (getattr(obj, "name", None) or getattr(obj, "id", "")) if obj is not None else ""
-            task = Task(next(self._task_ids), action.label, name, total=total)
-            self.tasks[task.id] = task
-            if main is not None:
-                main.query_one(TasksPane).add_task(task)
-            self._run_task(task, action, obj, params)
-        if main is not None:
-            pane = main.query_one(TasksPane)
-            if pane.has_class("hidden"):
-                self.notify(
-                    f"{action.label}: {len(targets)} task(s) started (t shows them).", timeout=3
-                )
-
-    @work(thread=True, group="actions")
-    def _run_task(self, task: Task, action: Action, obj: Any, params: dict[str, Any]) -> None:
-        def report(p: Progress) -> None:
-            self.post_message(TaskProgress(task, p))
-
-        try:
-            with self.pool.lease() as conn:  # type: ignore[union-attr]
-                ctx = ActionContext(  # no timeout: each wait uses the verb's own default
-                    connection=conn,
-                    report=report,
-                    cancel=task.cancel,
-                    selector=Selector(id=getattr(obj, "id", None))
-                    if obj is not None
-                    else Selector(),
-                    readonly=self.readonly,
-                )
-                result = action.perform(ctx, obj, params)
-        except ActionError as exc:
-            from ovtui.actions.base import Cancelled
-
-            state = "cancelled" if isinstance(exc, Cancelled) else "failed"
-            self.post_message(TaskProgress(task, None, end=f"{state}:" + " ".join(exc.lines())))
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug in a verb must not take the TUI down
-            err = translate(exc)
-            self.post_message(TaskProgress(task, None, end="failed:" + err.message))
-            return
-        ok = getattr(result, "ok", True)
-        msg = getattr(result, "message", "") or "done"
-        self.post_message(TaskProgress(task, None, end=("done:" if ok else "failed:") + msg))
-
-    def on_task_progress(self, event: TaskProgress) -> None:
-        task = event.task_
-        if event.progress is not None:
-            p = event.progress
-            task.apply(p.step, p.message, p.fraction, p.subject)
-        if event.end is not None:
-            state, _, msg = event.end.partition(":")
-            task.state = state
-            task.step = msg
-            if state == "done":
-                task.fraction = 1.0
-            sev = {"done": "information", "failed": "error", "cancelled": "warning"}[state]
-            self.notify(f"{task.label} {task.target}: {msg}", severity=sev, timeout=6)
-            main = self.main_screen()
-            if main is not None and main.view.due():
-                main.view.reload()
+        """Run ``action`` on each target as a task of the main screen's tasks pane."""
         main = self.main_screen()
         if main is not None:
-            main.query_one(TasksPane).update_task(task)
+            main.start_action(action, targets, params, total)
+
+    @property
+    def tasks(self) -> dict[int, Task]:
+        """ovtui's tasks by id (the tasks pane's)."""
+        main = self.main_screen()
+        return main.tasks if main is not None else {}
 
     def running_tasks(self) -> list[Task]:
         return [t for t in self.tasks.values() if t.running]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.worker import Worker
 
 from ovtui.actions.base import ActionError
 from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
@@ -28,6 +30,8 @@ from ovtui.widgets.columns import (
 )
 from ovtui.widgets.footer import Footer
 from ovtui.widgets.safe import cell, cells, message, styled
+from ovtui.widgets.status_line import StatusLine
+from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
 from .verbs import VerbHost
@@ -88,7 +92,7 @@ def general_rows(obj: Any, names: dict | None = None) -> list[tuple[str, str]]:
     return rows
 
 
-class DetailScreen(VerbHost, Screen):
+class DetailScreen(WorkerFailures, VerbHost, Screen):
     """``escape`` goes back; ``enter`` on a sub-tab row that is an object opens it."""
 
     BINDINGS = [
@@ -111,13 +115,13 @@ class DetailScreen(VerbHost, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="detail-title")
-        yield Static("", id="detail-message", classes="view-message error")
+        yield StatusLine(id="detail-message", classes="view-message")
         with TabbedContent(id="detail-tabs"):
             with TabPane("General", id="tab-general"):
                 yield DataTable(id="general", cursor_type="row", show_header=False)
             for i, (title, _key, _jump) in enumerate(SUBTABS.get(self.noun, [])):
                 with TabPane(title, id=f"tab-{i}"):
-                    yield Static("", classes="view-message")
+                    yield StatusLine(classes="view-message")
                     yield DataTable(id=f"sub-{i}", cursor_type="row")
             with TabPane("XML", id="tab-xml"):
                 with VerticalScroll():
@@ -170,20 +174,30 @@ class DetailScreen(VerbHost, Screen):
         self.loaded.add(f"tab-{i}")
         title, key, jump = SUBTABS[self.noun][i]
         self._message(i, f"Loading {title}...")
-        self._fetch_sub(i, key, jump)
+        self.run_worker(
+            partial(self._fetch_sub, i, key, jump),
+            name=f"sub-tab {i}",  # worker_failed reads the tab from it
+            group="sub",
+            thread=True,
+            exit_on_error=False,
+        )
 
-    @work(thread=True, group="sub")
     def _fetch_sub(self, i: int, key: str, jump: str | None) -> None:
-        try:
-            rows = self.app.browser.subtab(self.noun, self.obj, key)
-            names = self.app.browser.names()
-        except ActionError as exc:
-            answer(self, self._sub_failed, i, exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            answer(self, self._sub_failed, i, ActionError(str(exc)))
-            return
+        """In a worker thread."""
+        rows = self.app.browser.subtab(self.noun, self.obj, key)
+        names = self.app.browser.names()
         answer(self, self._fill_sub, i, jump, rows, names)
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        """A sub-tab or the object could not be loaded: said on this screen, in its place."""
+        if self not in self.app.screen_stack:
+            return  # closed while the worker ran (see answers.py)
+        if worker.group == "obj":
+            self._refetch_failed(error)
+        elif worker.group == "sub":
+            self._sub_failed(int(worker.name.rpartition(" ")[2]), error)
+        else:
+            super().worker_failed(worker, error)
 
     def _sub_failed(self, i: int, exc: ActionError) -> None:
         self.loaded.discard(f"tab-{i}")
@@ -191,9 +205,7 @@ class DetailScreen(VerbHost, Screen):
         self._message(i, message(f"{exc.message}{extra}", style="red"))
 
     def _message(self, i: int, text: str | Text) -> None:
-        msg = self.query_one(f"#tab-{i} .view-message", Static)
-        msg.update(text if isinstance(text, Text) else message(text))
-        msg.set_class(bool(text), "shown")
+        self.query_one(f"#tab-{i} StatusLine", StatusLine).say(text)
 
     def _fill_sub(self, i: int, jump: str | None, rows: list[Any], names: dict) -> None:
         t = self.query_one(f"#sub-{i}", DataTable)
@@ -239,15 +251,12 @@ class DetailScreen(VerbHost, Screen):
 
     def action_tasks(self) -> None:
         """The tasks pane lives on the main screen: go there with it shown."""
-        from ovtui.widgets.tasks_pane import TasksPane
-
         main = self.app.main_screen()
         if main is None:
             return
         while self.app.screen is not main:
             self.app.pop_screen()
-        if main.query_one(TasksPane).has_class("hidden"):
-            main.action_toggle_tasks()
+        main.show_tasks()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -261,17 +270,9 @@ class DetailScreen(VerbHost, Screen):
     def refresh_object(self) -> None:
         self._refetch()
 
-    @work(thread=True, exclusive=True, group="obj")
+    @work(thread=True, exclusive=True, group="obj", exit_on_error=False)
     def _refetch(self) -> None:
-        try:
-            obj = self.app.browser.get(self.noun, self.obj.id)
-        except ActionError as exc:
-            answer(self, self._refetch_failed, exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - an engine error must not take the TUI down
-            answer(self, self._refetch_failed, ActionError(str(exc)))
-            return
-        answer(self, self._set_obj, obj)
+        answer(self, self._set_obj, self.app.browser.get(self.noun, self.obj.id))
 
     def _refetch_failed(self, exc: ActionError) -> None:
         """Say it on the screen and keep what is shown; the next refresh tries again."""
@@ -283,9 +284,7 @@ class DetailScreen(VerbHost, Screen):
         )
 
     def set_message(self, text: str) -> None:
-        msg = self.query_one("#detail-message", Static)
-        msg.update(message(text))
-        msg.set_class(bool(text), "shown")
+        self.query_one("#detail-message", StatusLine).say(text, "error")
 
     def _set_obj(self, obj: Any) -> None:
         self.obj = obj

@@ -11,12 +11,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
+from ovtui.actions.base import Action
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS, resolve_noun
 from ovtui.widgets.events_pane import EventsPane
 from ovtui.widgets.footer import Footer
+from ovtui.widgets.header import EngineHeader
 from ovtui.widgets.resource_view import ResourceView
-from ovtui.widgets.tasks_pane import TasksPane
+from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
 
 from .verbs import VerbHost
 
@@ -73,7 +75,7 @@ class MainScreen(VerbHost, Screen):
         self.bar_mode = "search"
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="header")
+        yield EngineHeader(id="header")
         yield Static("", id="tabbar")
         with Horizontal(id="body"):
             with Vertical(id="main-col"):
@@ -227,11 +229,35 @@ class MainScreen(VerbHost, Screen):
         if not pane.has_class("hidden"):
             pane.poll()
 
+    def show_tasks(self) -> None:
+        if self.query_one(TasksPane).has_class("hidden"):
+            self.action_toggle_tasks()
+
     def action_toggle_tasks(self) -> None:
         pane = self.query_one(TasksPane)
         pane.toggle_class("hidden")
         if not pane.has_class("hidden"):
-            self.app.poll_jobs()
+            pane.poll_jobs()
+
+    # ------------------------------------------------------------------ tasks
+    @property
+    def tasks(self) -> dict[int, Task]:
+        return self.query_one(TasksPane).tasks
+
+    def start_action(
+        self, action: Action, targets: list[Any], params: dict[str, Any], total: int | None
+    ) -> None:
+        pane = self.query_one(TasksPane)
+        pane.start(action, targets, params, total)
+        if pane.has_class("hidden"):
+            self.notify(
+                f"{action.label}: {len(targets)} task(s) started (t shows them).", timeout=3
+            )
+
+    def on_task_ended(self, event: TaskEnded) -> None:
+        """A verb changed something: the table shows it (unless a load is under way)."""
+        if self.view.due():
+            self.view.reload()
 
     # ------------------------------------------------------------------ detail
     @on(DataTable.RowSelected)
@@ -262,5 +288,6 @@ class MainScreen(VerbHost, Screen):
         events = self.query_one(EventsPane)
         if not events.has_class("hidden"):
             events.poll()
-        if not self.query_one(TasksPane).has_class("hidden"):
-            self.app.poll_jobs()
+        tasks = self.query_one(TasksPane)
+        if not tasks.has_class("hidden"):
+            tasks.poll_jobs()

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
+from textual.worker import Worker
 
-from ovtui.actions.base import Action, Param
+from ovtui.actions.base import Action, ActionError, Param
 from ovtui.widgets.safe import LINE, cell, message, styled
+from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
 
@@ -93,7 +95,7 @@ PICKERS = {
 }
 
 
-class VerbForm(ModalScreen[dict[str, Any] | None]):
+class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
     """A form built from an action's Params; object pickers are Selects fed by the engine."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Run")]
@@ -124,7 +126,7 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         yield Label(_esc(label))
         if p.choices:
             opts = [(c, c) for c in p.choices]
-            yield Select(opts, value=p.default if p.default in p.choices else Select.BLANK, id=fid)
+            yield Select(opts, value=p.default if p.default in p.choices else Select.NULL, id=fid)
         elif p.kind in PICKERS and p.repeat:
             yield SelectionList[str](id=fid, classes="multi-pick")  # space ticks several
         elif p.kind in PICKERS:
@@ -143,16 +145,27 @@ class VerbForm(ModalScreen[dict[str, Any] | None]):
         else:
             self.query_one("#run", Button).focus()
 
-    @work(thread=True, group="form")
     def _load_choices(self, p: Param) -> None:
-        try:
-            opts = self.app.browser.choices(p.kind, self.targets[0] if self.targets else None)
-        except Exception as exc:  # noqa: BLE001
-            opts = []
-            self.app.call_from_thread(
-                self.app.notify, f"Cannot list {p.kind}s: {exc}", severity="error"
-            )
+        self.run_worker(
+            partial(self._choices_of, p),
+            name=p.name,  # worker_failed reads the field from it
+            group="form",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _choices_of(self, p: Param) -> None:
+        """In a worker thread."""
+        opts = self.app.browser.choices(p.kind, self.targets[0] if self.targets else None)
         answer(self, self._set_choices, p, opts)
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        """A picker could not be filled: said, and the picker shows it has nothing."""
+        if self not in self.app.screen_stack:
+            return
+        p = next(p for p in self.action_.params if p.name == worker.name)
+        self.app.notify(f"Cannot list {p.kind}s: {error.message}", severity="error")
+        self._set_choices(p, [])
 
     def _set_choices(self, p: Param, opts: list[tuple[str, str]]) -> None:
         w = self.query_one(f"#p-{p.name}")

@@ -17,9 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+from textual.worker import Worker
 
 from ovtui.actions.base import ActionError, Preview
 from ovtui.widgets.safe import lines, message, styled
+from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
 
@@ -33,7 +35,7 @@ def _names(names: list[str]) -> list[str]:
     return out
 
 
-class PlanConfirmScreen(ModalScreen[Answer]):
+class PlanConfirmScreen(WorkerFailures, ModalScreen[Answer]):
     """``y`` yes (once the plan allows it), ``f`` force (when blocked and offered), ``n`` no."""
 
     BINDINGS = [
@@ -69,16 +71,14 @@ class PlanConfirmScreen(ModalScreen[Answer]):
         self.query_one("#no", Button).focus()
         self._compute()
 
-    @work(thread=True, exclusive=True, group="plan")
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def _compute(self) -> None:
-        try:
-            result: Preview | None = self.compute()
-            err = None
-        except ActionError as exc:
-            result, err = None, " ".join(exc.lines())
-        except Exception as exc:  # noqa: BLE001 - say it; the verb checks again anyway
-            result, err = None, f"{type(exc).__name__}: {exc}"
-        answer(self, self._show, result, err)
+        answer(self, self._show, self.compute(), None)
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        """Say it; the verb checks again anyway."""
+        if self in self.app.screen_stack:
+            self._show(None, " ".join(error.lines()))
 
     def _show(self, preview: Preview | None, error: str | None) -> None:
         self.preview, self.error = preview, error

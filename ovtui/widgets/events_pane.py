@@ -10,15 +10,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from ovtui.actions.base import ActionError
 from ovtui.actions.browse import PathNotServed
 
 from .columns import STATUS_STYLE, enum, fmt_time
-from .safe import cell, message
+from .safe import cell
+from .status_line import StatusLine
+from .workers import WorkerFailures
 
 
-class EventsPane(Vertical):
+class EventsPane(WorkerFailures, Vertical):
     """Newest events at the top; polls only while shown."""
 
     MAX_ROWS = 200
@@ -41,7 +44,7 @@ class EventsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Events[/b] (following)", classes="pane-title")
-        yield Static("", classes="view-message")
+        yield StatusLine(classes="view-message")
         table = DataTable(cursor_type="row", id="events-table")
         yield table
 
@@ -57,17 +60,12 @@ class EventsPane(Vertical):
         self.in_flight = True
         self._fetch(self.last_id)
 
-    @work(thread=True, exclusive=True, group="events")
+    @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def _fetch(self, last_id: int | None) -> None:
-        try:
-            evs = self.app.browser.events_since(last_id)
-        except ActionError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Failed(ActionError(str(exc))))
-            return
-        self.post_message(self.Got(evs))
+        self.post_message(self.Got(self.app.browser.events_since(last_id)))
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        self.post_message(self.Failed(error))
 
     def on_events_pane_got(self, event: Got) -> None:
         event.stop()
@@ -108,7 +106,4 @@ class EventsPane(Vertical):
             self._message(f"{event.error.message} Retrying.")
 
     def _message(self, text: str) -> None:
-        msg = self.query_one(".view-message", Static)
-        msg.update(message(text))
-        msg.set_class(bool(text), "shown")
-        msg.set_class(bool(text), "error")
+        self.query_one(StatusLine).say(text, "error")

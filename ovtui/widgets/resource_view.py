@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ovtui.actions.base import ActionError, ConnectError
 from ovtui.actions.browse import PageResult, PathNotServed
@@ -19,11 +19,13 @@ from ovtui.actions.registry import NOUNS
 
 from .columns import columns_for, row_cells
 from .resource_table import ResourceTable
-from .safe import message, styled
+from .safe import styled
 from .sorting import engine_field, with_sortby
+from .status_line import StatusLine
+from .workers import WorkerFailures
 
 
-class ResourceView(Vertical):
+class ResourceView(WorkerFailures, Vertical):
     """A main tab. Engine I/O runs in a thread worker; ``_apply`` runs on the UI thread."""
 
     class Loaded(Message):
@@ -53,7 +55,7 @@ class ResourceView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), classes="view-title")
-        yield Static("", classes="view-message")
+        yield StatusLine(classes="view-message")
         yield ResourceTable(id=f"table-{self.noun}")
 
     def on_mount(self) -> None:
@@ -163,12 +165,9 @@ class ResourceView(Vertical):
     def update_title(self) -> None:
         self.query_one(".view-title", Static).update(self.title_text())
 
-    def set_message(self, text: str | Text, level: str = "") -> None:
-        """``text``: a ``str`` is shown as it is (it may hold engine text), never as markup."""
-        msg = self.query_one(".view-message", Static)
-        msg.update(text if isinstance(text, Text) else message(text))
-        msg.set_class(bool(text), "shown")
-        msg.set_class(level == "error", "error")
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
 
     def set_query(self, search: str | None = None, page: int | None = None) -> None:
         if search is not None and search != self.search:
@@ -192,21 +191,14 @@ class ResourceView(Vertical):
         self.in_flight = True
         self._load(self.noun, self.query_text(), self.page, self.advanced, self.generation)
 
-    @work(thread=True, exclusive=True, group="page")
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _load(self, noun: str, search: str, page: int, advanced: bool, gen: int) -> None:
         worker = get_current_worker()
-        try:
-            early = self.app.browser.take_prefetched(noun, search, page)
-            if early is not None:
-                result = early.result()  # read while the app started
-            else:
-                result = self.app.browser.page(noun, search, page, resolve=False)
-        except ActionError as exc:
-            self.post_message(self.Failed(self, exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - never let an engine error kill the TUI
-            self.post_message(self.Failed(self, ActionError(f"{type(exc).__name__}: {exc}")))
-            return
+        early = self.app.browser.take_prefetched(noun, search, page)
+        if early is not None:
+            result = early.result()  # read while the app started
+        else:
+            result = self.app.browser.page(noun, search, page, resolve=False)
         if worker.is_cancelled or gen != self.generation:
             return
         cols = columns_for(noun, advanced)
@@ -218,6 +210,10 @@ class ResourceView(Vertical):
             return
         rows = [(o.id, row_cells(noun, o, result.names, cols)) for o in result.objects]
         self.post_message(self.Loaded(self, result, rows))
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        """The page could not be read: a ``Failed`` message (the app's header hears it too)."""
+        self.post_message(self.Failed(self, error))
 
     def on_resource_view_loaded(self, event: Loaded) -> None:
         if event.view is not self:
@@ -234,9 +230,9 @@ class ResourceView(Vertical):
             empty = "No match." if self.search else "Nothing here."
             if self.page > 1:
                 empty = styled(f"No rows on page {self.page}: ", Text("[", "bold"), " goes back.")
-            self.set_message(empty)
+            self.status.say(empty)
         else:
-            self.set_message("")
+            self.status.say("")
         self.update_title()
 
     def on_resource_view_failed(self, event: Failed) -> None:
@@ -266,7 +262,7 @@ class ResourceView(Vertical):
         else:
             kept = " Showing what was last loaded." if self.objects else ""
             text = f"{err.message}{kept} Retrying in {delay:.0f}s."
-        self.set_message(text, "error")
+        self.status.say(text, "error")
 
     def due(self) -> bool:
         return not self.in_flight and time.monotonic() >= self.retry_at

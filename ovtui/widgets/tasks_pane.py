@@ -1,20 +1,36 @@
-"""The tasks pane: ovtui's own running actions (progress bar, last step) and the engine's jobs."""
+"""The tasks pane: ovtui's own running actions (progress bar, last step) and the engine's jobs.
+
+The pane owns its tasks: it starts one thread worker per target object, the workers post
+typed messages (:class:`TaskProgress`, :class:`TaskEnded`) to the pane, and a worker that
+raises ends its task as failed (:class:`~ovtui.widgets.workers.WorkerFailures`). ``TaskEnded``
+bubbles on to the screen (which reloads its table) after the pane has shown it.
+"""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Label, ProgressBar, Static
+from textual.worker import Worker
+
+from ovtui.actions.base import Action, ActionContext, ActionError, Cancelled, Progress, Selector
 
 from .safe import lines as safe_lines
 from .safe import message, styled
+from .workers import WorkerFailures
+
+EndState = Literal["done", "failed", "cancelled"]
 
 
 @dataclass
@@ -58,6 +74,23 @@ class Task:
             return ""
         count = f"hosts {self.done_count}/{self.total} done" if self.total else ""
         return " · ".join(x for x in (count, self.stage if self.running else "") if x)
+
+
+@dataclass
+class TaskProgress(Message):
+    """A progress report of a running task (from its worker)."""
+
+    task: Task
+    progress: Progress
+
+
+@dataclass
+class TaskEnded(Message):
+    """A task's end: ``state`` and the line that says how (engine text)."""
+
+    task: Task
+    state: EndState
+    text: str
 
 
 STATE_STYLE = {"running": "", "done": "green", "failed": "red", "cancelled": "yellow"}
@@ -127,13 +160,135 @@ class TaskRow(Vertical):
             self.sync()
 
 
-class TasksPane(VerticalScroll):
-    """Shown with ``t``. Rows are added by the app as actions start."""
+class TasksPane(WorkerFailures, VerticalScroll):
+    """Shown with ``t``: ovtui's tasks (started by :meth:`start`) and the engine's jobs."""
+
+    DEFAULT_CSS = """
+    TasksPane {
+        width: 45%;
+        min-width: 30;
+        border-left: solid $accent;
+        padding: 0 1;
+    }
+    TasksPane .task-row {
+        height: auto;
+        layout: vertical;
+        margin-bottom: 1;
+    }
+    TasksPane .task-row:focus {
+        background: $boost;
+    }
+    TasksPane .task-row.finished {
+        color: $text-muted;
+    }
+    TasksPane .task-progress {
+        height: 1;
+    }
+    TasksPane .task-bar {
+        height: 1;
+        width: 1fr;
+    }
+    TasksPane .task-bar Bar {
+        width: 1fr;
+    }
+    TasksPane .task-pct {
+        width: 6;
+        padding-left: 1;
+    }
+    TasksPane .task-stage {
+        color: $text-accent;
+    }
+    TasksPane .task-step, TasksPane .task-subjects {
+        color: $text-muted;
+    }
+    TasksPane .task-row.failed .task-step {
+        color: $text-error;
+    }
+    """
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.tasks: dict[int, Task] = {}
+        self._ids = itertools.count(1)
+        self._task_of: dict[Worker, Task] = {}
+        self._jobs_in_flight = False
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Tasks[/b] (focus a task, [b]c[/b] stops waiting)", classes="pane-title")
         yield Static("No actions yet.", id="tasks-empty")
         yield Static("", id="engine-jobs")
+
+    def on_unmount(self) -> None:
+        """The app is ending: every task stops waiting (the engine's work goes on)."""
+        for task in self.tasks.values():
+            task.cancel.set()
+
+    # ------------------------------------------------------------------ ovtui's tasks
+    def start(
+        self, action: Action, targets: list[Any], params: dict[str, Any], total: int | None
+    ) -> list[Task]:
+        """One task per target object, each in its own thread worker (``total``: the hosts
+        of a rolling upgrade, shown as "done / total")."""
+        started = []
+        for obj in targets:
+            name = (getattr(obj, "name", None) or getattr(obj, "id", "")) if obj is not None else ""
+            task = Task(next(self._ids), action.label, name, total=total)
+            self.tasks[task.id] = task
+            self.add_task(task)
+            worker = self.run_worker(
+                partial(self._perform, task, action, obj, params),
+                name=f"task {task.id}: {action.label}",
+                group="actions",
+                thread=True,
+                exit_on_error=False,
+            )
+            self._task_of[worker] = task
+            started.append(task)
+        return started
+
+    def _perform(self, task: Task, action: Action, obj: Any, params: dict[str, Any]) -> None:
+        """In the task's worker thread: run the action, post its progress and its end."""
+        with self.app.pool.lease() as conn:  # type: ignore[attr-defined]
+            ctx = ActionContext(  # no timeout: each wait uses the verb's own default
+                connection=conn,
+                report=lambda p: self.post_message(TaskProgress(task, p)),
+                cancel=task.cancel,
+                selector=Selector(id=getattr(obj, "id", None)) if obj is not None else Selector(),
+                readonly=self.app.readonly,  # type: ignore[attr-defined]
+            )
+            result = action.perform(ctx, obj, params)
+        ok = getattr(result, "ok", True)
+        text = getattr(result, "message", "") or "done"
+        self.post_message(TaskEnded(task, "done" if ok else "failed", text))
+
+    def worker_failed(self, worker: Worker, error: ActionError) -> None:
+        task = self._task_of.get(worker)
+        if task is None:  # the jobs poll
+            self._jobs_in_flight = False
+            self.set_jobs(None, error.message)
+            return
+        state: EndState = "cancelled" if isinstance(error, Cancelled) else "failed"
+        self.post_message(TaskEnded(task, state, " ".join(error.lines())))
+
+    def on_task_progress(self, event: TaskProgress) -> None:
+        event.stop()
+        p = event.progress
+        event.task.apply(p.step, p.message, p.fraction, p.subject)
+        self.update_task(event.task)
+
+    def on_task_ended(self, event: TaskEnded) -> None:
+        """Show it here and in a notification; the message bubbles on to the screen."""
+        task = event.task
+        task.state, task.step = event.state, event.text
+        if event.state == "done":
+            task.fraction = 1.0
+        self._task_of = {w: t for w, t in self._task_of.items() if t is not task}
+        self.update_task(task)
+        sev = {"done": "information", "failed": "error", "cancelled": "warning"}[event.state]
+        self.app.notify(f"{task.label} {task.target}: {event.text}", severity=sev, timeout=6)
+
+    def running(self) -> list[Task]:
+        return [t for t in self.tasks.values() if t.running]
 
     def add_task(self, task: Task) -> None:
         self.query_one("#tasks-empty").display = False
@@ -143,6 +298,22 @@ class TasksPane(VerticalScroll):
         for row in self.query(TaskRow):
             if row.task_.id == task.id:
                 row.sync()
+
+    # ------------------------------------------------------------------ the engine's jobs
+    def poll_jobs(self) -> None:
+        if self._jobs_in_flight:
+            return
+        self._jobs_in_flight = True
+        self._fetch_jobs()
+
+    @work(thread=True, exclusive=True, group="jobs", exit_on_error=False)
+    def _fetch_jobs(self) -> None:
+        jobs = self.app.browser.running_jobs()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._got_jobs, jobs)
+
+    def _got_jobs(self, jobs: list[Any]) -> None:
+        self._jobs_in_flight = False
+        self.set_jobs(jobs)
 
     def set_jobs(self, jobs: list[Any] | None, error: str | None = None) -> None:
         box = self.query_one("#engine-jobs", Static)
