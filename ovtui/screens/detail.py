@@ -34,7 +34,7 @@ from ovtui.widgets.status_line import StatusLine
 from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
-from .verbs import VerbHost
+from .verbs import VerbHost, verb_bindings
 
 SKIP_GENERAL = {"href", "statistics", "reported_devices", "actions", "link"}
 
@@ -103,6 +103,7 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
         Binding("ctrl+r", "reload", "Reload"),
         Binding("t", "tasks", "Tasks"),
         Binding("question_mark", "app.help", "Keys"),
+        *verb_bindings(),
     ]
 
     def __init__(self, noun: str, obj: Any) -> None:
@@ -142,7 +143,6 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
 
     def on_mount(self) -> None:
         self._fill_general()
-        self.set_verb_bindings(self.noun)
         self.query_one("#general", DataTable).focus()
 
     def _fill_general(self) -> None:

@@ -20,7 +20,7 @@ from ovtui.widgets.header import EngineHeader
 from ovtui.widgets.resource_view import ResourceView
 from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
 
-from .verbs import VerbHost
+from .verbs import VerbHost, verb_bindings
 
 SHORT = {
     "datacenter": "DCs",
@@ -67,6 +67,7 @@ class MainScreen(VerbHost, Screen):
         Binding("escape", "escape", "Back", show=False),
         Binding("question_mark", "app.help", "Keys"),
         Binding("q", "app.quit", "Quit"),
+        *verb_bindings(),
     ]
 
     def __init__(self) -> None:
@@ -110,6 +111,7 @@ class MainScreen(VerbHost, Screen):
         return "".join(parts)
 
     def show_tab(self, noun: str, search: str | None = None) -> None:
+        verbs_change = noun != self.current
         self.current = noun
         self.query_one("#views", ContentSwitcher).current = f"view-{noun}"
         self.query_one("#tabbar", Static).update(self.tabbar_text())
@@ -119,7 +121,8 @@ class MainScreen(VerbHost, Screen):
         elif not view.loaded_once or view.due():
             view.reload()
         view.table.focus()
-        self.set_verb_bindings(noun)
+        if verbs_change:
+            self.refresh_bindings()  # the footer shows this noun's verb keys
 
     def action_tab(self, noun: str) -> None:
         self.show_tab(noun)

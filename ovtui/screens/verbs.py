@@ -56,8 +56,28 @@ def visible_verbs(noun: str, readonly: bool) -> list[Action]:
     return out
 
 
+def verb_bindings() -> list[Binding]:
+    """A binding for every verb key of every noun, for a screen's ``BINDINGS``: the screen's
+    ``check_action`` (:class:`VerbHost`) enables those of the noun it shows. A key that two
+    nouns use is listed once per noun; the footer orders keys by their first listing (the
+    VM's verbs first). A screen's own binding for a key, listed before these, wins."""
+    out: list[Binding] = []
+    for noun in ("vm", *sorted(registry.NOUNS)):
+        try:
+            acts = registry.verbs(noun)
+        except KeyError:
+            continue
+        for a in acts.values():
+            if a.key and a.key not in RESERVED_KEYS and a in visible_verbs(noun, False):
+                binding = Binding(a.key, f"verb('{a.noun}', '{a.verb}')", a.verb)
+                if binding not in out:
+                    out.append(binding)
+    return out
+
+
 class VerbHost:
-    """Mixin for a Screen: verb bindings in the footer and running them on the selection."""
+    """Mixin for a Screen (list ``*verb_bindings()`` in its ``BINDINGS``): the verb keys of the
+    noun it shows, in the footer, and running them on the selection."""
 
     def verb_noun(self) -> str | None:
         raise NotImplementedError
@@ -65,16 +85,31 @@ class VerbHost:
     def verb_targets(self) -> list[Any]:
         raise NotImplementedError
 
-    def set_verb_bindings(self, noun: str | None) -> None:
-        bindings = self._merged_bindings.copy()  # type: ignore[attr-defined]
-        if noun:
-            for a in visible_verbs(noun, self.app.readonly):  # type: ignore[attr-defined]
-                if a.key and a.key not in RESERVED_KEYS and a.key not in bindings.key_to_bindings:
-                    bindings.key_to_bindings[a.key] = [
-                        Binding(a.key, f"verb('{a.noun}', '{a.verb}')", a.verb)
-                    ]
-        self._bindings = bindings
-        self.refresh_bindings()  # type: ignore[attr-defined]
+    @property
+    def active_bindings(self) -> dict[str, Any]:
+        """Screen's, with the verb keys in the order of the noun's verbs (the footer's order;
+        ``verb_bindings`` can list a key shared by two nouns only once)."""
+        active: dict[str, Any] = super().active_bindings  # type: ignore[misc]
+        order = {a.verb: i for i, a in enumerate(visible_verbs(self.verb_noun() or "", False))}
+
+        def rank(item: tuple[str, Any]) -> int:
+            b = item[1].binding
+            return order.get(b.action.split("'")[3], 0) if b.action.startswith("verb(") else -1
+
+        items = list(active.items())
+        verbs = iter(sorted((kv for kv in items if rank(kv) >= 0), key=rank))
+        return dict(kv if rank(kv) < 0 else next(verbs) for kv in items)  # verbs in their slots
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A verb key is on for the noun shown, and for a mutating verb only when writes are
+        allowed (read-only mode hides them)."""
+        if action != "verb" or len(parameters) < 2:
+            return True
+        noun, verb = parameters[0], parameters[1]
+        if noun != self.verb_noun():
+            return False
+        a = registry.get(str(noun), str(verb))
+        return a is not None and not (a.mutating and self.app.readonly)  # type: ignore[attr-defined]
 
     def action_verb(self, noun: str, verb: str, with_form: bool | None = None) -> None:
         """Run ``noun verb`` on the targets: form (if it has options), confirm (if dangerous)."""

@@ -35,7 +35,9 @@ async def test_readonly_hides_and_refuses_mutating_verbs(sim):
     async with app.run_test(size=SIZE) as pilot:
         m = await loaded(pilot, app, "vm")
         assert not [a for a in visible_verbs("vm", True) if a.mutating]
-        assert "s" not in m._bindings.key_to_bindings
+        assert "s" not in m.active_bindings  # no start key in read-only mode
+        m.show_tab("host")
+        assert not {"M", "A", "D"} & set(m.active_bindings)
         m.action_verb("vm", "start")
         await pilot.pause()
         assert not app.tasks
