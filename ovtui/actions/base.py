@@ -186,7 +186,7 @@ class Param:
     choices: tuple[str, ...] | None = None
     repeat: bool = False  # may be given several times (argparse append)
     nargs: str | int | None = None
-    metavar: str | None = None
+    metavar: str | tuple[str, ...] | None = None  # a tuple names each of nargs values
 
     def argparse_kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {"help": self.help}
