@@ -227,7 +227,7 @@ def _as_list(value: Any) -> list[str]:
             "Bonding option NAME VALUE (repeat), e.g. -o mode 4",
             repeat=True,
             nargs=2,
-            metavar=("NAME", "VALUE"),  # type: ignore[arg-type]
+            metavar=("NAME", "VALUE"),
         ),
         Param("bond", ("-b", "--bond"), "Bond name", default="bond0"),
         Param("networks", ("-n", "--network"), "Network on the bond (repeat)", repeat=True),
