@@ -85,7 +85,7 @@ class MainScreen(VerbHost, Screen):
                         yield ResourceView(n, id=f"view-{n}")
                 yield EventsPane(id="events-pane", classes="hidden")
             yield TasksPane(id="tasks-pane", classes="hidden")
-        yield Input(placeholder="", id="bar", classes="hidden")
+        yield Input(placeholder="", id="command-bar", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,7 +151,7 @@ class MainScreen(VerbHost, Screen):
             self.view.toggle_advanced()
 
     def action_escape(self) -> None:
-        bar = self.query_one("#bar", Input)
+        bar = self.query_one("#command-bar", Input)
         if not bar.has_class("hidden"):
             self._hide_bar()
         elif self.view.table.marks:
@@ -173,7 +173,7 @@ class MainScreen(VerbHost, Screen):
 
     def _show_bar(self, mode: str, value: str, placeholder: str) -> None:
         self.bar_mode = mode
-        bar = self.query_one("#bar", Input)
+        bar = self.query_one("#command-bar", Input)
         bar.value = value
         bar.placeholder = placeholder
         bar.remove_class("hidden")
@@ -181,11 +181,11 @@ class MainScreen(VerbHost, Screen):
         bar.focus()
 
     def _hide_bar(self) -> None:
-        bar = self.query_one("#bar", Input)
+        bar = self.query_one("#command-bar", Input)
         bar.add_class("hidden")
         self.view.table.focus()
 
-    @on(Input.Submitted, "#bar")
+    @on(Input.Submitted, "#command-bar")
     def _bar_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         self._hide_bar()

@@ -13,15 +13,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from textual.worker import Worker
 
 from ovtui.actions.base import Action, ActionError, Param
-from ovtui.widgets.safe import LINE, cell, message, styled
+from ovtui.widgets.safe import LINE, cell, markup_escape, message, styled
 from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
-
-
-def _esc(text: str) -> str:
-    """ovtui's own text (keys, labels) in markup: brackets kept literal."""
-    return text.replace("[", "\\[")
 
 
 def _name_parts(names: list[str]) -> list[str]:
@@ -76,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        lines = [f"[b]{_esc(k):>12}[/b]  {_esc(d)}" for k, d in self.rows]
+        lines = [f"[b]{markup_escape(k):>12}[/b]  {markup_escape(d)}" for k, d in self.rows]
         with VerticalScroll(classes="dialog help"):
             yield Static("[b]Keys[/b] (escape closes)", classes="dialog-title")
             yield Static("\n".join(lines))
@@ -121,9 +116,9 @@ class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
         label = p.help + (" (required)" if p.required else "")
         fid = f"p-{p.name}"
         if p.kind == "flag":
-            yield Checkbox(_esc(label), value=bool(p.default), id=fid)
+            yield Checkbox(markup_escape(label), value=bool(p.default), id=fid)
             return
-        yield Label(_esc(label))
+        yield Label(markup_escape(label))
         if p.choices:
             opts = [(c, c) for c in p.choices]
             yield Select(opts, value=p.default if p.default in p.choices else Select.NULL, id=fid)

@@ -7,11 +7,10 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.markup import escape
 
 from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS
-from ovtui.widgets.safe import styled
+from ovtui.widgets.safe import markup_escape, styled
 
 from .verbs import visible_verbs
 
@@ -41,7 +40,7 @@ class OvtuiCommands(Provider):
         for i, n in enumerate(MAIN_TABS):
             out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), f"key {i + 1}"))
         for name, spec in app.bookmarks().items():
-            out.append((f"bookmark {name}", partial(app.goto_bookmark, spec), escape(spec)))
+            out.append((f"bookmark {name}", partial(app.goto_bookmark, spec), markup_escape(spec)))
         out.append(("pause/resume live refresh", app.action_pause, "key p"))
         out.append(("keys of this screen", app.action_help, "key ?"))
         return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.markup import escape as _escape
 
 from ovtui.textsafe import plain, visible
 
@@ -65,3 +66,9 @@ def lines(*rows: Any, limit: int = LINE) -> Text:
 def message(text: Any, style: str = "", limit: int = MESSAGE) -> Text:
     """A message line that may hold engine text (an error, a fault detail)."""
     return plain("" if text is None else text, style=style, limit=limit)
+
+
+def markup_escape(text: str) -> str:
+    """Text for a place Textual reads as markup (a palette help line, a label): its
+    brackets kept literal. Engine text goes through ``styled``/``cell`` instead."""
+    return _escape(visible(text, LINE))
