@@ -20,7 +20,9 @@ def _host(sim, busy: bool) -> str:
 
 
 def test_restart_refuses_while_vms_run_then_goes_round_trip(make_sim) -> None:
-    sim = make_sim(hosts=4, vms=20, speed=120)
+    # the reboot lasts 0.2 s: at speed 120 (50 ms) a loaded machine's poll could miss it,
+    # and the verb, which waits to see the host leave and come back, waited its 60 s out
+    sim = make_sim(hosts=4, vms=20, speed=30)
     ctx, rec = make_ctx(sim)
     name = _host(sim, True)
     with pytest.raises(EngineRefused) as exc:
