@@ -23,7 +23,7 @@ from ovtui.sim.machine_base import (
     _type_word,
     parse_body,
 )
-from ovtui.sim.records import GiB, href, mk, ref
+from ovtui.sim.records import GiB, href, mk, ref, set_private
 from ovtui.sim.vm_life import cold_fields, keep_init_secret
 
 # RemoveVdsCommand.statusLegalForRemove
@@ -165,13 +165,13 @@ class Crud(HostMachine):
         cid = req.correlation_id
         vm = node.parent
         snap_in = parse_body(req.body, T.Snapshot)
-        snaps = w.sub("vms", vm, "snapshots")
+        snaps = w.sub_items("vms", vm, "snapshots")
         snap = records.new_snapshot(
             w, vm, w.rng, snap_in.description or "", T.SnapshotType.REGULAR, self.world.now()
         )
         snap.snapshot_status = T.SnapshotStatus.LOCKED
         snap.persist_memorystate = bool(snap_in.persist_memorystate)
-        snap._sim_memory = vm.memory  # the configuration a preview brings back
+        set_private(snap, _sim_memory=vm.memory)  # the configuration a preview brings back
         snaps.append(snap)
         job = ev.start_job(w, f"Creating VM Snapshot {snap.description} for VM {vm.name}", cid)
         ev.emit(w, 2000, vm=vm, correlation_id=cid, extra=snap.description)
@@ -222,7 +222,8 @@ class Crud(HostMachine):
             # AppErrors VDS_CANNOT_INSTALL_EMPTY_PASSWORD
             raise conflict("Cannot install Host with empty password.")
         activate = req.params.get("activate", "true").lower() != "false"
-        w.hosts_added = getattr(w, "hosts_added", 0) + 1
+        hosts_added = getattr(w, "hosts_added", 0) + 1
+        setattr(w, "hosts_added", hosts_added)  # noqa: B010 (not a declared RecordStore field)
         host = records.make_host(
             w,
             w.new_id(),
@@ -230,7 +231,7 @@ class Crud(HostMachine):
             host_in.address,
             cl,
             128 * GiB,
-            1000 + w.hosts_added,
+            1000 + hosts_added,
             w.rng,
         )
         host.description = host_in.description or ""
@@ -239,8 +240,7 @@ class Crud(HostMachine):
             host.port = host_in.port
         self.set_status(host, HS.INSTALLING)
         host.update_available = False
-        host._sim_has_updates = False
-        host._sim_boot = self.world.clock.time()
+        set_private(host, _sim_has_updates=False, _sim_boot=self.world.clock.time())
         w.coll["hosts"][host.id] = host
         job = ev.start_job(
             w,
@@ -278,7 +278,7 @@ class Crud(HostMachine):
                 vm=ref(T.Vm, "vms", vm.id),
                 vnic_profile=tn.vnic_profile,
             )
-            nic._sim_ip = w.next_ip()
+            set_private(nic, _sim_ip=w.next_ip())
             nics.append(nic)
         w.set_sub("vms", vm.id, "nics", nics)
         n_disks = len(w.sub("templates", tpl, "diskattachments") or [])
@@ -299,7 +299,7 @@ class Crud(HostMachine):
     def _add_nic(self, req: Any, vm: Any) -> Any:
         w = self.world
         nic_in = parse_body(req.body, T.Nic)
-        nics = w.sub("vms", vm, "nics")
+        nics = w.sub_items("vms", vm, "nics")
         name = nic_in.name or f"nic{len(nics) + 1}"
         if any(n.name == name for n in nics):
             raise conflict("Cannot add Interface. The VM Network Interface name is already in use.")
@@ -326,7 +326,7 @@ class Crud(HostMachine):
             vm=ref(T.Vm, "vms", vm.id),
             vnic_profile=ref(T.VnicProfile, "vnicprofiles", profile.id) if profile else None,
         )
-        nic._sim_ip = w.next_ip()
+        set_private(nic, _sim_ip=w.next_ip())
         nics.append(nic)
         return Response(
             201, render.document(render.entity(nic, "nic")), headers={"Location": nic.href}
@@ -335,7 +335,7 @@ class Crud(HostMachine):
     def _add_disk(self, req: Any, vm: Any) -> Any:
         w = self.world
         att_in = parse_body(req.body, T.DiskAttachment)
-        atts = w.sub("vms", vm, "diskattachments")
+        atts = w.sub_items("vms", vm, "diskattachments")
         d_in = att_in.disk
         if d_in is None:
             raise bad_request("Cannot add Virtual Disk. Required parameter 'disk' is missing.")
@@ -371,7 +371,7 @@ class Crud(HostMachine):
                 self.set_status(disk, T.DiskStatus.OK)
 
             self.after(T_SUSPEND, ok)
-        disk._sim_owner = ("vms", vm.id)
+        set_private(disk, _sim_owner=("vms", vm.id))
         att = mk(
             T.DiskAttachment,
             id=disk.id,
@@ -511,7 +511,7 @@ class Crud(HostMachine):
                 # start (here: when the VM goes down); the rest applies now
                 pending = getattr(vm, "_sim_next_run", None) or T.Vm()
                 self._merge(pending, vm_in)
-                vm._sim_next_run = pending
+                set_private(vm, _sim_next_run=pending)
                 vm.next_run_configuration_exists = True
                 return self._updated(node)
             if cold:
@@ -650,7 +650,7 @@ class Crud(HostMachine):
             if disk is None:
                 continue
             if detach:
-                disk._sim_owner = ("", "")
+                set_private(disk, _sim_owner=("", ""))
             else:
                 del w.coll["disks"][disk.id]
         self._begin(vm)
@@ -667,7 +667,7 @@ class Crud(HostMachine):
         snap = node.obj
         if snap.snapshot_type == T.SnapshotType.ACTIVE:
             raise conflict("Cannot remove Snapshot. The active snapshot of a VM cannot be removed.")
-        snaps = w.sub("vms", node.parent, "snapshots")
+        snaps = w.sub_items("vms", node.parent, "snapshots")
         job = ev.start_job(w, f"Removing Snapshot {snap.description} of VM {node.parent.name}", cid)
         ev.emit(w, 2001, vm=node.parent, correlation_id=cid, extra=snap.description)
         snaps.remove(snap)
@@ -685,7 +685,7 @@ class Crud(HostMachine):
             raise conflict(
                 "Cannot remove Interface. Cannot remove an active device. Please deactivate the device first."
             )
-        self.world.sub("vms", vm, "nics").remove(nic)
+        self.world.sub_items("vms", vm, "nics").remove(nic)
         return Response(200, b"")
 
     def _remove_disk_attachment(self, req: Any, node: Any) -> Any:
@@ -696,17 +696,17 @@ class Crud(HostMachine):
             raise conflict(
                 "Cannot remove Virtual Disk. Disk is active, please deactivate it first."
             )
-        w.sub("vms", vm, "diskattachments").remove(att)
+        w.sub_items("vms", vm, "diskattachments").remove(att)
         disk = w.get("disks", att.disk.id)
         if disk is not None:
             if req.params.get("detach_only", "true").lower() == "false":
                 del w.coll["disks"][disk.id]
             else:
-                disk._sim_owner = ("", "")
+                set_private(disk, _sim_owner=("", ""))
         return Response(200, b"")
 
     def _remove_ssh_key(self, req: Any, node: Any) -> Any:
-        self.world.sub("users", node.parent, "sshpublickeys").remove(node.obj)
+        self.world.sub_items("users", node.parent, "sshpublickeys").remove(node.obj)
         return Response(200, b"")
 
     # ------------------------------------------------------------- more adds
@@ -788,7 +788,7 @@ class Crud(HostMachine):
             content=content,
             user=ref(T.User, "users", user.id),
         )
-        w.sub("users", user, "sshpublickeys").append(key)
+        w.sub_items("users", user, "sshpublickeys").append(key)
         return Response(
             201,
             render.document(render.entity(key, "ssh_public_key")),

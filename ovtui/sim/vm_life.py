@@ -26,7 +26,7 @@ from ovtui.sim.machine_base import (
     _find_named,
     parse_body,
 )
-from ovtui.sim.records import GiB, href, mk, ref
+from ovtui.sim.records import GiB, href, mk, ref, set_private
 
 BLANK_ID = "00000000-0000-0000-0000-000000000000"
 T_MOVE_STEPS = 4  # a disk move reports its progress in this many steps
@@ -115,7 +115,7 @@ def keep_init_secret(vm: Any) -> None:
     """The engine never gives a cloud-init root password back: kept aside, not rendered."""
     init = vm.initialization
     if init is not None and init.root_password:
-        vm._sim_root_password = init.root_password
+        set_private(vm, _sim_root_password=init.root_password)
         init.root_password = None
 
 
@@ -124,7 +124,7 @@ def apply_next_run(vm: Any, merge: Any) -> None:
     pending = getattr(vm, "_sim_next_run", None)
     if pending is not None:
         merge(vm, pending)
-        vm._sim_next_run = None
+        set_private(vm, _sim_next_run=None)
         vm.next_run_configuration_exists = False
 
 
@@ -147,7 +147,8 @@ class VmLifeMachine(MachineBase):
 
     def _nic_plug(self, nic: Any, ctx: Ctx, plug: bool) -> None:
         """ActivateDeactivateVmNic: a hot (un)plug on a running VM, a flag on a down one."""
-        vm = self.world.get("vms", nic.vm.id)
+        vm: T.Vm | None = self.world.get("vms", nic.vm.id)
+        assert vm is not None  # a NIC's VM exists
         verb = "activate" if plug else "deactivate"
         if vm.status not in (VS.DOWN, VS.UP) and vm.status in RUNNING:
             raise conflict(
@@ -216,7 +217,7 @@ class VmLifeMachine(MachineBase):
 
     # ------------------------------------------------------------ snapshots
     def _snaps(self, vm: Any) -> list[Any]:
-        return self.world.sub("vms", vm, "snapshots")
+        return self.world.sub_items("vms", vm, "snapshots")
 
     def _locked_for(self, vm: Any, ctx: Ctx, then: Any) -> None:
         """The VM is image_locked while the engine restores its images, then down."""
@@ -259,10 +260,10 @@ class VmLifeMachine(MachineBase):
         before = records.new_snapshot(
             w, vm, w.rng, "Active VM before the preview", T.SnapshotType.PREVIEW, w.now()
         )
-        before._sim_memory = vm.memory
+        set_private(before, _sim_memory=vm.memory)
         snaps.append(before)
         snap.snapshot_status = T.SnapshotStatus.IN_PREVIEW
-        snap._sim_restore_memory = bool(ctx.action.restore_memory)
+        set_private(snap, _sim_restore_memory=bool(ctx.action.restore_memory))
 
         def previewed() -> None:
             if getattr(snap, "_sim_memory", None):
@@ -347,7 +348,8 @@ class VmLifeMachine(MachineBase):
 
     def snapshot_restore(self, snap: Any, ctx: Ctx) -> None:
         """POST .../snapshots/ID/restore: preview and commit in one."""
-        vm = self.world.get("vms", snap.vm.id)
+        vm: T.Vm | None = self.world.get("vms", snap.vm.id)
+        assert vm is not None  # a snapshot's VM exists
         snaps = self._snaps(vm)
         if snap.snapshot_type == T.SnapshotType.ACTIVE:
             raise conflict("Cannot preview Active VM snapshot.")
@@ -384,7 +386,8 @@ class VmLifeMachine(MachineBase):
             sd = _find_named(w, "storagedomains", ctx.action.storage_domain)
             if sd is None:
                 raise bad_request("Entity not found: storage_domain")
-        cl = w.get("clusters", vm.cluster.id)
+        cl: T.Cluster | None = w.get("clusters", vm.cluster.id)
+        assert cl is not None  # a VM's cluster exists
         tpl = w.get("templates", vm.template.id) if vm.template else None
         tpl = tpl or w.coll["templates"][BLANK_ID]
         new = records.make_vm(w, name, cl, tpl, VS.IMAGE_LOCKED, None, vm.memory, w.now(), w.rng)
@@ -429,7 +432,7 @@ class VmLifeMachine(MachineBase):
                 vm=ref(T.Vm, "vms", new.id),
                 vnic_profile=n.vnic_profile,
             )
-            nic._sim_ip = w.next_ip()
+            set_private(nic, _sim_ip=w.next_ip())
             nics.append(nic)
         w.set_sub("vms", new.id, "nics", nics)
         atts = []
@@ -442,7 +445,7 @@ class VmLifeMachine(MachineBase):
                 w, w.rng, f"{new.name}_Disk{i}", old.provisioned_size or GiB, where, new.name,
                 bool(a.bootable),
             )  # fmt: skip
-            disk._sim_owner = ("vms", new.id)
+            set_private(disk, _sim_owner=("vms", new.id))
             atts.append(
                 mk(
                     T.DiskAttachment,
@@ -534,7 +537,7 @@ class VmLifeMachine(MachineBase):
                 version_name=(version.version_name if version else None) or "base",
                 base_template=ref(T.Template, "templates", tid),
             )
-        tpl._sim_sealed = bool(req.flag("seal")) or bool(getattr(t_in, "seal", False))
+        set_private(tpl, _sim_sealed=bool(req.flag("seal")) or bool(getattr(t_in, "seal", False)))
         tpl.status = T.TemplateStatus.LOCKED
         n_disks = len([a for a in w.sub("vms", vm, "diskattachments") or [] if a.disk is not None])
         w.set_sub(
