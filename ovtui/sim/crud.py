@@ -263,23 +263,8 @@ class Crud(HostMachine):
     def _copy_template_devices(self, vm: Any, tpl: Any) -> None:
         """A new VM gets the template's NICs and copies of its disks (none for Blank)."""
         w = self.world
-        nics = []
-        for tn in w.sub("templates", tpl, "nics") or []:
-            nid = w.new_id()
-            nic = mk(
-                T.Nic,
-                id=nid,
-                href=href("vms", vm.id, "nics", nid),
-                name=tn.name,
-                interface=tn.interface,
-                linked=True,
-                plugged=True,
-                mac=mk(T.Mac, address=w.next_mac()),
-                vm=ref(T.Vm, "vms", vm.id),
-                vnic_profile=tn.vnic_profile,
-            )
-            set_private(nic, _sim_ip=w.next_ip())
-            nics.append(nic)
+        template_nics = w.sub("templates", tpl, "nics") or []
+        nics = records.copied_nics(w, template_nics, vm.id, keep_state=False)
         w.set_sub("vms", vm.id, "nics", nics)
         n_disks = len(w.sub("templates", tpl, "diskattachments") or [])
         w.set_sub(

@@ -507,6 +507,29 @@ def new_disk(
     return disk
 
 
+def copied_nics(world: RecordStore, nics: list[T.Nic], vm_id: str, keep_state: bool) -> list[T.Nic]:
+    """Copies of ``nics`` (a template's or a VM's) for VM ``vm_id``: new ids, MACs and guest
+    addresses; linked/plugged as the source's (a clone) or both on (a VM from a template)."""
+    out = []
+    for src in nics:
+        nid = world.new_id()
+        nic = mk(
+            T.Nic,
+            id=nid,
+            href=href("vms", vm_id, "nics", nid),
+            name=src.name,
+            interface=src.interface,
+            linked=src.linked if keep_state else True,
+            plugged=src.plugged if keep_state else True,
+            mac=mk(T.Mac, address=world.next_mac()),
+            vm=ref(T.Vm, "vms", vm_id),
+            vnic_profile=src.vnic_profile,
+        )
+        set_private(nic, _sim_ip=world.next_ip())
+        out.append(nic)
+    return out
+
+
 def disk_attachments(
     world: RecordStore, rng: random.Random, owner_coll: str, owner: T.Vm | T.Template, n: int
 ) -> list[T.DiskAttachment]:

@@ -417,23 +417,7 @@ class VmLifeMachine(MachineBase):
     def _copy_devices(self, src: Any, new: Any, sd: Any) -> None:
         """The clone's NICs (new MACs) and copies of the source's disks (on ``sd`` if given)."""
         w = self.world
-        nics = []
-        for n in w.sub("vms", src, "nics") or []:
-            nid = w.new_id()
-            nic = mk(
-                T.Nic,
-                id=nid,
-                href=href("vms", new.id, "nics", nid),
-                name=n.name,
-                interface=n.interface,
-                linked=n.linked,
-                plugged=n.plugged,
-                mac=mk(T.Mac, address=w.next_mac()),
-                vm=ref(T.Vm, "vms", new.id),
-                vnic_profile=n.vnic_profile,
-            )
-            set_private(nic, _sim_ip=w.next_ip())
-            nics.append(nic)
+        nics = records.copied_nics(w, w.sub("vms", src, "nics") or [], new.id, keep_state=True)
         w.set_sub("vms", new.id, "nics", nics)
         atts = []
         for i, a in enumerate(w.sub("vms", src, "diskattachments") or [], start=1):
