@@ -42,16 +42,20 @@ class HostMachine(VmMachine):
                 h.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
                 return
 
-    def _ensure_spm(self, host: T.Host) -> None:
+    def _spm_hosts(self, host: T.Host) -> list[T.Host]:
+        """The hosts that are SPM in ``host``'s data center (one, or none)."""
         dc = self.world.cluster_dc(host.cluster.id)
-        for h in self.world.coll["hosts"].values():
-            if (
-                self.world.cluster_dc(h.cluster.id).id == dc.id
-                and h.spm
-                and h.spm.status == T.SpmStatus.SPM
-            ):
-                return
-        host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
+        return [
+            h
+            for h in self.world.coll["hosts"].values()
+            if self.world.cluster_dc(h.cluster.id).id == dc.id
+            and h.spm
+            and h.spm.status == T.SpmStatus.SPM
+        ]
+
+    def _ensure_spm(self, host: T.Host) -> None:
+        if not self._spm_hosts(host):
+            host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
 
     def host_deactivate(self, host: T.Host, ctx: Ctx) -> None:
         if host.status == HS.MAINTENANCE:
@@ -336,14 +340,8 @@ class HostMachine(VmMachine):
         if host.status != HS.UP:
             raise conflict("Cannot force select SPM. Host is not up.")
         self._job(ctx, f"Force selecting {host.name} as SPM")
-        dc = self.world.cluster_dc(host.cluster.id)
-        for h in self.world.coll["hosts"].values():
-            if (
-                self.world.cluster_dc(h.cluster.id).id == dc.id
-                and h.spm
-                and h.spm.status == T.SpmStatus.SPM
-            ):
-                h.spm = mk(T.Spm, priority=5, status=T.SpmStatus.NONE)
+        for h in self._spm_hosts(host):
+            h.spm = mk(T.Spm, priority=5, status=T.SpmStatus.NONE)
         host.spm = mk(T.Spm, priority=5, status=T.SpmStatus.SPM)
         ev.end_job(self.world, ctx.job)
 

@@ -216,6 +216,16 @@ class VmLifeMachine(MachineBase):
         self.after(T_SUSPEND / T_MOVE_STEPS, lambda: step(1))
 
     # ------------------------------------------------------------ snapshots
+    @staticmethod
+    def _check_previewable(vm: T.Vm, snap: T.Snapshot, snaps: list[T.Snapshot]) -> None:
+        """The engine's refusals shared by snapshot preview and restore."""
+        if snap.snapshot_type == T.SnapshotType.ACTIVE:
+            raise conflict("Cannot preview Active VM snapshot.")
+        if any(s.snapshot_type == T.SnapshotType.PREVIEW for s in snaps):
+            raise conflict("Cannot preview Snapshot. VM is previewing a Snapshot.")
+        if vm.status != VS.DOWN:
+            raise conflict("Cannot preview Snapshot. At least one of the VMs is not down.")
+
     def _snaps(self, vm: Any) -> list[Any]:
         return self.world.sub_items("vms", vm, "snapshots")
 
@@ -240,12 +250,7 @@ class VmLifeMachine(MachineBase):
         snap = next((s for s in snaps if wanted is not None and s.id == wanted.id), None)
         if snap is None:
             raise conflict("Cannot preview Snapshot. VM's Snapshot does not exist.")
-        if snap.snapshot_type == T.SnapshotType.ACTIVE:
-            raise conflict("Cannot preview Active VM snapshot.")
-        if any(s.snapshot_type == T.SnapshotType.PREVIEW for s in snaps):
-            raise conflict("Cannot preview Snapshot. VM is previewing a Snapshot.")
-        if vm.status != VS.DOWN:
-            raise conflict("Cannot preview Snapshot. At least one of the VMs is not down.")
+        self._check_previewable(vm, snap, snaps)
         if snap.snapshot_status != T.SnapshotStatus.OK:
             raise conflict("Cannot preview Snapshot: Snapshot is locked. Please try again later.")
         self._job(ctx, f"Previewing Snapshot {snap.description} of VM {vm.name}")
@@ -351,12 +356,7 @@ class VmLifeMachine(MachineBase):
         vm: T.Vm | None = self.world.get("vms", snap.vm.id)
         assert vm is not None  # a snapshot's VM exists
         snaps = self._snaps(vm)
-        if snap.snapshot_type == T.SnapshotType.ACTIVE:
-            raise conflict("Cannot preview Active VM snapshot.")
-        if any(s.snapshot_type == T.SnapshotType.PREVIEW for s in snaps):
-            raise conflict("Cannot preview Snapshot. VM is previewing a Snapshot.")
-        if vm.status != VS.DOWN:
-            raise conflict("Cannot preview Snapshot. At least one of the VMs is not down.")
+        self._check_previewable(vm, snap, snaps)
         w = self.world
         before = records.new_snapshot(
             w, vm, w.rng, "Active VM before the preview", T.SnapshotType.PREVIEW, w.now()
