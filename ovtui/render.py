@@ -240,6 +240,16 @@ def table_line(cells: list[str], widths: list[int]) -> str:
     return "  ".join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
+def stream_widths(rows: list[list[str]], headers: list[str], width: int | None) -> list[int]:
+    """Widths fixed from the first rows of a table printed as it comes (a tail, a paged
+    list): later rows are longer or shorter, so the last column takes what the line has left."""
+    widths = fit_widths(rows, headers, width)
+    total = width or shutil.get_terminal_size((120, 24)).columns
+    rest = total - sum(widths[:-1]) - 2 * (len(widths) - 1)
+    widths[-1] = max(widths[-1], rest)
+    return widths
+
+
 class RowStream:
     """Objects printed one by one as they come (``event list --follow``): a table's header
     once and the same column widths on every row; JSON Lines (one compact object a line);
@@ -261,11 +271,7 @@ class RowStream:
         cells = [visible(cell(dig(obj, c), c)) for c in self.columns]
         if self.widths is None:
             headers = [visible(h) for h in headers_for(self.columns)]
-            self.widths = fit_widths([cells], headers, self.width)
-            # later rows are longer or shorter: the last column takes what the line has left
-            total = self.width or shutil.get_terminal_size((120, 24)).columns
-            rest = total - sum(self.widths[:-1]) - 2 * (len(self.widths) - 1)
-            self.widths[-1] = max(self.widths[-1], rest)
+            self.widths = stream_widths([cells], headers, self.width)
             return (
                 table_line([h.upper() for h in headers], self.widths)
                 + "\n"
@@ -619,10 +625,7 @@ class ListWriter:
     def _table_page(self, rows: list[list[str]]) -> None:
         lines = []
         if self.widths is None:
-            self.widths = fit_widths(rows, self.headers, self.width)
-            total = self.width or shutil.get_terminal_size((120, 24)).columns
-            rest = total - sum(self.widths[:-1]) - 2 * (len(self.widths) - 1)
-            self.widths[-1] = max(self.widths[-1], rest)
+            self.widths = stream_widths(rows, self.headers, self.width)
             lines.append(table_line([h.upper() for h in self.headers], self.widths))
         lines.extend(table_line(r, self.widths) for r in rows)
         if lines:
