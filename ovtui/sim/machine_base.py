@@ -9,7 +9,8 @@ operation counter so that a superseded transition (stop during start...) is igno
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ovirtsdk4 import types as T
 from ovirtsdk4.reader import Reader
@@ -42,6 +43,28 @@ ON_HOST = RUNNING - {VS.WAIT_FOR_LAUNCH}
 T_LAUNCH, T_POWERING_UP, T_POWER_DOWN, T_SHUTDOWN = 1.0, 3.0, 1.0, 3.0
 T_SUSPEND, T_RESTORE, T_REBOOT, T_MIGRATE = 2.0, 2.0, 3.0, 8.0
 T_ADD_VM, T_HOST_STEP, T_INSTALL, T_REBOOT_HOST, T_SD_STEP = 3.0, 1.5, 10.0, 6.0, 1.5
+
+
+if TYPE_CHECKING:
+    from ovtui.sim import routes
+    from ovtui.sim.httptypes import Request, Response
+
+RouteKey = tuple[str, "str | None"]
+
+
+@dataclass
+class RouteParts:
+    """The mutating routes one machine module adds (see ``Machines._merge_route_parts``):
+    verbs by (tag, verb), and adders/updaters/removers by (collection tag, parent tag)."""
+
+    verbs: dict[tuple[str, str], Callable[[Any, Ctx], Any]] = field(default_factory=dict)
+    adders: dict[RouteKey, Callable[[Request, routes.Node], Response]] = field(default_factory=dict)
+    updaters: dict[RouteKey, Callable[[Request, routes.Node], Response]] = field(
+        default_factory=dict
+    )
+    removers: dict[RouteKey, Callable[[Request, routes.Node], Response]] = field(
+        default_factory=dict
+    )
 
 
 class Ctx:

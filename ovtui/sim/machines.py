@@ -17,7 +17,7 @@ from ovtui.sim import render, routes, xmlcache
 from ovtui.sim.crud import Crud
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.httptypes import HttpError, Request, Response, conflict, not_found
-from ovtui.sim.machine_base import Ctx, _type_word, parse_body
+from ovtui.sim.machine_base import Ctx, RouteParts, _type_word, parse_body
 from ovtui.sim.storage_machine import StorageMachine
 from ovtui.sim.store import RecordStore
 from ovtui.sim.vm_life import VmLifeMachine
@@ -110,6 +110,25 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
             ("ssh_public_key", "user"): self._remove_ssh_key,
             ("template", None): self._remove_template,
         }
+        self._merge_route_parts()
+
+    def _merge_route_parts(self) -> None:
+        """Add the routes of every mixin method named ``routes_*`` (a :class:`RouteParts`):
+        a machine module declares its own routes, and this file only lists its class."""
+        for name in sorted(dir(type(self))):
+            if not name.startswith("routes_"):
+                continue
+            parts: RouteParts = getattr(self, name)()
+            for mine, theirs in (
+                (self.verbs, parts.verbs),
+                (self.adders, parts.adders),
+                (self.updaters, parts.updaters),
+                (self.removers, parts.removers),
+            ):
+                clash = set(mine) & set(theirs)
+                if clash:
+                    raise RuntimeError(f"{name} redeclares routes {sorted(clash)}")
+                mine.update(theirs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ HTTP
     def route_table(self) -> list[str]:
