@@ -15,6 +15,7 @@ import pytest
 from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import connect, wait_for
+from tests.sim.honest_parts import all_checks
 
 VS, HS = T.VmStatus, T.HostStatus
 
@@ -681,6 +682,7 @@ ROUTE_CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "ADD template": c_add_template,
     "REMOVE template": c_remove_template,
 }
+ROUTE_CHECKS.update(all_checks())  # the other machine modules' checks (tests/sim/honest_parts)
 
 
 def _post(sim: Any, path: str, body: str, cid: str | None = None, method: str = "POST") -> Any:
