@@ -265,6 +265,11 @@ class Action:
     key: str | None = None  # suggested TUI key
     aliases: tuple[str, ...] = ()
     description: str = ""
+    # A verb on a sub-object lives on that sub-tab of the noun's detail screen: ``subtab`` is
+    # its SUBTAB_FETCH key (``vm_disks``), ``subject`` the param the selected row of that
+    # sub-tab fills in (``disk``), or None when the verb needs no row (docs/tui-subtabs.md).
+    subtab: str | None = None
+    subject: str | None = None
 
     @property
     def label(self) -> str:

@@ -43,8 +43,13 @@ def verb(
     key: str | None = None,
     aliases: tuple[str, ...] = (),
     description: str = "",
+    subtab: str | None = None,
+    subject: str | None = None,
 ) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Decorator registering ``run(ctx, target, **params)`` as ``noun name``."""
+    """Decorator registering ``run(ctx, target, **params)`` as ``noun name``.
+
+    ``subtab``/``subject``: the verb lives on that sub-tab of the detail screen and the
+    selected row fills the ``subject`` param (see :class:`~.base.Action`)."""
 
     def deco(fn: Callable[..., Result]) -> Callable[..., Result]:
         register(
@@ -63,6 +68,8 @@ def verb(
                 key=key,
                 aliases=aliases,
                 description=description or (fn.__doc__ or "").strip(),
+                subtab=subtab,
+                subject=subject,
             )
         )
         return fn
