@@ -126,6 +126,7 @@ def _job_percent(ctx: ActionContext, cid: str | None) -> int | None:
     waits=True,
     wait=DISK_WAIT,
     key="A",
+    subtab="vm_disks",
 )  # fmt: skip
 def disk_add(ctx: ActionContext, target: Any, **params: Any) -> Result:
     """A new disk is locked while the engine creates it; waits until it is ok."""
@@ -201,13 +202,13 @@ def _remove(ctx: ActionContext, target: Any, disk: str | None, detach_only: bool
 
 
 @verb("vm", "disk-detach", "Detach a disk from the VM (the disk stays)", params=(DISK,),
-      target="one", mutating=True)  # fmt: skip
+      target="one", mutating=True, key="d", subtab="vm_disks", subject="disk")  # fmt: skip
 def disk_detach(ctx: ActionContext, target: Any, disk: str | None = None) -> Result:
     return _remove(ctx, target, disk, True)
 
 
 @verb("vm", "disk-remove", "Remove a disk of the VM and its data", params=(DISK,),
-      target="one", mutating=True, dangerous=True)  # fmt: skip
+      target="one", mutating=True, dangerous=True, key="r", subtab="vm_disks", subject="disk")  # fmt: skip
 def disk_remove(ctx: ActionContext, target: Any, disk: str | None = None) -> Result:
     return _remove(ctx, target, disk, False)
 
@@ -222,6 +223,8 @@ def disk_remove(ctx: ActionContext, target: Any, disk: str | None = None) -> Res
     waits=True,
     wait=DISK_WAIT,
     key="E",
+    subtab="vm_disks",
+    subject="disk",
 )
 def disk_resize(
     ctx: ActionContext, target: Any, disk: str | None = None, size: str | None = None
@@ -262,6 +265,8 @@ def disk_resize(
     waits=True,
     wait=DISK_WAIT,
     key="O",
+    subtab="vm_disks",
+    subject="disk",
 )  # fmt: skip
 def disk_move(
     ctx: ActionContext, target: Any, disk: str | None = None, storagedomain: str | None = None
@@ -311,12 +316,12 @@ def _activate(ctx: ActionContext, target: Any, disk: str | None, active: bool) -
 
 
 @verb("vm", "disk-activate", "Activate (hot plug) a disk of the VM", params=(DISK,),
-      target="one", mutating=True)  # fmt: skip
+      target="one", mutating=True, key="i", subtab="vm_disks", subject="disk")  # fmt: skip
 def disk_activate(ctx: ActionContext, target: Any, disk: str | None = None) -> Result:
     return _activate(ctx, target, disk, True)
 
 
 @verb("vm", "disk-deactivate", "Deactivate (hot unplug) a disk of the VM", params=(DISK,),
-      target="one", mutating=True)  # fmt: skip
+      target="one", mutating=True, key="u", subtab="vm_disks", subject="disk")  # fmt: skip
 def disk_deactivate(ctx: ActionContext, target: Any, disk: str | None = None) -> Result:
     return _activate(ctx, target, disk, False)

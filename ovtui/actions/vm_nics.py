@@ -71,6 +71,7 @@ NIC_PARAMS = (
     target="one",
     mutating=True,
     key="N",
+    subtab="nics",
 )
 def nic_add(ctx: ActionContext, target: Any, **params: Any) -> Result:
     """A running VM gets the NIC hot plugged."""
@@ -108,6 +109,9 @@ def _free_name(nics: list[Any]) -> str:
     params=(NIC, Param("new_name", ("--name",), "new NIC name", "text"), *NIC_PARAMS),
     target="one",
     mutating=True,
+    key="C",
+    subtab="nics",
+    subject="nic",
 )
 def nic_update(ctx: ActionContext, target: Any, nic: str | None = None, **params: Any) -> Result:
     vm = fetch_vm(ctx, target)
@@ -126,6 +130,9 @@ def nic_update(ctx: ActionContext, target: Any, nic: str | None = None, **params
     target="one",
     mutating=True,
     dangerous=True,
+    key="Z",
+    subtab="nics",
+    subject="nic",
 )
 def nic_remove(ctx: ActionContext, target: Any, nic: str | None = None) -> Result:
     vm = fetch_vm(ctx, target)
@@ -149,12 +156,12 @@ def _plug(ctx: ActionContext, target: Any, nic: str | None, plug: bool) -> Resul
 
 
 @verb("vm", "nic-plug", "Plug a network interface (hot plug on a running VM)", params=(NIC,),
-      target="one", mutating=True)  # fmt: skip
+      target="one", mutating=True, key="P", subtab="nics", subject="nic")  # fmt: skip
 def nic_plug(ctx: ActionContext, target: Any, nic: str | None = None) -> Result:
     return _plug(ctx, target, nic, True)
 
 
 @verb("vm", "nic-unplug", "Unplug a network interface (hot unplug on a running VM)",
-      params=(NIC,), target="one", mutating=True)  # fmt: skip
+      params=(NIC,), target="one", mutating=True, key="H", subtab="nics", subject="nic")  # fmt: skip
 def nic_unplug(ctx: ActionContext, target: Any, nic: str | None = None) -> Result:
     return _plug(ctx, target, nic, False)

@@ -102,6 +102,7 @@ def _wait_snapshot(
     waits=True,
     wait=TIMEOUTS["snapshot"],
     key="K",
+    subtab="snapshots",
 )
 def snapshot_create(
     ctx: ActionContext, target: Any, description: str = "ovtui", memory: bool = False
@@ -170,6 +171,9 @@ def snapshot_list(ctx: ActionContext, target: Any) -> Result:
     dangerous=True,
     waits=True,
     wait=TIMEOUTS["snapshot"],
+    key="F",
+    subtab="snapshots",
+    subject="snapshot",
 )
 def snapshot_remove(ctx: ActionContext, target: Any, snapshot: str | None = None) -> Result:
     """Merges the snapshot's data into its child and forgets it."""
@@ -226,6 +230,8 @@ def _need(snapshot: str | None) -> str:
     waits=True,
     wait=TIMEOUTS["snapshot"],
     key="W",
+    subtab="snapshots",
+    subject="snapshot",
 )
 def snapshot_preview(
     ctx: ActionContext, target: Any, snapshot: str | None = None, memory: bool = False
@@ -245,7 +251,7 @@ def snapshot_preview(
 
 @verb("vm", "snapshot-commit", "Keep the previewed snapshot (later snapshots are dropped)",
       target="one", mutating=True, dangerous=True, waits=True, wait=TIMEOUTS["snapshot"],
-      key="Y")  # fmt: skip
+      key="Y", subtab="snapshots")  # fmt: skip
 def snapshot_commit(ctx: ActionContext, target: Any) -> Result:
     vm = fetch_vm(ctx, target)
     cid, follower = send_action(
@@ -255,7 +261,8 @@ def snapshot_commit(ctx: ActionContext, target: Any) -> Result:
 
 
 @verb("vm", "snapshot-undo", "Leave the preview: back to the state before it", target="one",
-      mutating=True, waits=True, wait=TIMEOUTS["snapshot"], key="J")  # fmt: skip
+      mutating=True, waits=True, wait=TIMEOUTS["snapshot"], key="J",
+      subtab="snapshots")  # fmt: skip
 def snapshot_undo(ctx: ActionContext, target: Any) -> Result:
     vm = fetch_vm(ctx, target)
     cid, follower = send_action(
@@ -266,7 +273,7 @@ def snapshot_undo(ctx: ActionContext, target: Any) -> Result:
 
 @verb("vm", "snapshot-restore", "Restore the down VM to a snapshot (preview and commit)",
       params=(SNAPSHOT,), target="one", mutating=True, dangerous=True, waits=True,
-      wait=TIMEOUTS["snapshot"])  # fmt: skip
+      wait=TIMEOUTS["snapshot"], key="B", subtab="snapshots", subject="snapshot")  # fmt: skip
 def snapshot_restore(ctx: ActionContext, target: Any, snapshot: str | None = None) -> Result:
     vm = fetch_vm(ctx, target)
     snap = _find_snapshot(ctx, vm, _need(snapshot))
