@@ -31,7 +31,7 @@ from .actions.base import (
 )
 from .actions.pages import PagedList
 from .progress_printer import ProgressPrinter
-from .render import FORMATS, ListWriter, PageRenderer, RowStream, render
+from .render import FORMATS, ListWriter, PageRenderer, RowStream, is_struct, render
 from .textsafe import visible
 
 S = argparse.SUPPRESS
@@ -146,6 +146,9 @@ def add_noun_parsers(run: argparse.ArgumentParser) -> None:
         vp = np.add_subparsers(dest="verb", metavar="VERB", required=True)
         for action in verbs.values():
             add_verb_parser(vp, action)
+    from .eval_script import add_eval_parser
+
+    add_eval_parser(nouns, _add_global_options)  # ovtui run eval SCRIPT.py [ARGS]
 
 
 def add_verb_parser(vp: Any, action: Action) -> None:
@@ -322,6 +325,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     debug = bool(getattr(args, "debug", False))
     setup_logging(debug)
+    if args.noun == "eval":
+        from .eval_script import run_eval
+
+        return run_eval(args, debug)
     action = registry.get(registry.resolve_noun(args.noun).name, args.verb)
     assert action is not None  # argparse only offers registered verbs
     conn = None
@@ -334,9 +341,13 @@ def run_command(args: argparse.Namespace) -> int:
         profile = config.load_profile(args.config, args.profile)
         for warning in profile.warnings:
             say(warning)
+        if profile.debug and not debug:  # ovirtcmd's [api] debug = true: as -d
+            debug = True
+            setup_logging(True)
         readonly = args.readonly or profile.readonly
         action.check_allowed(readonly)  # before connecting: nothing reaches the engine
         conn = connection.connect(profile, interactive=True, debug=debug)
+        config.filter_debug_log(conn, profile)  # [logging] filters
         connection.check(conn)
         printer = ProgressPrinter(sys.stderr)
         stream = RowStream(args.output, _cols(action))
@@ -512,9 +523,9 @@ def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], 
             return
         data = [list(data[0])]
     payload = data[0] if len(data) == 1 else _flatten(data)
-    if action.verb == "export" and fmt == "table":
-        fmt = "xml"
     sample = payload[0] if isinstance(payload, list) and payload else payload
+    if action.verb == "export" and fmt == "table" and (is_struct(sample) or sample == []):
+        fmt = "xml"  # an exported attribute's value (export name) is printed as it is
     own_type = type(sample).__name__ == noun.type_name
     columns = first.columns or (noun.columns if own_type else ("name", "id"))
     names = first.names
@@ -590,9 +601,10 @@ def tui_command(args: argparse.Namespace) -> int:
         from .actions.browse import start_early
 
         # login and the first page of VMs go on while the TUI's modules load
-        start_early(profile, debug=bool(args.debug))
+        start_early(profile, debug=bool(args.debug or profile.debug))
     readonly = args.readonly or bool(profile and profile.readonly)
-    return _run_app(profile, readonly=readonly, demo=None, debug=bool(args.debug))
+    debug = bool(args.debug or (profile and profile.debug))  # [api] debug = true: as -d
+    return _run_app(profile, readonly=readonly, demo=None, debug=debug)
 
 
 def _run_app(profile: Any, readonly: bool, demo: Any, debug: bool = False) -> int:

@@ -1,6 +1,9 @@
 """The INI config: lookup order, profiles, validation, the permission warning.
 
-Compatible with ovirtcmd's ``[api]`` and ``[kerberos]`` sections. Extra engines are
+Compatible with ovirtcmd's ``[api]``, ``[logging]`` and ``[kerberos]`` sections: its
+``sample_config.ini`` loads as it ships (``debug`` is ovtui's debug log, ``[logging] filters``
+picks what of it is written, a ``[kerberos] keytab`` means a Kerberos login). A key ovtui does
+not know is a warning naming it; a bad value of a known key is an error. Extra engines are
 ``[profile:NAME]`` sections with the ``[api]`` keys (and ``kerberos_*`` keys), picked with -p.
 """
 
@@ -30,9 +33,15 @@ API_KEYS = (
     "timeout",
     "connections",
     "max_response_mb",
+    "debug",
 )
 KERBEROS_KEYS = ("keytab", "ccache", "principal")
 OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size")
+LOGGING_KEYS = ("filters",)
+# ovirtcmd's [logging] filters: the kinds of libcurl debug output written to the debug log
+# (its CurlDebugType names). The SDK never logs TLS data, so "ssl" adds nothing.
+LOG_FILTERS = ("text", "header", "data", "ssl")
+SECTIONS = ("api", "kerberos", "ovtui", "bookmarks", "logging")
 CONFIG_MAX_BYTES = MIB  # a config is a few lines; anything bigger is the wrong file
 
 # (minimum, maximum, unit) of the numeric settings: a value outside is a usage error, so a
@@ -73,7 +82,11 @@ class Profile:
     readonly: bool = False
     theme: str | None = None
     page_size: int = 100
+    kerberos_set: bool = field(default=False, repr=False)  # kerberos = was written
+    keytab_from: str | None = field(default=None, repr=False)  # where keytab was set
     bookmarks: dict[str, str] = field(default_factory=dict)
+    debug: bool = False  # ovirtcmd's [api] debug: the debug log, as -d
+    log_filters: tuple[str, ...] | None = None  # [logging] filters; None: everything
     source: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -178,19 +191,20 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
             )
         elif k == "password":
             profile.password = value
-        elif k in ("insecure", "kerberos"):
+        elif k in ("insecure", "kerberos", "debug"):
             setattr(profile, k, _bool(path, section, key, value))
+            if k == "kerberos":
+                profile.kerberos_set = True
         elif k in ("timeout", "connections", "max_response_mb"):
             setattr(profile, k, int(_number(path, section, key, value, int)))
         elif k.startswith("kerberos_") and k[9:] in KERBEROS_KEYS:
             setattr(profile, k[9:], _path(path, section, key, value))
+            if k == "kerberos_keytab":
+                profile.keytab_from = f"[{section}] {key}"
         elif section.startswith("profile:") and k in OVTUI_KEYS:
             _apply_ovtui(profile, path, section, {key: value})
         else:
-            accepted = ", ".join(API_KEYS)
-            raise UsageError(
-                f"{path}: [{section}] has an unknown key {key!r}.", f"Accepted keys: {accepted}."
-            )
+            _unknown_key(profile, path, section, key, API_KEYS)
 
 
 def _apply_ovtui(profile: Profile, path: Path, section: str, items: dict[str, str]) -> None:
@@ -204,10 +218,34 @@ def _apply_ovtui(profile: Profile, path: Path, section: str, items: dict[str, st
         elif key == "page_size":
             profile.page_size = int(_number(path, section, key, value, int))
         else:
+            _unknown_key(profile, path, section, key, OVTUI_KEYS)
+
+
+def _unknown_key(
+    profile: Profile, path: Path, section: str, key: str, accepted: tuple[str, ...]
+) -> None:
+    """A key ovtui does not know: a warning naming it (ignored), not a refusal."""
+    profile.warnings.append(
+        f"warning: {path}: [{section}] has an unknown key {key!r}, ignored"
+        f" (accepted keys: {', '.join(accepted)})."
+    )
+
+
+def _apply_logging(profile: Profile, path: Path, items: dict[str, str]) -> None:
+    """ovirtcmd's ``[logging] filters = text,header,data``: what the debug log keeps."""
+    for key, value in items.items():
+        if key != "filters":
+            _unknown_key(profile, path, "logging", key, LOGGING_KEYS)
+            continue
+        words = [w.strip().lower() for w in value.split(",") if w.strip()]
+        bad = [w for w in words if w not in LOG_FILTERS]
+        if bad:
             raise UsageError(
-                f"{path}: [{section}] has an unknown key {key!r}.",
-                f"Accepted keys: {', '.join(OVTUI_KEYS)}.",
+                f"{path}: [logging] filters = {value.strip()!r}: {bad[0]!r} is not a kind of"
+                " debug output.",
+                f"Use a comma-separated list of {', '.join(LOG_FILTERS)}.",
             )
+        profile.log_filters = tuple(dict.fromkeys(words))
 
 
 def _without_userinfo(url: str) -> str:
@@ -256,6 +294,8 @@ def _validate(profile: Profile, path: Path, section: str) -> None:
             "Set url = https://ENGINE/ovirt-engine/api",
         )
     check_url(profile.url, f"{path}: [{section}] url")
+    if profile.keytab and not profile.kerberos and not profile.kerberos_set:
+        profile.kerberos = True  # ovirtcmd: a [kerberos] keytab means a Kerberos login
     if not profile.kerberos and not profile.username:
         raise UsageError(
             f"{path}: [{section}] has no username.",
@@ -264,7 +304,10 @@ def _validate(profile: Profile, path: Path, section: str) -> None:
     for key in ("ca_file", "password_file", "keytab"):
         value = getattr(profile, key)
         if value and not Path(value).exists():
-            raise UsageError(f"{path}: [{section}] {key} = {value} does not exist.")
+            where = f"[{section}] {key}"
+            if key == "keytab":
+                where = profile.keytab_from or "[kerberos] keytab"
+            raise UsageError(f"{path}: {where} = {value} does not exist.")
 
 
 def _permission_warning(path: Path, holds_password: bool) -> str | None:
@@ -311,23 +354,25 @@ def load_profile(explicit: str | None = None, profile_name: str | None = None) -
             )
     profile.name = profile_name or "default"
     for known in parser.sections():
-        if known not in ("api", "kerberos", "ovtui", "bookmarks") and not known.startswith(
-            "profile:"
-        ):
-            raise UsageError(
-                f"{path} has an unknown section [{known}].",
-                "Sections: [api], [kerberos], [ovtui], [bookmarks], [profile:NAME].",
+        if known not in SECTIONS and not known.startswith("profile:"):
+            profile.warnings.append(
+                f"warning: {path} has an unknown section [{known}], ignored (sections:"
+                " [api], [kerberos], [logging], [ovtui], [bookmarks], [profile:NAME])."
             )
     if parser.has_section("ovtui"):
         _apply_ovtui(profile, path, "ovtui", dict(parser.items("ovtui")))
     if parser.has_section("kerberos"):
         for key, value in parser.items("kerberos"):
             if key not in KERBEROS_KEYS:
-                raise UsageError(
-                    f"{path}: [kerberos] has an unknown key {key!r}.",
-                    f"Accepted keys: {', '.join(KERBEROS_KEYS)}.",
-                )
+                _unknown_key(profile, path, "kerberos", key, KERBEROS_KEYS)
+                continue
+            if value.strip().lower() in ("", "none"):
+                continue  # ovirtcmd's "keytab = None": not set
             setattr(profile, key, _path(path, "kerberos", key, value))
+            if key == "keytab":
+                profile.keytab_from = "[kerberos] keytab"
+    if parser.has_section("logging"):
+        _apply_logging(profile, path, dict(parser.items("logging")))
     if parser.has_section("bookmarks"):
         profile.bookmarks = dict(parser.items("bookmarks"))
     _apply_api(profile, path, section, dict(parser.items(section)))
@@ -344,3 +389,30 @@ def load_profile(explicit: str | None = None, profile_name: str | None = None) -
             f"warning: TLS verification is off for {profile.engine_label} (insecure = true in {path})."
         )
     return profile
+
+
+def filter_debug_log(connection: object, profile: Profile) -> None:
+    """Keep only the kinds of debug output ``[logging] filters`` names (ovirtcmd's mapping of
+    its libcurl debug types): text (``* `` lines), header (request and answer headers), data
+    (bodies). Without ``[logging] filters`` the whole debug log is written."""
+    kinds = profile.log_filters
+    original = getattr(connection, "_curl_debug", None)
+    if kinds is None or original is None:
+        return
+    import pycurl  # noqa: PLC0415 - the SDK's own transport, already loaded
+
+    types = {
+        "text": (pycurl.INFOTYPE_TEXT,),
+        "header": (pycurl.INFOTYPE_HEADER_IN, pycurl.INFOTYPE_HEADER_OUT),
+        "data": (pycurl.INFOTYPE_DATA_IN, pycurl.INFOTYPE_DATA_OUT),
+        "ssl": (pycurl.INFOTYPE_SSL_DATA_IN, pycurl.INFOTYPE_SSL_DATA_OUT),
+    }
+    wanted = {t for kind in kinds for t in types[kind]}
+
+    def filtered(debug_type: int, data: object) -> None:
+        if debug_type in wanted:
+            original(debug_type, data)
+
+    # the SDK sets its curl DEBUGFUNCTION from this attribute at every request (ovirtcmd
+    # replaces it the same way)
+    connection._curl_debug = filtered  # type: ignore[attr-defined]
