@@ -7,7 +7,9 @@ import logging
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -38,21 +40,90 @@ class Engine(Protocol):
     def world(self) -> RecordStore: ...
 
 
-class RequestLog(list[tuple[str, str]]):
-    """Every request the simulator received, as ``(method, path)``, in arrival order
-    (``sim.requests``: tests assert what reached the engine). Appends hold a lock."""
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the simulator received it: ``body`` is its first
+    ``RequestLog.body_limit`` bytes (``truncated`` says when there was more); the SSO
+    endpoints' bodies (user names and passwords) are never kept."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    serial: int  # 0 for the first request the simulator received, then 1, 2...
+    method: str
+    path: str
+    query: str
+    body: bytes
+    truncated: bool
+    correlation_id: str | None
+
+    def text(self) -> str:
+        """The body as text (UTF-8, undecodable bytes replaced)."""
+        return self.body.decode("utf-8", "replace")
+
+
+class RequestLog:
+    """The requests the simulator received, in arrival order (``sim.requests``: tests
+    assert what reached the engine, and what was sent). Bounded: the last ``limit`` requests,
+    each body cut at ``body_limit`` bytes, so a long ``ovtui sim`` does not grow without
+    bound. Thread safe.
+
+    ``snapshot()`` gives ``(method, path)`` pairs; ``records(since)`` the whole requests;
+    ``mark()`` is a position for ``records(since=...)`` that stays right after old
+    requests are dropped.
+    """
+
+    def __init__(self, limit: int = 10_000, body_limit: int = 64 * 1024) -> None:
         self.lock = threading.Lock()
+        self.limit = limit
+        self.body_limit = body_limit
+        self._items: deque[LoggedRequest] = deque(maxlen=limit)
+        self._count = 0  # every request ever received
 
-    def add(self, method: str, path: str) -> None:
+    def add(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        query: str = "",
+        correlation_id: str | None = None,
+    ) -> None:
+        if not path.startswith(API_PREFIX):
+            body = b""  # SSO forms carry passwords: never kept
+        kept = body[: self.body_limit]
         with self.lock:
-            self.append((method, path))
+            self._items.append(
+                LoggedRequest(
+                    self._count, method, path, query, kept, len(body) > len(kept), correlation_id
+                )
+            )
+            self._count += 1
+
+    def mark(self) -> int:
+        """How many requests were received so far: ``records(since=mark())`` later gives
+        the ones after this point."""
+        with self.lock:
+            return self._count
+
+    def records(self, since: int = 0, method: str | None = None) -> list[LoggedRequest]:
+        """The kept requests from serial ``since`` on (of ``method`` when given)."""
+        with self.lock:
+            items = list(self._items)
+        return [r for r in items if r.serial >= since and (method is None or r.method == method)]
+
+    def bodies(self, method: str, path_end: str) -> list[str]:
+        """The bodies (as text) of the kept ``method`` requests whose path ends with
+        ``path_end``, oldest first."""
+        return [r.text() for r in self.records(method=method) if r.path.endswith(path_end)]
 
     def snapshot(self) -> list[tuple[str, str]]:
+        """``(method, path)`` of each kept request, oldest first."""
         with self.lock:
-            return list(self)
+            return [(r.method, r.path) for r in self._items]
+
+    def __len__(self) -> int:
+        with self.lock:
+            return len(self._items)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.snapshot())
 
 
 class SimHTTPServer(ThreadingHTTPServer):
@@ -144,7 +215,13 @@ class Handler(BaseHTTPRequestHandler):
             body = self._read_body()
             split = urlsplit(self.path)
             path = split.path.rstrip("/")
-            sim.requests.add(method, path)
+            sim.requests.add(
+                method,
+                path,
+                body,
+                split.query,
+                self.headers.get("Correlation-Id"),
+            )
             params = dict(parse_qsl(split.query, keep_blank_values=True))
             if path.startswith("/ovirt-engine/sso/") or path == "/ovirt-engine/services/sso-logout":
                 self._send(self._sso(path, body))
