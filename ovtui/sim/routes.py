@@ -468,6 +468,20 @@ def render_collection(world: RecordStore, node: Node, params: dict[str, str]) ->
     return [head, "".join(parts).encode("utf-8"), tail]
 
 
+# What the engine's summary counts as active (GetSystemStatisticsQuery; a migrating VM's
+# status there is MigratingFrom, which it does not count).
+ACTIVE_VMS = {
+    T.VmStatus.UP,
+    T.VmStatus.POWERING_UP,
+    T.VmStatus.WAIT_FOR_LAUNCH,
+    T.VmStatus.REBOOT_IN_PROGRESS,
+    T.VmStatus.POWERING_DOWN,
+    T.VmStatus.PAUSED,
+    T.VmStatus.UNKNOWN,
+}
+ACTIVE_HOSTS = {T.HostStatus.UP, T.HostStatus.PREPARING_FOR_MAINTENANCE}
+
+
 def api_root(world: RecordStore, user: str) -> str:
     vms = world.coll["vms"].values()
     hosts = world.coll["hosts"].values()
@@ -485,7 +499,7 @@ def api_root(world: RecordStore, user: str) -> str:
         ),
         summary=T.ApiSummary(
             hosts=T.ApiSummaryItem(
-                active=sum(1 for h in hosts if h.status == T.HostStatus.UP), total=len(hosts)
+                active=sum(1 for h in hosts if h.status in ACTIVE_HOSTS), total=len(hosts)
             ),
             storage_domains=T.ApiSummaryItem(
                 active=sum(1 for s in sds if s._sim_dc_status == T.StorageDomainStatus.ACTIVE),
@@ -493,7 +507,7 @@ def api_root(world: RecordStore, user: str) -> str:
             ),
             users=T.ApiSummaryItem(active=1, total=len(world.coll["users"])),
             vms=T.ApiSummaryItem(
-                active=sum(1 for v in vms if v.status == T.VmStatus.UP), total=len(vms)
+                active=sum(1 for v in vms if v.status in ACTIVE_VMS), total=len(vms)
             ),
         ),
         time=world.now(),
