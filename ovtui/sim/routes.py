@@ -9,7 +9,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim import render, search, stats, xmlcache
+from ovtui.sim import levels, render, search, stats, xmlcache
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
 
@@ -46,6 +46,7 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "bookmarks": ("bookmark", lambda w: []),
     "domains": ("domain", lambda w: []),
     "networkfilters": ("network_filter", lambda w: []),
+    "clusterlevels": ("cluster_level", levels.cluster_levels),
 }
 
 # rel (URL segment) -> element name of the collection / inline attribute
@@ -88,6 +89,7 @@ PLURAL = {
     "macpools": "mac_pools",
     "networkfilters": "network_filters",
     "sshpublickeys": "ssh_public_keys",
+    "clusterlevels": "cluster_levels",
 }
 
 
@@ -341,6 +343,8 @@ def find_top(world: RecordStore, coll: str, obj_id: str) -> Any | None:
         if coll == "hosts" and obj is not None:
             host_summaries(world, [obj])
         return obj
+    if coll in TOP:  # a collection made on the fly (clusterlevels)
+        return next((o for o in TOP[coll][1](world) if getattr(o, "id", None) == obj_id), None)
     return None
 
 
