@@ -23,6 +23,7 @@ from . import (  # noqa: E402 - the names above first (see there)
     hosts,
     read,
     storage,
+    storage_domains,
     templates_verbs,
     vm_autoinstall,
     vm_clone,
@@ -53,6 +54,7 @@ VERB_MODULES = (
     hosts,
     clusters,
     storage,
+    storage_domains,
     templates_verbs,
     events,
 )
