@@ -1,13 +1,18 @@
-"""Console verbs: ``ticket`` (a spice:// or vnc:// URL with its password) and ``viewer``
-(a remote-viewer ``.vv`` file, mode 600 since it holds the password).
+"""Console verbs: ``ticket`` (a spice:// or vnc:// URL with its password), ``viewer``
+(a remote-viewer ``.vv`` file, mode 600 since it holds the password) and ``console`` (that
+file opened in ``remote-viewer`` when it is installed, else the command to run).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import stat
+import subprocess
 import tempfile
+import time
 from typing import Any
 from urllib.parse import quote as urlquote
 
@@ -291,4 +296,97 @@ def viewer(
     return Result(ok=True, message=path, data={"vm": vm.name, "path": path}, columns=("vm", "path"))
 
 
-__all__ = ["ticket", "viewer", "write_viewer_file"]
+VIEWER = "remote-viewer"
+VIEWER_READ_WAIT = 30.0  # seconds remote-viewer gets to read the file before it is removed
+VIEWER_POLL = 0.05
+
+
+def _gone(path: str) -> bool:
+    return not os.path.lexists(path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _stderr_tail(f: Any) -> str:
+    """The last line remote-viewer wrote on its stderr (made visible: it is not ours)."""
+    f.seek(0)
+    lines = [ln for ln in f.read(65536).decode("utf-8", "replace").splitlines() if ln.strip()]
+    return visible(lines[-1].strip()) if lines else ""
+
+
+def open_viewer(ctx: ActionContext, vm_name: str, path: str, viewer: str) -> dict[str, Any]:
+    """Start ``viewer path`` in its own session (it outlives ovtui) and wait until it has read
+    the file (remote-viewer deletes it: ``delete-this-file=1``) or has exited, at most
+    ``VIEWER_READ_WAIT`` s; the file is removed in any case before this returns."""
+    limit = ctx.timeout_for(VIEWER_READ_WAIT)
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                [viewer, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=err, start_new_session=True, close_fds=True,
+            )  # fmt: skip
+        except OSError as exc:
+            _remove(path)
+            raise EngineRefused(f"Cannot run {viewer}: {exc.strerror}.") from None
+        ctx.progress("viewer", f"{VIEWER} started (pid {proc.pid}) for VM {vm_name}")
+        deadline = time.monotonic() + limit
+        try:
+            while proc.poll() is None and not _gone(path) and time.monotonic() < deadline:
+                ctx.sleep(VIEWER_POLL)
+        finally:
+            _remove(path)  # read, exited, timed out or cancelled: the password goes
+        code = proc.poll()
+        if code not in (None, 0):
+            tail = _stderr_tail(err)
+            raise EngineRefused(
+                f"{VIEWER} exited with status {code}" + (f": {tail}" if tail else "."),
+                f"Its console file was removed; ask again with: ovtui run vm -n {vm_name} console",
+            )
+    return {"pid": proc.pid, "running": code is None}
+
+
+@verb(
+    "vm",
+    "console",
+    "Open the VM's console in remote-viewer (or print what to run)",
+    params=(PROTOCOL,),
+    target="one",
+    mutating=True,
+    key="V",
+)
+def console(ctx: ActionContext, target: Any, protocol: str | None = None) -> Result:
+    """Writes the console file (mode 600, a one-time password) and opens it with
+    ``remote-viewer`` when that is on PATH; the file is removed once remote-viewer has read
+    it (or exited). Without remote-viewer, prints the file and the command to open it."""
+    vm = fetch_vm(ctx, target)
+    name = visible(name_of(vm))
+    path = write_viewer_file(ctx, vm, None, protocol)
+    command = f"{VIEWER} {shlex.quote(path)}"
+    data: dict[str, Any] = {"vm": vm.name, "path": path, "command": command}
+    viewer = shutil.which(VIEWER)
+    if viewer is None:
+        data.update(viewer=None, pid=None)
+        return Result(
+            ok=True,
+            message=f"{VIEWER} is not installed here; open the console of VM {name} with: "
+            f"{command}  (the file's password expires in {DEFAULT_EXPIRY} s)",
+            data=data,
+            columns=("vm", "command"),
+        )
+    state = open_viewer(ctx, name, path, viewer)
+    data.update(viewer=viewer, **state)
+    how = f"running, pid {state['pid']}" if state["running"] else "exited"
+    return Result(
+        ok=True,
+        message=f"console of VM {name} opened in {VIEWER} ({how}); its file {path} is removed",
+        data=data,
+        columns=("vm", "viewer", "pid"),
+    )
+
+
+__all__ = ["console", "open_viewer", "ticket", "viewer", "write_viewer_file"]
