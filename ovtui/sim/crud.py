@@ -86,6 +86,7 @@ REF_COLLECTIONS: dict[type, str] = {
     T.Tag: "tags",
     T.User: "users",
     T.Group: "groups",
+    T.Quota: "quotas",  # a VM's quota (sim/catalog_machine)
 }
 
 

@@ -14,7 +14,9 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import render, routes, xmlcache
+from ovtui.sim.catalog_machine import CatalogMachine
 from ovtui.sim.crud import Crud
+from ovtui.sim.estate_machine import EstateMachine
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.httptypes import HttpError, Request, Response, conflict, not_found
 from ovtui.sim.machine_base import Ctx, RouteParts, _type_word, parse_body
@@ -25,7 +27,7 @@ from ovtui.sim.vm_life import VmLifeMachine
 Handler = Callable[[Request, routes.Node], Response]
 
 
-class Machines(Crud, StorageMachine, VmLifeMachine):
+class Machines(Crud, StorageMachine, VmLifeMachine, CatalogMachine, EstateMachine):
     """Every machine, and the tables that route a write request to its handler."""
 
     def __init__(self, world: RecordStore, speed: float, faults: FaultInjector) -> None:
@@ -88,13 +90,9 @@ class Machines(Crud, StorageMachine, VmLifeMachine):
             **{
                 k: self._update_plain
                 for k in (
-                    ("cluster", None),
-                    ("data_center", None),
-                    ("network", None),
                     ("storage_domain", None),
                     ("template", None),
                     ("vnic_profile", None),
-                    ("tag", None),
                     ("nic", "vm"),
                     ("ssh_public_key", "user"),
                 )

@@ -9,7 +9,9 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
+from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import levels, render, search, stats, xmlcache
+from ovtui.sim.estate_machine import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
 
@@ -34,12 +36,19 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "users": ("user", lambda w: list(w.coll["users"].values())),
     "groups": ("group", lambda w: list(w.coll["groups"].values())),
     "operatingsystems": ("operating_system", lambda w: list(w.coll["operatingsystems"].values())),
-    "affinitylabels": ("affinity_label", lambda w: []),
+    "affinitylabels": ("affinity_label", lambda w: list(w.coll["affinitylabels"].values())),
     "roles": ("role", lambda w: []),
-    "macpools": ("mac_pool", lambda w: []),
+    "macpools": ("mac_pool", lambda w: list(w.coll["macpools"].values())),
     "diskprofiles": ("disk_profile", lambda w: []),
     "cpuprofiles": ("cpu_profile", lambda w: []),
-    "schedulingpolicies": ("scheduling_policy", lambda w: []),
+    "schedulingpolicies": (
+        "scheduling_policy",
+        lambda w: list(w.coll["schedulingpolicies"].values()),
+    ),
+    "schedulingpolicyunits": (
+        "scheduling_policy_unit",
+        lambda w: list(w.coll["schedulingpolicyunits"].values()),
+    ),
     "icons": ("icon", lambda w: []),
     "instancetypes": ("instance_type", lambda w: []),
     "vmpools": ("vm_pool", lambda w: []),
@@ -89,6 +98,9 @@ PLURAL = {
     "macpools": "mac_pools",
     "networkfilters": "network_filters",
     "sshpublickeys": "ssh_public_keys",
+    "schedulingpolicyunits": "scheduling_policy_units",
+    "quotaclusterlimits": "quota_cluster_limits",
+    "quotastoragelimits": "quota_storage_limits",
     "clusterlevels": "cluster_levels",
 }
 
@@ -264,12 +276,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         "affinity_group",
         lambda w, o: [g for g in w.coll["affinitygroups"].values() if g.cluster.id == o.id],
     ),
-    ("cluster", "networks"): (
-        "network",
-        lambda w, o: [
-            n for n in w.coll["networks"].values() if n.data_center.id == o.data_center.id
-        ],
-    ),
+    ("cluster", "networks"): ("network", cluster_networks),
     ("cluster", "permissions"): ("permission", _sub("clusters", "permissions")),
     ("data_center", "storagedomains"): ("storage_domain", _dc_sds),
     ("data_center", "clusters"): (
@@ -300,6 +307,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         "vm",
         lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
     ),
+    **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
+from ovtui.sim.catalog_machine import tag_names_up
 from ovtui.sim.store import RecordStore
 
 
@@ -86,6 +87,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
         "creationdate": lambda w, o: o.creation_time.isoformat() if o.creation_time else None,
         "uptime": lambda w, o: o.start_time.isoformat() if o.start_time else "",
         "ip": lambda w, o: [getattr(n, "_sim_ip", "") for n in (w.sub("vms", o, "nics") or [])],
+        "tag": tag_names_up,
     },
     "hosts": {
         **COMMON,
@@ -96,6 +98,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
         "update_available": lambda w, o: str(bool(o.update_available)).lower(),
         "spm_id": lambda w, o: o.spm.status.value if o.spm else None,
         "memory": lambda w, o: (o.memory or 0) // 1024**2,
+        "tag": tag_names_up,
     },
     "clusters": {**COMMON, "datacenter": _name_of("datacenters", "data_center")},
     "datacenters": {**COMMON},
@@ -185,6 +188,8 @@ RELATED = {
     "storages": "storage",
     "vms": "vm",
     "vm": "vm",
+    "tags": "tag",
+    "tag": "tag",
 }
 FREE_TEXT = "\0free"
 # fields that are not the engine's String-typed columns (ids, enums, numbers, dates)

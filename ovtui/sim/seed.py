@@ -18,6 +18,7 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
+from ovtui.sim.catalog_machine import seed_catalog
 from ovtui.sim.records import (
     GUEST_OS,
     GiB,
@@ -353,6 +354,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
         make_iscsi_domain(world, dc)
 
     generate_history(world, rng)
+    seed_catalog(world)  # the engine's own MAC pool, policies, quotas (no RNG drawn)
 
 
 def make_iscsi_domain(

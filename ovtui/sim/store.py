@@ -57,6 +57,9 @@ class RecordStore:
         self.coll["affinitygroups"] = {}
         self.coll["permissions"] = {}
         self.coll["snapshots"] = {}
+        for name in ("quotas", "macpools", "affinitylabels", "schedulingpolicies"):
+            self.coll[name] = {}  # sim/catalog_machine's
+        self.coll["schedulingpolicyunits"] = {}
         self._subs: dict[tuple[str, str, str], list[Any]] = {}
         self.sub_generators: dict[tuple[str, str], SubGenerator] = {}
         self.next_event_id = 1000

@@ -10,6 +10,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import records, routes
+from ovtui.sim.catalog_machine import check_quota
 from ovtui.sim.httptypes import bad_request, conflict
 from ovtui.sim.machine_base import (
     HS,
@@ -76,6 +77,7 @@ class VmMachine(MachineBase):
             return
         if vm.status not in (VS.DOWN, VS.SUSPENDED):
             raise conflict("Cannot run VM. VM is running.")
+        check_quota(w, vm)  # a data center that enforces quotas (sim/catalog_machine)
         wanted = self._lookup_host(ctx.action.host) if ctx.action.host is not None else None
         if ctx.action.host is not None and wanted is None:
             raise bad_request("Entity not found: host")
