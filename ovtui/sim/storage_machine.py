@@ -22,12 +22,13 @@ from ovtui.sim.machine_base import (
     _find_named,
 )
 from ovtui.sim.records import href, ref
+from ovtui.sim.storage_admin import StorageAdmin
 
 BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
 
 
-class StorageMachine(MachineBase):
-    """Storage domain verbs and exports."""
+class StorageMachine(StorageAdmin, MachineBase):
+    """Storage domain verbs and exports (building storage: ``storage_admin``)."""
 
     def dc_set_master(self, dc: T.DataCenter, ctx: Ctx) -> None:
         """SwitchMasterStorageDomain (POST /datacenters/ID/setmaster)."""
@@ -120,6 +121,7 @@ class StorageMachine(MachineBase):
             raise conflict(
                 f"Cannot deactivate Storage Domain. The Storage Domain's status is {sd._sim_dc_status.value}."
             )
+        self.check_deactivate(sd)
         dc = self.world.get("datacenters", view.data_center.id)
         dc_name = dc.name if dc is not None else None
         self._job(ctx, f"Deactivating Storage Domain {sd.name} in Data Center {dc_name}")
@@ -128,6 +130,7 @@ class StorageMachine(MachineBase):
 
         def done() -> None:
             self.set_dc_status(sd, SDS.MAINTENANCE)
+            self.after_deactivate(sd)
             ev.emit(self.world, 968, sd=sd, dc=dc, correlation_id=ctx.cid, user=ctx.user)
             ev.end_job(self.world, job)
 
@@ -154,6 +157,7 @@ class StorageMachine(MachineBase):
 
         def done() -> None:
             self.set_dc_status(sd, SDS.ACTIVE)
+            self.after_activate(sd)
             ev.emit(self.world, 966, sd=sd, dc=dc, correlation_id=ctx.cid, user=ctx.user)
             ev.end_job(self.world, job)
 

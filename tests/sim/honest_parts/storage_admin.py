@@ -1,0 +1,233 @@
+"""Effect checks of ovtui/sim/storage_admin.py, image_transfer.py and glance.py: storage
+domains added, attached, detached, removed; floating disks; image transfers; Glance imports.
+
+Each makes the change through the real SDK and reads the world back, or sees the refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ovirtsdk4 as sdk
+import pytest
+from ovirtsdk4 import types as T
+
+from ovtui.sim.testing import wait_for
+
+SDS = T.StorageDomainStatus
+GiB = 2**30
+
+
+def _sys(conn: Any) -> Any:
+    return conn.system_service()
+
+
+def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
+    with pytest.raises(sdk.Error) as info:
+        fn()
+    assert info.value.code == code, info.value
+    if detail is not None:
+        assert info.value.fault.detail == f"[{detail}]"
+
+
+def _up_host(conn: Any) -> Any:
+    return _sys(conn).hosts_service().list(search="status=up and datacenter=Default")[0]
+
+
+def _dc(conn: Any, name: str = "Default") -> Any:
+    return _sys(conn).data_centers_service().list(search=f"name={name}")[0]
+
+
+def new_nfs_domain(conn: Any, name: str = "nfs-new", path: str | None = None) -> Any:
+    """An NFS data domain added through the engine, once it is unattached."""
+    sds = _sys(conn).storage_domains_service()
+    sd = sds.add(
+        T.StorageDomain(
+            name=name,
+            type=T.StorageDomainType.DATA,
+            host=T.Host(name=_up_host(conn).name),
+            storage=T.HostStorage(
+                type=T.StorageType.NFS, address="nfs.example.com", path=path or f"/exports/{name}"
+            ),
+        )
+    )
+    assert sd.status == SDS.LOCKED
+    svc = sds.storage_domain_service(sd.id)
+    wait_for(lambda: svc.get().status == SDS.UNATTACHED, what="unattached")
+    return svc.get()
+
+
+def attached(conn: Any, sd: Any, dc_name: str = "Default") -> Any:
+    dc = _dc(conn, dc_name)
+    svc = _sys(conn).data_centers_service().data_center_service(dc.id).storage_domains_service()
+    return svc.storage_domain_service(sd.id)
+
+
+def c_sd_add(sim: Any, conn: Any) -> None:
+    sd = new_nfs_domain(conn)
+    assert sim.world.status_path(sd.id) == ["locked", "unattached"]
+    assert sd.storage.address == "nfs.example.com" and sd.storage.path == "/exports/nfs-new"
+    # the same export again: the connection is taken
+    _refused(
+        lambda: new_nfs_domain(conn, "nfs-other", "/exports/nfs-new"),
+        409,
+        "Cannot add Storage. Storage connection nfs.example.com:/exports/nfs-new already "
+        "exists for nfs-new.",
+    )
+    # import of a path that holds nothing
+    _refused(
+        lambda: _sys(conn).storage_domains_service().add(
+            T.StorageDomain(
+                name="ghost", import_=True, type=T.StorageDomainType.DATA,
+                host=T.Host(name=_up_host(conn).name),
+                storage=T.HostStorage(type=T.StorageType.NFS, address="nfs.example.com",
+                                      path="/exports/empty"),
+            )
+        ),
+        409,
+        "Cannot import Storage. Storage Domain doesn't exist.",
+    )  # fmt: skip
+
+
+def c_sd_attach(sim: Any, conn: Any) -> None:
+    sd = new_nfs_domain(conn)
+    svc = attached(conn, sd)
+    dc = _dc(conn)
+    _sys(conn).data_centers_service().data_center_service(dc.id).storage_domains_service().add(
+        T.StorageDomain(id=sd.id)
+    )
+    wait_for(lambda: svc.get().status == SDS.ACTIVE, what="active")
+    assert sim.world.status_path(sd.id)[2:] == ["locked", "maintenance", "activating", "active"]
+    top = _sys(conn).storage_domains_service().storage_domain_service(sd.id).get()
+    assert top.status is None and top.data_centers[0].id == dc.id and top.master is False
+
+
+def c_sd_detach(sim: Any, conn: Any) -> None:
+    sd = _sys(conn).storage_domains_service().list(search="name=default-data2")[0]
+    svc = attached(conn, sd)
+    _refused(
+        svc.remove, 409, "Cannot detach Storage. The relevant Storage Domain's status is Active."
+    )
+    svc.deactivate()
+    wait_for(lambda: svc.get().status == SDS.MAINTENANCE, what="maintenance")
+    svc.remove()
+    top = _sys(conn).storage_domains_service().storage_domain_service(sd.id)
+    wait_for(lambda: top.get().status == SDS.UNATTACHED, what="unattached")
+    assert not top.get().data_centers
+
+
+def c_sd_remove(sim: Any, conn: Any) -> None:
+    host = _up_host(conn).name
+    active = _sys(conn).storage_domains_service().list(search="name=default-data2")[0]
+    sds = _sys(conn).storage_domains_service()
+    _refused(
+        lambda: sds.storage_domain_service(active.id).remove(host=host),
+        409,
+        "Cannot remove Storage. The relevant Storage Domain is inaccessible. -Please handle "
+        "Storage Domain issues and retry the operation.",
+    )
+    sd = new_nfs_domain(conn)
+    sds.storage_domain_service(sd.id).remove(host=host)  # kept on the storage
+    assert sd.id not in [s.id for s in sds.list()]
+    back = sds.add(
+        T.StorageDomain(
+            import_=True, name="nfs-back", type=T.StorageDomainType.DATA, host=T.Host(name=host),
+            storage=T.HostStorage(type=T.StorageType.NFS, address="nfs.example.com",
+                                  path="/exports/nfs-new"),
+        )
+    )  # fmt: skip
+    assert back.id == sd.id
+    svc = sds.storage_domain_service(sd.id)
+    wait_for(lambda: svc.get().status == SDS.UNATTACHED, what="imported")
+    svc.remove(host=host, format=True)  # wiped: nothing left to import
+    _refused(
+        lambda: sds.add(
+            T.StorageDomain(
+                import_=True, name="nfs-back", type=T.StorageDomainType.DATA,
+                host=T.Host(name=host),
+                storage=T.HostStorage(type=T.StorageType.NFS, address="nfs.example.com",
+                                      path="/exports/nfs-new"),
+            )
+        ),
+        409,
+        "Cannot import Storage. Storage Domain doesn't exist.",
+    )  # fmt: skip
+
+
+def c_disk_add(sim: Any, conn: Any) -> None:
+    disks = _sys(conn).disks_service()
+    d = disks.add(
+        T.Disk(
+            name="floating1",
+            provisioned_size=3 * GiB,
+            format=T.DiskFormat.COW,
+            storage_domains=[T.StorageDomain(name="default-data1")],
+        )
+    )
+    assert d.status == T.DiskStatus.LOCKED
+    svc = disks.disk_service(d.id)
+    wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
+    got = svc.get()
+    assert got.provisioned_size == 3 * GiB and got.storage_domains[0].id
+    _refused(
+        lambda: disks.add(
+            T.Disk(name="x", provisioned_size=GiB, format=T.DiskFormat.RAW,
+                   storage_domains=[T.StorageDomain(name="default-iso")])
+        ),
+        409,
+        "Cannot add Virtual Disk. Storage Domain type is illegal.",
+    )  # fmt: skip
+
+
+def c_disk_remove(sim: Any, conn: Any) -> None:
+    disks = _sys(conn).disks_service()
+    d = disks.add(
+        T.Disk(
+            name="floating2",
+            provisioned_size=GiB,
+            format=T.DiskFormat.RAW,
+            storage_domains=[T.StorageDomain(name="default-data1")],
+        )
+    )
+    svc = disks.disk_service(d.id)
+    _refused(svc.remove, 409, "Cannot remove Virtual Disk: Disk is locked. Please try again later.")
+    wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
+    svc.remove()
+    assert d.id not in [x.id for x in disks.list(search="name=floating2")]
+    with pytest.raises(sdk.NotFoundError):
+        svc.get()
+
+
+def c_disk_copy(sim: Any, conn: Any) -> None:
+    disks = _sys(conn).disks_service()
+    d = disks.add(
+        T.Disk(
+            name="floating3",
+            provisioned_size=2 * GiB,
+            format=T.DiskFormat.COW,
+            storage_domains=[T.StorageDomain(name="default-data1")],
+        )
+    )
+    svc = disks.disk_service(d.id)
+    wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
+    svc.copy(storage_domain=T.StorageDomain(name="default-data2"), disk=T.Disk(alias="floating3-b"))
+    copies = wait_for(
+        lambda: [x for x in disks.list(search="name=floating3-b") if x.status == T.DiskStatus.OK],
+        what="the copy",
+    )
+    sd2 = _sys(conn).storage_domains_service().list(search="name=default-data2")[0]
+    assert copies[0].storage_domains[0].id == sd2.id
+    assert copies[0].provisioned_size == 2 * GiB
+    assert svc.get().status == T.DiskStatus.OK  # the source stays
+
+
+CHECKS: dict[str, Callable[[Any, Any], None]] = {
+    "ADD storage_domain": c_sd_add,
+    "ADD data_center.storage_domain": c_sd_attach,
+    "REMOVE data_center.storage_domain": c_sd_detach,
+    "REMOVE storage_domain": c_sd_remove,
+    "ADD disk": c_disk_add,
+    "REMOVE disk": c_disk_remove,
+    "ACTION disk copy": c_disk_copy,
+}
