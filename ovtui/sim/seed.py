@@ -45,7 +45,7 @@ APPS = [
 ]
 
 
-def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
+def populate(world: RecordStore, n_vms: int, n_hosts: int, empty: bool = False) -> None:
     rng = world.rng
     n_dcs = max(2, n_hosts // 50)
     n_clusters = max(3, n_hosts // 20, n_dcs)
@@ -87,6 +87,11 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int) -> None:
         world.coll["tags"][tid] = mk(
             T.Tag, id=tid, href=href("tags", tid), name=tname, description=f"{tname} machines"
         )
+
+    if empty:  # an engine just installed: its users, OS types and the Blank template only
+        blank = "00000000-0000-0000-0000-000000000000"
+        make_template(world, blank, "Blank", None, "Blank template", created, rng)
+        return
 
     # data centers and their networks / storage
     dcs = []

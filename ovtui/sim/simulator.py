@@ -37,9 +37,11 @@ class Simulator:
         kerberos_keytab: str | None = None,
         kerberos_users: set[str] | None = None,
         clock: Clock | None = None,
+        empty: bool = False,
     ) -> None:
         """``clock`` says what time it is in the engine (default: the wall clock; a
-        ``FrozenClock`` makes event times, uptimes and statistics repeatable)."""
+        ``FrozenClock`` makes event times, uptimes and statistics repeatable); ``empty``
+        starts an engine just installed (no data center, host, storage or VM)."""
         self.username = user
         self.password = password
         self.bind = bind
@@ -47,7 +49,7 @@ class Simulator:
         self.tls_cert = tls_cert
         self.tls_key = tls_key
         self.faults = faults if isinstance(faults, FaultInjector) else FaultInjector(faults, seed)
-        self.world = World(vms=vms, hosts=hosts, seed=seed, clock=clock)
+        self.world = World(vms=vms, hosts=hosts, seed=seed, clock=clock, empty=empty)
         self.tokens = TokenStore(user, password, self.faults)
         self.faults.restart_hooks.append(self.tokens.drop_all)
         # token-http-auth does real SPNEGO with this keytab's HTTP/<host> key; without one it

@@ -14,7 +14,12 @@ class World(RecordStore):
     """All engine state, generated from ``seed``. Mutate only while holding ``lock``."""
 
     def __init__(
-        self, vms: int = 50, hosts: int = 4, seed: int = 0, clock: Clock | None = None
+        self,
+        vms: int = 50,
+        hosts: int = 4,
+        seed: int = 0,
+        clock: Clock | None = None,
+        empty: bool = False,
     ) -> None:
         super().__init__(seed=seed, clock=clock)
         install_sub_generators(self)
@@ -23,7 +28,7 @@ class World(RecordStore):
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            populate(self, vms, hosts)
+            populate(self, vms, hosts, empty)
         finally:
             if was_enabled:
                 gc.enable()
