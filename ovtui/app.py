@@ -102,6 +102,8 @@ class OvtuiApp(WorkerFailures, App):
         self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
             self.screen, ConnectScreen
         ) else self.push_screen(MainScreen())
+        if self.demo is not None or getattr(profile, "start", "vms") == "dashboard":
+            self.show_dashboard()
         self._fetch_system()
         if self.live:
             self.set_interval(self.refresh_interval, self._tick, name="refresh")
@@ -225,6 +227,23 @@ class OvtuiApp(WorkerFailures, App):
         while self.screen is not main:
             self.pop_screen()
         main.show_tab(noun, search)
+
+    def show_dashboard(self) -> None:
+        """The dashboard (key ``0``): one instance for the session, so its charts keep
+        their points between visits."""
+        from .screens.dashboard import DashboardScreen
+
+        if not self.is_screen_installed("dashboard"):
+            self.install_screen(DashboardScreen(), name="dashboard")
+        if self.screen is self.get_screen("dashboard"):
+            return
+        main = self.main_screen()
+        while main is not None and self.screen is not main:
+            self.pop_screen()
+        self.push_screen("dashboard")
+
+    def action_show_dashboard(self) -> None:
+        self.show_dashboard()
 
     def goto_bookmark(self, spec: str) -> None:
         main = self.main_screen()

@@ -54,6 +54,7 @@ class MainScreen(VerbHost, Screen):
             Binding(str(i + 1), f"tab('{n}')", SHORT[n], show=False)
             for i, n in enumerate(MAIN_TABS)
         ],
+        Binding("0", "app.show_dashboard", "Dashboard", show=False),
         Binding("slash", "search", "Search"),
         Binding("colon", "command", "Cmd", show=False),
         Binding("right_square_bracket", "page(1)", "Next pg"),
