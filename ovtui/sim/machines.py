@@ -14,12 +14,14 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import render, routes, xmlcache
+from ovtui.sim.admin_machine import AdminMachine
 from ovtui.sim.catalog_machine import CatalogMachine
 from ovtui.sim.crud import Crud
 from ovtui.sim.estate_machine import EstateMachine
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.httptypes import HttpError, Request, Response, conflict, not_found
 from ovtui.sim.machine_base import Ctx, RouteParts, _type_word, parse_body
+from ovtui.sim.pool_machine import PoolMachine
 from ovtui.sim.storage_machine import StorageMachine
 from ovtui.sim.store import RecordStore
 from ovtui.sim.vm_life import VmLifeMachine
@@ -27,7 +29,7 @@ from ovtui.sim.vm_life import VmLifeMachine
 Handler = Callable[[Request, routes.Node], Response]
 
 
-class Machines(Crud, StorageMachine, VmLifeMachine, CatalogMachine, EstateMachine):
+class Machines(Crud, StorageMachine, VmLifeMachine, CatalogMachine, EstateMachine, PoolMachine):
     """Every machine, and the tables that route a write request to its handler."""
 
     def __init__(self, world: RecordStore, speed: float, faults: FaultInjector) -> None:
