@@ -11,6 +11,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import levels, render, search, stats, xmlcache
+from ovtui.sim import pool_machine as pools
 from ovtui.sim.estate_machine import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
@@ -51,7 +52,7 @@ TOP: dict[str, tuple[str, ListFn]] = {
     ),
     "icons": ("icon", lambda w: []),
     "instancetypes": ("instance_type", lambda w: []),
-    "vmpools": ("vm_pool", lambda w: []),
+    "vmpools": ("vm_pool", lambda w: list(w.coll.get("vmpools", {}).values())),
     "bookmarks": ("bookmark", lambda w: []),
     "domains": ("domain", lambda w: []),
     "networkfilters": ("network_filter", lambda w: []),
@@ -308,6 +309,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
     ),
     **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
+    **pools.CHILDREN,  # a VM pool's permissions (sim/pool_machine)
 }
 
 
