@@ -29,7 +29,9 @@ from ovtui.sim.vm_life import VmLifeMachine
 Handler = Callable[[Request, routes.Node], Response]
 
 
-class Machines(Crud, StorageMachine, VmLifeMachine, CatalogMachine, EstateMachine, PoolMachine):
+class Machines(
+    Crud, StorageMachine, VmLifeMachine, CatalogMachine, EstateMachine, PoolMachine, AdminMachine
+):
     """Every machine, and the tables that route a write request to its handler."""
 
     def __init__(self, world: RecordStore, speed: float, faults: FaultInjector) -> None:

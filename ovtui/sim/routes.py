@@ -9,6 +9,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
+from ovtui.sim import admin_machine as admin
 from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import levels, render, search, stats, xmlcache
 from ovtui.sim import pool_machine as pools
@@ -38,7 +39,6 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "groups": ("group", lambda w: list(w.coll["groups"].values())),
     "operatingsystems": ("operating_system", lambda w: list(w.coll["operatingsystems"].values())),
     "affinitylabels": ("affinity_label", lambda w: list(w.coll["affinitylabels"].values())),
-    "roles": ("role", lambda w: []),
     "macpools": ("mac_pool", lambda w: list(w.coll["macpools"].values())),
     "diskprofiles": ("disk_profile", lambda w: []),
     "cpuprofiles": ("cpu_profile", lambda w: []),
@@ -54,7 +54,7 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "instancetypes": ("instance_type", lambda w: []),
     "vmpools": ("vm_pool", lambda w: list(w.coll.get("vmpools", {}).values())),
     "bookmarks": ("bookmark", lambda w: []),
-    "domains": ("domain", lambda w: []),
+    **admin.ADMIN_TOP,  # roles, domains, system permissions (sim/admin_machine)
     "networkfilters": ("network_filter", lambda w: []),
     "clusterlevels": ("cluster_level", levels.cluster_levels),
 }
@@ -310,6 +310,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
     ),
     **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
     **pools.CHILDREN,  # a VM pool's permissions (sim/pool_machine)
+    **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_machine)
 }
 
 

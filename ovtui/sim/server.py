@@ -235,7 +235,8 @@ class Handler(BaseHTTPRequestHandler):
             if faults.roll(faults.drop_rate):
                 self._drop()
                 return
-            if not sim.tokens.check_authorization(self.headers.get("Authorization")):
+            login = sim.tokens.user_for(self.headers.get("Authorization"))
+            if login is None:
                 self._send(
                     Response(401, b"", headers={"WWW-Authenticate": 'Bearer realm="RESTAPI"'})
                 )
@@ -256,7 +257,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(Response(404, b""))
                 return
             req = Request(method, segs, params, self.headers, body)
-            resp = self._api(req)
+            resp = self._api(req, login)
             if method in ("POST", "PUT", "DELETE") and faults.roll(faults.lost_reply_rate):
                 self._drop()  # done by the engine, the reply lost on the way
                 return
@@ -291,9 +292,12 @@ class Handler(BaseHTTPRequestHandler):
                         "error": "The provided authorization grant is invalid.",
                     },
                 )
-            if not sim.tokens.credentials_ok(user, form.get("password", "")):
+            login = sim.tokens.login(user, form.get("password", ""))
+            if login is None:
                 return _json(400, _bad(user))
-            return _json(200, sim.tokens.issue())
+            return _json(
+                200, sim.tokens.issue() if login == sim.tokens.user else sim.tokens.issue(login)
+            )
         if path.endswith("/sso/oauth/token-http-auth"):
             return self._negotiate(form)
         if path.endswith("/sso-logout"):
@@ -339,9 +343,12 @@ class Handler(BaseHTTPRequestHandler):
             events.emit(self.server.sim.world, code, user=user)
 
     # ----------------------------------------------------------------- API
-    def _api(self, req: Request) -> Response:
+    def _api(self, req: Request, login: str) -> Response:
         sim = self.server.sim
         world = sim.world
+        # a user other than the simulator's administrator: the engine's access rules
+        # (permissions, the Filter: true user-level API; sim/admin_machine)
+        limited = login != sim.tokens.user
         if not req.segs:
             if req.method != "GET":
                 raise HttpError(405, "Method not allowed.")
@@ -350,6 +357,8 @@ class Handler(BaseHTTPRequestHandler):
         with world.lock:
             if req.method == "GET":
                 node = routes.resolve(world, req.segs)
+                if limited:
+                    node = sim.machines.admit(login, req, node)
                 if node is None:
                     # GET of a graphics console in virt-viewer format
                     raise HttpError(404)
@@ -371,6 +380,8 @@ class Handler(BaseHTTPRequestHandler):
                     return Response(200, routes.render_collection(world, node, req.params))
                 except search.SearchError as exc:
                     raise HttpError(400, str(exc)) from None
+            if limited:
+                sim.machines.admit(login, req, None)
             return sim.machines.handle(req)
 
 

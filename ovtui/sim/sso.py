@@ -7,6 +7,7 @@ import logging
 import secrets
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from ovtui.sim.faults import FaultInjector
@@ -16,26 +17,99 @@ log = logging.getLogger("ovtui.sim")
 DEFAULT_LIFETIME = 3600.0 * 10
 
 
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user of a directory (an authn/authz profile) the engine knows."""
+
+    principal: str
+    first_name: str
+    last_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Directory:
+    """One login profile (``internal``, ``example.com``) and its authz directory."""
+
+    profile: str
+    authz: str  # the engine's domain name: ``internal-authz``
+    users: tuple[DirectoryUser, ...]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> principals
+
+
+# The directory the simulated engine knows: its internal domain and one LDAP-like domain.
+# Every user here but the simulator's own admin logs in with DIRECTORY_PASSWORD
+# (``bob@internal`` / ``secret``); logging in does not make one an engine user: the engine
+# lets in only users with a permission somewhere (ovtui.sim.admin_machine).
+DIRECTORY_PASSWORD = "secret"
+DIRECTORY: tuple[Directory, ...] = (
+    Directory(
+        "internal",
+        "internal-authz",
+        (
+            DirectoryUser("admin", "admin", "", ""),
+            DirectoryUser("bob", "Bob", "Builder", "bob@internal.example"),
+            DirectoryUser("alice", "Alice", "Liddell", "alice@internal.example"),
+        ),
+    ),
+    Directory(
+        "example.com",
+        "example.com-authz",
+        (
+            DirectoryUser("carol", "Carol", "Danvers", "carol@example.com"),
+            DirectoryUser("dave", "Dave", "Lister", "dave@example.com"),
+            DirectoryUser("erin", "Erin", "Hart", "erin@example.com"),
+        ),
+        {"developers": ("carol", "dave"), "operators": ("dave", "erin")},
+    ),
+)
+
+
+def directory_user(login: str) -> tuple[Directory, DirectoryUser] | None:
+    """The directory entry of a login name ``principal@profile`` (None when unknown)."""
+    principal, at, profile = login.rpartition("@")
+    if not at:
+        return None
+    for d in DIRECTORY:
+        if d.profile.lower() == profile.lower() or d.authz.lower() == profile.lower():
+            for u in d.users:
+                if u.principal.lower() == principal.lower():
+                    return d, u
+    return None
+
+
 class TokenStore:
     def __init__(self, user: str, password: str, faults: FaultInjector) -> None:
         self.user = user
         self.password = password
         self.faults = faults
-        self._tokens: dict[str, float] = {}
+        self._tokens: dict[str, tuple[float, str]] = {}  # token -> (issued, login name)
         self._lock = threading.Lock()
         self.logins = 0
 
-    def credentials_ok(self, username: str, password: str) -> bool:
-        users = {self.user, self.user.split("@")[0]}
-        return username in users and secrets.compare_digest(
-            password.encode(), self.password.encode()
-        )
+    def login(self, username: str, password: str) -> str | None:
+        """The login name (``bob@internal``) of correct credentials, else None: the
+        simulator's own user (also without ``@profile``), or a directory user."""
+        if username in (self.user, self.user.split("@")[0]):
+            ok = secrets.compare_digest(password.encode(), self.password.encode())
+            return self.user if ok else None
+        found = directory_user(username)
+        if found is None:
+            return None
+        d, u = found
+        if not secrets.compare_digest(password.encode(), DIRECTORY_PASSWORD.encode()):
+            return None
+        return f"{u.principal}@{d.profile}"
 
-    def issue(self) -> dict[str, Any]:
+    def credentials_ok(self, username: str, password: str) -> bool:
+        return self.login(username, password) is not None
+
+    def issue(self, user: str | None = None) -> dict[str, Any]:
+        """A new bearer token for ``user`` (the login name; default the simulator's user)."""
         token = secrets.token_urlsafe(48)
         now = time.time()
         with self._lock:
-            self._tokens[token] = now
+            self._tokens[token] = (now, user or self.user)
             self.logins += 1
         lifetime = self.faults.token_lifetime or DEFAULT_LIFETIME
         return {
@@ -46,18 +120,23 @@ class TokenStore:
         }
 
     def valid(self, token: str) -> bool:
+        return self.token_user(token) is not None
+
+    def token_user(self, token: str) -> str | None:
+        """The login name a valid token was issued to, else None."""
         with self._lock:
-            issued = self._tokens.get(token)
-        if issued is None:
-            return False
+            entry = self._tokens.get(token)
+        if entry is None:
+            return None
+        issued, user = entry
         lifetime = self.faults.token_lifetime
         if lifetime is None:
             lifetime = DEFAULT_LIFETIME
         if time.time() - issued > lifetime:
             with self._lock:
                 self._tokens.pop(token, None)
-            return False
-        return True
+            return None
+        return user
 
     def revoke(self, token: str) -> None:
         with self._lock:
@@ -69,19 +148,23 @@ class TokenStore:
 
     def check_authorization(self, header: str | None) -> bool:
         """True for a valid bearer token or correct HTTP basic credentials."""
+        return self.user_for(header) is not None
+
+    def user_for(self, header: str | None) -> str | None:
+        """The login name behind a valid bearer token or correct HTTP basic credentials."""
         if not header:
-            return False
+            return None
         scheme, _, value = header.partition(" ")
         scheme = scheme.lower()
         if scheme == "bearer":
-            return self.valid(value.strip())
+            return self.token_user(value.strip())
         if scheme == "basic":
             try:
                 user, _, pw = base64.b64decode(value.strip()).decode("utf-8").partition(":")
             except (ValueError, UnicodeDecodeError):
-                return False
-            return self.credentials_ok(user, pw)
-        return False
+                return None
+            return self.login(user, pw)
+        return None
 
 
 def bad_credentials(username: str) -> dict[str, str]:
