@@ -32,11 +32,13 @@ from ovtui.widgets.status_line import StatusLine
 from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
+from .subtab_verbs import SubtabTasks, SubtabVerbs
 from .verbs import VerbHost, verb_bindings
 
 
-class DetailScreen(WorkerFailures, VerbHost, Screen):
-    """``escape`` goes back; ``enter`` on a sub-tab row that is an object opens it."""
+class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
+    """``escape`` goes back; ``enter`` on a sub-tab row that is an object opens it; a sub-tab's
+    own verbs (disk-resize on Disks) are on while it is shown (subtab_verbs.py)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -70,6 +72,7 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
             with TabPane("XML", id="tab-xml"):
                 with VerticalScroll():
                     yield Static("", id="xml", markup=False)
+        yield SubtabTasks(id="detail-tasks")
         yield Footer()
 
     def _title(self) -> Text:
@@ -103,6 +106,7 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id or ""
+        self.refresh_bindings()  # the footer shows this sub-tab's verbs
         if pane_id == "tab-xml":
             self.query_one("#xml", Static).update(
                 Text("\n".join(visible(x) for x in xml_of(self.obj).split("\n")))
@@ -152,6 +156,7 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
 
     def _fill_sub(self, i: int, jump: str | None, rows: list[Any], names: dict) -> None:
         t = self.query_one(f"#sub-{i}", DataTable)
+        was = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value if t.row_count else None
         t.clear(columns=True)
         objs: dict[str, Any] = {}
         cols = columns_for(jump) if jump else []
@@ -169,6 +174,8 @@ class DetailScreen(WorkerFailures, VerbHost, Screen):
             row = row_cells(jump, r, names, cols) if cols else cells(generic_cells(r))
             t.add_row(*row, key=key)
         self.sub_objects[f"sub-{i}"] = objs
+        if was in objs:  # a reload keeps the row the operator was on
+            t.move_cursor(row=t.get_row_index(was))
         self._message(i, "" if rows else "Nothing here.")
 
     @on(DataTable.RowSelected)

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Collapsible,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.worker import Worker
 
-from ovtui.actions.base import Action, ActionError, Param
+from ovtui.actions.base import Action, ActionError, Param, Result
+from ovtui.actions.cloud_init import CI_NAMES
 from ovtui.widgets.safe import LINE, cell, markup_escape, message, styled
 from ovtui.widgets.workers import WorkerFailures
 
@@ -90,24 +106,85 @@ PICKERS = {
 }
 
 
+# Collapsed sections of a form, so that it stays short: (title, the params in it, a flag
+# param ticked when any of the section is filled in: ``vm start``'s run-once switch).
+SECTIONS: tuple[tuple[str, frozenset[str], str | None], ...] = (
+    ("cloud-init", CI_NAMES | {"cloud_init"}, "cloud_init"),
+)
+# A flag that would ask on the terminal (the TUI owns it): the form has a masked field instead,
+# whose value reaches the verb as a private file in its other param (see ``with_secrets``).
+SECRET_FLAGS = {"ci_password_prompt": "ci_password_file"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Secret:
+    """A value typed in a masked field; never shown, never in a repr."""
+
+    value: str = dataclasses.field(repr=False)
+
+
+def with_secrets(action: Action, params: dict[str, Any]) -> tuple[Action, dict[str, Any]]:
+    """``action`` and ``params`` to run; a :class:`Secret` param goes to the verb as the path of
+    a file (mode 600, in a private directory) that exists only while the verb runs."""
+    secrets = {k: v for k, v in params.items() if isinstance(v, Secret)}
+    if not secrets:
+        return action, params
+    plain = {k: v for k, v in params.items() if k not in secrets}
+    inner = action.run
+
+    def run(ctx: Any, target: Any, **kw: Any) -> Result:
+        tmp = tempfile.mkdtemp(prefix="ovtui-")  # 0700
+        try:
+            for name, secret in secrets.items():
+                path = os.path.join(tmp, name)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(secret.value)
+                kw[name] = path
+            return inner(ctx, target, **kw)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    return dataclasses.replace(action, run=run), plain
+
+
 class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
-    """A form built from an action's Params; object pickers are Selects fed by the engine."""
+    """A form built from an action's Params; object pickers are Selects fed by the engine.
+    ``values`` pre-fills fields (a sub-tab verb's selected row); the params of a ``SECTIONS``
+    entry sit in a collapsed section."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Run")]
 
-    def __init__(self, action: Action, targets: list[Any]) -> None:
+    def __init__(
+        self,
+        action: Action,
+        targets: list[Any],
+        values: dict[str, Any] | None = None,
+        about: str | None = None,
+    ) -> None:
         super().__init__()
         self.action_ = action
         self.targets = targets
+        self.prefill = {k: v for k, v in (values or {}).items() if v is not None}
+        self.about = about  # the sub-object it acts on ("disk web1_Disk1"): engine text
 
     def compose(self) -> ComposeResult:
         a = self.action_
         names = _name_parts([getattr(t, "name", None) or t.id for t in self.targets[:5]])
+        about = [" › ", self.about] if self.about else []
         with VerticalScroll(classes="dialog form"):
-            yield Static(styled((a.label, "bold"), " ", *names), classes="dialog-title")
+            yield Static(styled((a.label, "bold"), " ", *names, *about), classes="dialog-title")
             yield Static(message(a.help), classes="dialog-body")
+            grouped = {n for _, names_, _ in SECTIONS for n in names_}
             for p in a.params:
-                yield from self._field(p)
+                if p.name not in grouped:
+                    yield from self._field(p)
+            for title, members, _switch in SECTIONS:
+                inside = [p for p in a.params if p.name in members]
+                if inside:
+                    with Collapsible(title=title, collapsed=True, id=f"section-{title}"):
+                        for p in inside:
+                            yield from self._field(p)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Run (ctrl+s)", variant="primary", id="run")
                 yield Button("Cancel (esc)", id="cancel")
@@ -115,30 +192,57 @@ class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
     def _field(self, p: Param) -> ComposeResult:
         label = p.help + (" (required)" if p.required else "")
         fid = f"p-{p.name}"
+        if p.name in SECRET_FLAGS:
+            yield Label(markup_escape(p.help.split(":")[0] + ": password (masked)"))
+            yield Input(id=fid, password=True)
+            return
         if p.kind == "flag":
-            yield Checkbox(markup_escape(label), value=bool(p.default), id=fid)
+            yield Checkbox(markup_escape(label), value=bool(self._start(p)), id=fid)
             return
         yield Label(markup_escape(label))
+        start = self._start(p)
         if p.choices:
             opts = [(c, c) for c in p.choices]
-            yield Select(opts, value=p.default if p.default in p.choices else Select.NULL, id=fid)
+            yield Select(opts, value=start if start in p.choices else Select.NULL, id=fid)
         elif p.kind in PICKERS and p.repeat:
             yield SelectionList[str](id=fid, classes="multi-pick")  # space ticks several
         elif p.kind in PICKERS:
             yield Select([], prompt="loading...", id=fid)
         else:
-            value = "" if p.default is None else str(p.default)
+            value = "" if start is None else str(start)
             yield Input(value=value, id=fid, type="integer" if p.kind == "int" else "text")
+
+    def _start(self, p: Param) -> Any:
+        """What the field shows first: the pre-filled value, else the param's default."""
+        return self.prefill.get(p.name, p.default)
 
     def on_mount(self) -> None:
         for p in self.action_.params:
             if p.kind in PICKERS and not p.choices:
                 self._load_choices(p)
-        # enter runs with the defaults unless something must be filled in
-        if any(p.required for p in self.action_.params):
-            self.query("Input, Select, Checkbox").first().focus()
-        else:
-            self.query_one("#run", Button).focus()
+        self._first_focus().focus()
+
+    def _first_focus(self) -> Any:
+        """The field to fill in: a required empty one; with a pre-filled subject, the first
+        empty text field (disk-resize: the size); else Run (enter runs with the defaults)."""
+        params = [p for p in self.action_.params if p.name not in self.prefill]
+        empty = [p for p in params if p.required and p.default is None]
+        if not empty and self.prefill:
+            empty = [p for p in params if p.kind not in ("flag", *PICKERS) and not p.choices]
+            empty = [p for p in empty if p.default is None and not self._grouped(p)]
+        if empty:
+            return self.query_one(f"#p-{empty[0].name}")
+        return self.query_one("#run", Button)
+
+    @staticmethod
+    def _grouped(p: Param) -> bool:
+        return any(p.name in members for _, members, _ in SECTIONS)
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        """enter in a text field runs, as the Run button does."""
+        event.stop()
+        self.action_submit()
 
     def _load_choices(self, p: Param) -> None:
         self.run_worker(
@@ -178,13 +282,21 @@ class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
             w.prompt = "(let the engine choose)"
         else:
             w.prompt = "(none)"
-        if p.default is not None and any(v == p.default for _, v in opts):
-            w.value = p.default
+        start = self._start(p)
+        if start is not None and any(v == start for _, v in opts):
+            w.value = start
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        secrets: dict[str, Secret] = {}
         for p in self.action_.params:
             w = self.query_one(f"#p-{p.name}")
+            if p.name in SECRET_FLAGS:
+                assert isinstance(w, Input)
+                out[p.name] = False  # never the terminal's prompt under the TUI
+                if w.value:
+                    secrets[SECRET_FLAGS[p.name]] = Secret(w.value)
+                continue
             if isinstance(w, Checkbox):
                 out[p.name] = w.value
             elif isinstance(w, SelectionList):
@@ -199,6 +311,10 @@ class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
                     out[p.name] = v or p.default
             if p.repeat and out.get(p.name) is not None and not isinstance(out[p.name], list):
                 out[p.name] = [out[p.name]]
+        out.update(secrets)  # the masked field wins over its file
+        for _title, members, switch in SECTIONS:
+            if switch in out and _filled(out, members - {switch}):
+                out[switch] = True  # cloud-init fields filled in: a run once with them
         return out
 
     def action_submit(self) -> None:
@@ -219,3 +335,7 @@ class VerbForm(WorkerFailures, ModalScreen[dict[str, Any] | None]):
             self.action_submit()
         else:
             self.dismiss(None)
+
+
+def _filled(values: dict[str, Any], names: Iterable[str]) -> bool:
+    return any(values.get(n) not in (None, "", [], False) for n in names)

@@ -3,6 +3,11 @@
 A screen mixes in :class:`VerbHost` and says which noun it shows (``verb_noun``) and which
 objects a verb acts on (``verb_targets``: the marked rows, or the highlighted one). The policy
 (read-only refusal, whether and how to ask, the plan) is the action's; this only shows it.
+
+A verb declared with ``subtab=`` (a verb on a sub-object: ``vm disk-resize``) is on only where
+the screen says that sub-tab is shown (``verb_subtab``); its form comes with the ``subject``
+param filled in with the id of the sub-tab's selected row (``verb_subject``), whose name the
+form's title shows; see docs/tui-subtabs.md.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from textual.binding import Binding
 from ovtui.actions import registry
 from ovtui.actions.base import Action, ActionContext, ReadOnlyRefused, object_name
 
-from .modals import ConfirmScreen, VerbForm
+from .modals import ConfirmScreen, VerbForm, with_secrets
 from .plan_confirm import Answer, PlanConfirmScreen
 
 # Keys of DESIGN section 3 and ovtui's own: a verb whose key is one of these stays in the palette.
@@ -75,6 +80,16 @@ def verb_bindings() -> list[Binding]:
     return out
 
 
+def subject_prefill(action: Action, row: Any | None) -> tuple[dict[str, Any], str | None]:
+    """The form's values for a sub-tab verb's selected row (its id: every sub-object verb
+    takes "name or id", and an id names one row only) and how the form names the row."""
+    rid = getattr(row, "id", None)
+    if action.subject is None or row is None or not rid:
+        return {}, None
+    name = getattr(row, "name", None) or getattr(row, "description", None) or rid
+    return {action.subject: rid}, f"{action.subject} {name}"
+
+
 class VerbHost:
     """Mixin for a Screen (list ``*verb_bindings()`` in its ``BINDINGS``): the verb keys of the
     noun it shows, in the footer, and running them on the selection."""
@@ -85,20 +100,41 @@ class VerbHost:
     def verb_targets(self) -> list[Any]:
         raise NotImplementedError
 
+    def verb_subtab(self) -> str | None:
+        """The sub-tab shown (its SUBTAB_FETCH key): its verbs are on; None: no sub-tab."""
+        return None
+
+    def verb_subject(self, action: Action) -> Any | None:
+        """The sub-object a sub-tab verb acts on: the selected row of its sub-tab, or None."""
+        return None
+
+    def verb_started(self, action: Action, tasks: list[Any]) -> None:
+        """The tasks (``widgets.tasks_pane.Task``) of a verb started from this screen."""
+
     @property
     def active_bindings(self) -> dict[str, Any]:
         """Screen's, with the verb keys in the order of the noun's verbs (the footer's order;
-        ``verb_bindings`` can list a key shared by two nouns only once)."""
+        ``verb_bindings`` can list a key shared by two nouns only once); the shown sub-tab's
+        verbs come first, before the screen's own keys."""
         active: dict[str, Any] = super().active_bindings  # type: ignore[misc]
-        order = {a.verb: i for i, a in enumerate(visible_verbs(self.verb_noun() or "", False))}
+        acts = visible_verbs(self.verb_noun() or "", False)
+        order = {a.verb: i for i, a in enumerate(acts)}
+        on_subtab = {a.verb for a in acts if a.subtab}
+
+        def verb_of(item: tuple[str, Any]) -> str | None:
+            b = item[1].binding
+            return b.action.split("'")[3] if b.action.startswith("verb(") else None
 
         def rank(item: tuple[str, Any]) -> int:
-            b = item[1].binding
-            return order.get(b.action.split("'")[3], 0) if b.action.startswith("verb(") else -1
+            v = verb_of(item)
+            return -1 if v is None else order.get(v, 0)
 
         items = list(active.items())
+        first = sorted((kv for kv in items if verb_of(kv) in on_subtab), key=rank)
+        items = [kv for kv in items if verb_of(kv) not in on_subtab]
         verbs = iter(sorted((kv for kv in items if rank(kv) >= 0), key=rank))
-        return dict(kv if rank(kv) < 0 else next(verbs) for kv in items)  # verbs in their slots
+        rest = [kv if rank(kv) < 0 else next(verbs) for kv in items]  # verbs in their slots
+        return dict(first + rest)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A verb key is on for the noun shown, and for a mutating verb only when writes are
@@ -109,7 +145,9 @@ class VerbHost:
         if noun != self.verb_noun():
             return False
         a = registry.get(str(noun), str(verb))
-        return a is not None and not (a.mutating and self.app.readonly)  # type: ignore[attr-defined]
+        if a is None or (a.subtab is not None and a.subtab != self.verb_subtab()):
+            return False
+        return not (a.mutating and self.app.readonly)  # type: ignore[attr-defined]
 
     def action_verb(self, noun: str, verb: str, with_form: bool | None = None) -> None:
         """Run ``noun verb`` on the targets: form (if it has options), confirm (if dangerous)."""
@@ -141,7 +179,10 @@ class VerbHost:
 
         def confirmed(params: dict[str, Any], ok: bool | None, total: int | None = None) -> None:
             if ok:
-                app.start_action(action, targets, params, total=total)
+                before = set(app.tasks)
+                run, plain = with_secrets(action, params)
+                app.start_action(run, targets, plain, total=total)
+                self.verb_started(action, [t for i, t in app.tasks.items() if i not in before])
                 clear = getattr(self, "clear_marks", None)
                 if clear:
                     clear()
@@ -160,11 +201,14 @@ class VerbHost:
                     lambda ok: confirmed(params, ok),
                 )
 
+        prefill, about = subject_prefill(action, self.verb_subject(action))
         show_form = bool(action.params) if with_form is None else with_form
         if show_form and action.params:
-            app.push_screen(VerbForm(action, [t for t in targets if t is not None]), got_params)
+            form = VerbForm(action, [t for t in targets if t is not None], prefill, about)
+            app.push_screen(form, got_params)
         else:
-            got_params({p.name: p.default for p in action.params if p.default is not None})
+            defaults = {p.name: p.default for p in action.params if p.default is not None}
+            got_params({**defaults, **prefill})
 
     def _confirm_with_plan(
         self,
