@@ -153,6 +153,18 @@ NOUNS: dict[str, Noun] = {
             columns=("name", "data_center", "vlan.id", "mtu", "usages", "description", "id"),
         ),
         Noun(
+            "vnicprofile",
+            "vnicprofiles",
+            "vNIC Profiles",
+            "VnicProfile",
+            "vnic_profiles_service",
+            "profile_service",
+            searchable=False,  # the engine's /vnicprofiles takes no search
+            has_status=False,
+            aliases=("vnic", "profile", "profiles"),
+            columns=("name", "network", "port_mirroring", "description", "id"),
+        ),
+        Noun(
             "job",
             "jobs",
             "Jobs",
