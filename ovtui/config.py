@@ -34,6 +34,7 @@ API_KEYS = (
     "connections",
     "max_response_mb",
     "debug",
+    "filter",
 )
 KERBEROS_KEYS = ("keytab", "ccache", "principal")
 OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size")
@@ -86,6 +87,7 @@ class Profile:
     keytab_from: str | None = field(default=None, repr=False)  # where keytab was set
     bookmarks: dict[str, str] = field(default_factory=dict)
     debug: bool = False  # ovirtcmd's [api] debug: the debug log, as -d
+    filter: bool = False  # [api] filter: the user-level API (Filter: true), docs/admin.md
     log_filters: tuple[str, ...] | None = None  # [logging] filters; None: everything
     source: Path | None = None
     warnings: list[str] = field(default_factory=list)
@@ -191,7 +193,7 @@ def _apply_api(profile: Profile, path: Path, section: str, items: dict[str, str]
             )
         elif k == "password":
             profile.password = value
-        elif k in ("insecure", "kerberos", "debug"):
+        elif k in ("insecure", "kerberos", "debug", "filter"):
             setattr(profile, k, _bool(path, section, key, value))
             if k == "kerberos":
                 profile.kerberos_set = True

@@ -214,6 +214,8 @@ def connect(
             timeout=profile.timeout,
             connections=profile.connections,
             token=token,
+            # the user-level API: the engine shows only what the user has permissions on
+            headers={"Filter": "true"} if profile.filter else None,
             **kwargs,
         )
     except ovirtsdk4.Error as exc:

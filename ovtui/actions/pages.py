@@ -169,6 +169,7 @@ class PagedList:
             "ca_file": conn._ca_file,
             "timeout": conn._timeout,
             "max_response_mb": getattr(conn, "max_response_mb", None),
+            "headers": getattr(conn, "_headers", None),  # Filter: true (the user-level API)
         }
 
 
