@@ -151,7 +151,16 @@ def _by_code(exc: ovirtsdk4.Error, prefix: str, said: str) -> ActionError:
             f"{prefix}the request's body is too large for the engine ({_status(exc)}).",
             "Send less at once (fewer objects, shorter values).",
         )
+    if "insufficient permissions" in said:  # an admin query by a user who is not an admin
+        return EngineRefused(f"{prefix}{said}", FILTER_HINT)
     return EngineRefused(f"{prefix}{said}")
+
+
+# QueriesCommandBase's answer to a query a non-admin user sends without Filter: true
+FILTER_HINT = (
+    "This user is not an administrator: set filter = true under [api] in the config"
+    " (the user-level API shows the objects the user has permissions on)."
+)
 
 
 def _not_xml(exc: xmlsafe.NotXmlAnswer, prefix: str) -> ActionError:
