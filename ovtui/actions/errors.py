@@ -158,8 +158,8 @@ def _by_code(exc: ovirtsdk4.Error, prefix: str, said: str) -> ActionError:
 
 # QueriesCommandBase's answer to a query a non-admin user sends without Filter: true
 FILTER_HINT = (
-    "This user is not an administrator: set filter = true under [api] in the config"
-    " (the user-level API shows the objects the user has permissions on)."
+    "The engine serves this to administrators only. A user who is not one sets"
+    " filter = true under [api] in the config to see what they have permissions on."
 )
 
 
