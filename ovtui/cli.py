@@ -328,7 +328,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.noun == "eval":
         from .eval_script import run_eval
 
-        return run_eval(args, debug)
+        return run_eval(args, debug, sys.modules[__name__])  # its helpers, without a cycle
     action = registry.get(registry.resolve_noun(args.noun).name, args.verb)
     assert action is not None  # argparse only offers registered verbs
     conn = None

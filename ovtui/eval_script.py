@@ -102,7 +102,9 @@ class Context:
         readonly: bool = False,
         assume_yes: bool = False,
         args: list[str] | None = None,
+        cli: Any = None,
     ) -> None:
+        self._cli = cli  # ovtui.cli, handed over by it: target resolution, messages
         self.connection = connection
         self.api = connection  # ovirtcmd's name
         self.profile = profile
@@ -150,7 +152,8 @@ class Context:
 
     def _perform(self, action: Action, kw: dict[str, Any]) -> Any:
         from .actions.selectors import check_selector
-        from .cli import resolve_targets, say
+
+        resolve_targets, say = self._cli.resolve_targets, self._cli.say
 
         call = {k: kw.pop(k) for k in _CALL_KEYS if k in kw}
         params = _params(action, kw)
@@ -266,11 +269,13 @@ def _script_traceback(exc: BaseException, filename: str) -> None:
     traceback.print_exception(type(exc), exc, tb or exc.__traceback__, file=sys.stderr)
 
 
-def run_eval(args: argparse.Namespace, debug: bool) -> int:
-    """``ovtui run eval``: load the config, log in, run the script."""
+def run_eval(args: argparse.Namespace, debug: bool, cli: Any) -> int:
+    """``ovtui run eval``: load the config, log in, run the script. ``cli`` is
+    :mod:`ovtui.cli` (its messages, logging and target resolution), handed over by it."""
     from . import config, connection
-    from .cli import print_error, say, setup_logging
     from .progress_printer import ProgressPrinter
+
+    print_error, say, setup_logging = cli.print_error, cli.say, cli.setup_logging
 
     conn = None
     try:
@@ -302,6 +307,7 @@ def run_eval(args: argparse.Namespace, debug: bool) -> int:
             readonly=readonly,
             assume_yes=bool(args.yes),
             args=list(args.script_args),
+            cli=cli,
         )
         scope: dict[str, Any] = {
             "__name__": "__main__",
