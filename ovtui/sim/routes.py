@@ -11,7 +11,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import admin_machine as admin
 from ovtui.sim import catalog_machine as catalog
-from ovtui.sim import levels, render, search, stats, xmlcache
+from ovtui.sim import glance, image_transfer, levels, render, search, stats, xmlcache
 from ovtui.sim import pool_machine as pools
 from ovtui.sim.estate_machine import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
@@ -55,6 +55,8 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "vmpools": ("vm_pool", lambda w: list(w.coll.get("vmpools", {}).values())),
     "bookmarks": ("bookmark", lambda w: []),
     **admin.ADMIN_TOP,  # roles, domains, system permissions (sim/admin_machine)
+    **glance.TOP,  # the Glance image provider (sim/glance)
+    **image_transfer.TOP,  # disk uploads / downloads (sim/image_transfer)
     "networkfilters": ("network_filter", lambda w: []),
     "clusterlevels": ("cluster_level", levels.cluster_levels),
 }
@@ -103,6 +105,8 @@ PLURAL = {
     "quotaclusterlimits": "quota_cluster_limits",
     "quotastoragelimits": "quota_storage_limits",
     "clusterlevels": "cluster_levels",
+    "openstackimageproviders": "openstack_image_providers",
+    "imagetransfers": "image_transfers",
 }
 
 
@@ -113,6 +117,8 @@ def plural_of(rel: str) -> str:
 def plural_for(child_tag: str, rel: str) -> str:
     """A sub-collection's element name: ``/hosts/ID/nics`` is ``<host_nics>`` of
     ``<host_nic>`` (the SDK reads ``<nics>`` as VM NICs)."""
+    if child_tag == "openstack_image":
+        return "openstack_images"  # a Glance provider's images
     return "host_nics" if child_tag == "host_nic" else plural_of(rel)
 
 
@@ -311,6 +317,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
     **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
     **pools.CHILDREN,  # a VM pool's permissions (sim/pool_machine)
     **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_machine)
+    **glance.CHILDREN,  # a provider's images (sim/glance)
 }
 
 

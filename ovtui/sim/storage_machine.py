@@ -10,7 +10,9 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import xmlcache
+from ovtui.sim.glance import GlanceMachine
 from ovtui.sim.httptypes import conflict
+from ovtui.sim.image_transfer import ImageTransferMachine
 from ovtui.sim.machine_base import (
     SDS,
     T_ADD_VM,
@@ -27,8 +29,9 @@ from ovtui.sim.storage_admin import StorageAdmin
 BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
 
 
-class StorageMachine(StorageAdmin, MachineBase):
-    """Storage domain verbs and exports (building storage: ``storage_admin``)."""
+class StorageMachine(StorageAdmin, ImageTransferMachine, GlanceMachine, MachineBase):
+    """Storage domain verbs and exports (building storage: ``storage_admin``; disk images:
+    ``image_transfer``; the Glance provider: ``glance``)."""
 
     def dc_set_master(self, dc: T.DataCenter, ctx: Ctx) -> None:
         """SwitchMasterStorageDomain (POST /datacenters/ID/setmaster)."""

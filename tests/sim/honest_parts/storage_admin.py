@@ -222,7 +222,99 @@ def c_disk_copy(sim: Any, conn: Any) -> None:
     assert svc.get().status == T.DiskStatus.OK  # the source stays
 
 
+def _floating(conn: Any, name: str) -> Any:
+    disks = _sys(conn).disks_service()
+    d = disks.add(
+        T.Disk(
+            name=name,
+            provisioned_size=GiB,
+            format=T.DiskFormat.RAW,
+            storage_domains=[T.StorageDomain(name="default-data1")],
+        )
+    )
+    svc = disks.disk_service(d.id)
+    wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
+    return svc
+
+
+def _transfer(conn: Any, disk_svc: Any) -> Any:
+    ts = _sys(conn).image_transfers_service()
+    tr = ts.add(T.ImageTransfer(disk=T.Disk(id=disk_svc.get().id)))
+    assert tr.phase == T.ImageTransferPhase.INITIALIZING
+    svc = ts.image_transfer_service(tr.id)
+    wait_for(lambda: svc.get().phase == T.ImageTransferPhase.TRANSFERRING, what="transferring")
+    assert svc.get().transfer_url.startswith("http://")
+    assert disk_svc.get().status == T.DiskStatus.LOCKED
+    return svc
+
+
+def c_transfer_add(sim: Any, conn: Any) -> None:
+    disk = _floating(conn, "up1")
+    _transfer(conn, disk)
+    _refused(
+        lambda: (
+            _sys(conn).image_transfers_service().add(T.ImageTransfer(disk=T.Disk(id=disk.get().id)))
+        ),
+        409,
+        "Cannot transfer Virtual Disk. Disk up1 is being transferred.",
+    )
+
+
+def c_transfer_finalize(sim: Any, conn: Any) -> None:
+    disk = _floating(conn, "up2")
+    tr = _transfer(conn, disk)
+    tr.finalize()
+    wait_for(lambda: tr.get().phase == T.ImageTransferPhase.FINISHED_SUCCESS, what="finished")
+    assert disk.get().status == T.DiskStatus.OK
+    _refused(
+        tr.finalize,
+        409,
+        "Cannot finalize image transfer. The transfer is in phase finished success.",
+    )
+
+
+def c_transfer_cancel(sim: Any, conn: Any) -> None:
+    disk = _floating(conn, "up3")
+    tr = _transfer(conn, disk)
+    tr.cancel()
+    wait_for(lambda: tr.get().phase == T.ImageTransferPhase.CANCELLED_USER, what="cancelled")
+    with pytest.raises(sdk.NotFoundError):
+        disk.get()  # a cancelled upload's disk is removed
+
+
+def c_glance_import(sim: Any, conn: Any) -> None:
+    ps = _sys(conn).openstack_image_providers_service()
+    prov = ps.list()[0]
+    imgs = ps.provider_service(prov.id).images_service()
+    img = next(i for i in imgs.list() if i.name.startswith("CirrOS"))
+    imgs.image_service(img.id).import_(
+        storage_domain=T.StorageDomain(name="default-data1"),
+        cluster=T.Cluster(name="Default"),
+        import_as_template=True,
+        template=T.Template(name="cirros-tpl"),
+        query={"correlation_id": "c-glance"},
+    )
+    tpls = _sys(conn).templates_service()
+    wait_for(
+        lambda: [t for t in tpls.list(search="name=cirros-tpl") if t.status == T.TemplateStatus.OK],
+        what="the template",
+    )
+    codes = [e.code for e in _sys(conn).events_service().list(search="correlation_id=c-glance")]
+    assert 3017 in codes and 3018 in codes
+    _refused(
+        lambda: imgs.image_service(img.id).import_(
+            storage_domain=T.StorageDomain(name="default-iso"), import_as_template=False
+        ),
+        409,
+        "Cannot import Virtual Disk. Storage Domain type is illegal.",
+    )
+
+
 CHECKS: dict[str, Callable[[Any, Any], None]] = {
+    "ADD image_transfer": c_transfer_add,
+    "ACTION image_transfer finalize": c_transfer_finalize,
+    "ACTION image_transfer cancel": c_transfer_cancel,
+    "ACTION openstack_image import": c_glance_import,
     "ADD storage_domain": c_sd_add,
     "ADD data_center.storage_domain": c_sd_attach,
     "REMOVE data_center.storage_domain": c_sd_detach,
