@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ovtui.sim import render, routes, search
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.httptypes import JSON_TYPE, HttpError, Request, Response
+from ovtui.sim.image_transfer import IMAGES_PREFIX
 from ovtui.sim.machines import Machines
 from ovtui.sim.sso import NegotiateAcceptor, TokenStore
 from ovtui.sim.store import RecordStore
@@ -225,6 +226,9 @@ class Handler(BaseHTTPRequestHandler):
             params = dict(parse_qsl(split.query, keep_blank_values=True))
             if path.startswith("/ovirt-engine/sso/") or path == "/ovirt-engine/services/sso-logout":
                 self._send(self._sso(path, body))
+                return
+            if path.startswith(IMAGES_PREFIX):  # a disk image's transfer URL (sim/image_transfer)
+                self._send(sim.machines.serve_image(method, path, self.headers, body))
                 return
             if not path.startswith(API_PREFIX):
                 self._send(Response(404, b""))
