@@ -219,6 +219,18 @@ NOUNS: dict[str, Noun] = {
             columns=("id",),
         ),
         Noun(
+            "imageprovider",
+            "imageproviders",
+            "Image Providers",
+            "OpenStackImageProvider",
+            "openstack_image_providers_service",
+            "provider_service",
+            searchable=False,
+            has_status=False,
+            aliases=("glance",),
+            columns=("name", "url", "requires_authentication", "description", "id"),
+        ),
+        Noun(
             "system",
             "system",
             "System",
