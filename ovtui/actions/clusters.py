@@ -27,14 +27,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+import ovirtsdk4
 import platformdirs
 from ovirtsdk4 import types
 
+from . import datacenters as dc
 from .base import (
     ActionContext,
     ActionError,
     Cancelled,
     EngineRefused,
+    NoMatch,
     Param,
     Preview,
     Progress,
@@ -48,6 +51,7 @@ from .host_maintenance import activate_host, enter_maintenance
 from .host_upgrade import UP_TO_DATE, run_upgrade_check, upgrade_and_follow
 from .placement import GIB, plan_for_host
 from .selectors import quote
+from .vm_writes import add_once
 from .waiters import status_of, wait_for
 
 HEALTHY_TIMEOUT = 900.0
@@ -356,3 +360,363 @@ def upgrade(
         f" ({', '.join(upgraded) or 'none'}), {len(results) - len(upgraded)} up to date",
         results,
     )
+
+
+# ------------------------------------------------------------------ create / update / remove
+# The engine's own migration policies (their ids are the engine's constants) and
+# predefined scheduling policies (looked up by name by the engine).
+MIGRATION_POLICIES = {
+    "minimal_downtime": "80554327-0569-496b-bdeb-fcbbf52b827b",
+    "post_copy": "a7aeedb2-8d66-4e51-bb22-32595027ce71",
+    "suspend_workload": "80554327-0569-496b-bdeb-fcbbf52b827c",
+    "legacy": "00000000-0000-0000-0000-000000000000",
+}
+SCHEDULING_POLICIES = (
+    "none",
+    "evenly_distributed",
+    "power_saving",
+    "vm_evenly_distributed",
+    "cluster_maintenance",
+)
+FIREWALLS = ("firewalld", "iptables")
+ROLES = ("display", "migration", "default_route", "gluster")
+CLUSTER_COLUMNS = ("name", "data_center", "version", "cpu.type", "description", "id")
+CLUSTER_NET_COLUMNS = ("name", "required", "usages", "vlan.id", "mtu", "id")
+
+
+def engine_cpu_types(ctx: ActionContext, version: str) -> list[str] | None:
+    """The CPU types of the engine's cluster level ``version``; None when it does not say."""
+    try:
+        level = ctx.system.cluster_levels_service().level_service(version).get()
+    except ovirtsdk4.Error:
+        return None
+    return [c.name for c in level.cpu_types or []]
+
+
+def _check_cpu(ctx: ActionContext, cpu_type: str | None, version: str | None) -> None:
+    if not cpu_type or not version:
+        return
+    known = engine_cpu_types(ctx, version)
+    if known is not None and cpu_type not in known:
+        raise UsageError(
+            f"The engine has no CPU type {cpu_type!r} at compatibility version {version}.",
+            f"It offers: {', '.join(known)}.",
+        )
+
+
+CLUSTER_FIELDS = (
+    Param("description", ("--description",), "description", "text"),
+    Param("comment", ("--comment",), "comment", "text"),
+    Param("cpu_type", ("--cpu-type",), "CPU type (one of the engine's for the version)", "text"),
+    Param("version", ("--version",), "compatibility version", "choice", choices=dc.VERSIONS),
+    Param(
+        "memory_overcommit",
+        ("--memory-overcommit",),
+        "memory over commit, percent (100, 150, 200)",
+        "int",
+    ),
+    Param(
+        "migration_policy",
+        ("--migration-policy",),
+        "migration policy",
+        "choice",
+        choices=tuple(MIGRATION_POLICIES),
+    ),
+    Param(
+        "scheduling_policy",
+        ("--scheduling-policy",),
+        "scheduling policy",
+        "choice",
+        choices=SCHEDULING_POLICIES,
+    ),
+    Param("firewall_type", ("--firewall-type",), "host firewall", "choice", choices=FIREWALLS),
+)
+
+
+def _cluster_spec(name: str | None, datacenter_id: str | None, kw: dict[str, Any]) -> types.Cluster:
+    spec = types.Cluster(
+        name=name,
+        description=kw.get("description"),
+        comment=kw.get("comment"),
+        data_center=types.DataCenter(id=datacenter_id) if datacenter_id else None,
+        version=dc.version_of(kw.get("version")),
+    )
+    if kw.get("cpu_type"):
+        spec.cpu = types.Cpu(type=kw["cpu_type"], architecture=types.Architecture.X86_64)
+    if kw.get("memory_overcommit") is not None:
+        spec.memory_policy = types.MemoryPolicy(
+            over_commit=types.MemoryOverCommit(percent=int(kw["memory_overcommit"]))
+        )
+    if kw.get("migration_policy"):
+        spec.migration = types.MigrationOptions(
+            policy=types.MigrationPolicy(id=MIGRATION_POLICIES[kw["migration_policy"]])
+        )
+    if kw.get("scheduling_policy"):
+        spec.scheduling_policy = types.SchedulingPolicy(name=kw["scheduling_policy"])
+    if kw.get("firewall_type"):
+        spec.firewall_type = types.FirewallType(kw["firewall_type"])
+    return spec
+
+
+def _cluster_state(cl: types.Cluster) -> dict[str, Any]:
+    over = getattr(getattr(cl.memory_policy, "over_commit", None), "percent", None)
+    pol = getattr(getattr(cl.migration, "policy", None), "id", None)
+    return {
+        "name": cl.name,
+        "description": cl.description,
+        "comment": cl.comment,
+        "cpu_type": getattr(cl.cpu, "type", None),
+        "version": dc.vstr(cl.version),
+        "memory_overcommit": over,
+        "migration_policy": next((k for k, v in MIGRATION_POLICIES.items() if v == pol), pol),
+        "firewall_type": dc.enum_value(cl.firewall_type),
+    }
+
+
+def _asked(kw: dict[str, Any]) -> dict[str, Any]:
+    keys = ("description", "comment", "cpu_type", "version", "memory_overcommit")
+    out = {k: kw.get(k) for k in keys}
+    out["migration_policy"] = kw.get("migration_policy")
+    out["firewall_type"] = kw.get("firewall_type")
+    return out
+
+
+def _cluster_done(ctx: ActionContext, cl: Any, message: str) -> Result:
+    ctx.progress("done", message, fraction=1.0)
+    return Result(True, message, cl, columns=CLUSTER_COLUMNS)
+
+
+@verb(
+    "cluster",
+    "create",
+    "Create a cluster in a data center (CPU type, version, overcommit, policies, firewall)",
+    params=(
+        Param("name", ("--name",), "name of the new cluster", "text", required=True),
+        Param(
+            "datacenter", ("--datacenter", "--dc"), "its data center", "datacenter", required=True
+        ),
+        *CLUSTER_FIELDS,
+    ),
+    target="none",
+    mutating=True,
+    key="c",
+    aliases=("add",),
+)
+def cluster_create(
+    ctx: ActionContext,
+    target: Any,
+    name: str | None = None,
+    datacenter: str | None = None,
+    **kw: Any,
+) -> Result:
+    """The engine attaches its data center's management network to it."""
+    if not name or not datacenter:
+        raise UsageError("cluster create needs --name NAME and --datacenter DC.")
+    the_dc = dc.by_name(ctx, "datacenter", datacenter)
+    version = kw.get("version") or dc.vstr(the_dc.version)
+    dc.check_version(ctx, kw.get("version"))
+    _check_cpu(ctx, kw.get("cpu_type"), version)
+    spec = _cluster_spec(name, the_dc.id, kw)
+
+    def find() -> Any | None:
+        found = ctx.system.clusters_service().list(search=f"name={quote(name)}")
+        return found[0] if found else None
+
+    cl = dc.create(ctx, "cluster", spec, f"create cluster {name}", find)
+    dc.check_applied(f"cluster {name}", {"name": name, **_asked(kw)}, _cluster_state(cl))
+    if cl.data_center is None or cl.data_center.id != the_dc.id:
+        raise EngineRefused(f"cluster {name}: the engine put it outside data center {datacenter}.")
+    return _cluster_done(ctx, cl, f"cluster {cl.name} created in data center {the_dc.name}")
+
+
+@verb(
+    "cluster",
+    "update",
+    "Change a cluster (name, CPU type, version, overcommit, policies, firewall)",
+    params=(Param("new_name", ("--name",), "new name", "text"), *CLUSTER_FIELDS),
+    mutating=True,
+    key="E",
+    aliases=("edit",),
+)
+def cluster_update(
+    ctx: ActionContext, target: Any, new_name: str | None = None, **kw: Any
+) -> Result:
+    cl = dc.get_obj(ctx, "cluster", target)
+    asked = {"name": new_name, **_asked(kw)}
+    if kw.get("scheduling_policy"):
+        asked["scheduling_policy"] = kw["scheduling_policy"]
+    if all(v is None for v in asked.values()):
+        raise UsageError("Nothing to change: give --name, --cpu-type, --version, ...")
+    dc.check_version(ctx, kw.get("version"))
+    _check_cpu(ctx, kw.get("cpu_type"), kw.get("version") or dc.vstr(cl.version))
+    svc = ctx.system.clusters_service().cluster_service(cl.id)
+    dc.update(ctx, svc, _cluster_spec(new_name, None, kw), f"update cluster {cl.name}")
+    after = svc.get()
+    state = _cluster_state(after)
+    asked.pop("scheduling_policy", None)  # the engine answers with its id
+    dc.check_applied(f"cluster {cl.name}", asked, state)
+    return _cluster_done(ctx, after, f"cluster {after.name} updated")
+
+
+@verb(
+    "cluster",
+    "remove",
+    "Remove a cluster (the engine refuses while it has hosts, VMs or templates)",
+    mutating=True,
+    dangerous=True,
+    key="D",
+)
+def cluster_remove(ctx: ActionContext, target: Any) -> Result:
+    cl = dc.get_obj(ctx, "cluster", target)
+    svc = ctx.system.clusters_service().cluster_service(cl.id)
+    dc.remove(ctx, svc, f"remove cluster {cl.name}")
+    return _cluster_done(ctx, cl, f"cluster {cl.name} removed")
+
+
+# ------------------------------------------------------------------ cluster networks
+def cluster_networks(ctx: ActionContext, cl: Any) -> list[Any]:
+    with engine_errors(f"listing the networks of cluster {cl.name}"):
+        return list(ctx.system.clusters_service().cluster_service(cl.id).networks_service().list())
+
+
+def _usages(roles: Any) -> list[types.NetworkUsage]:
+    return [types.NetworkUsage(r) for r in _as_list(roles)]
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.split(",") if p.strip()]
+    return [str(v) for v in value]
+
+
+def _net_result(ctx: ActionContext, cl: Any, message: str) -> Result:
+    ctx.progress("done", message, fraction=1.0)
+    return Result(True, message, cluster_networks(ctx, cl), columns=CLUSTER_NET_COLUMNS,
+                  root="networks")  # fmt: skip
+
+
+def _check_roles(
+    cl: Any, net_name: str, nets: list[Any], required: bool | None, roles: list[str]
+) -> None:
+    got = next((n for n in nets if n.name == net_name), None)
+    if got is None:
+        raise EngineRefused(
+            f"cluster {cl.name}: the engine answered OK but network {net_name} is not attached."
+        )
+    have = {dc.enum_value(u) for u in got.usages or []}
+    missing = [r for r in roles if r not in have]
+    bad = [f"roles {', '.join(missing)} missing"] if missing else []
+    if required is not None and bool(got.required) != required:
+        bad.append(f"required is {got.required}")
+    if bad:
+        raise EngineRefused(
+            f"cluster {cl.name}: the engine answered OK but network {net_name} shows "
+            f"otherwise: {'; '.join(bad)}."
+        )
+
+
+NET_ROLE_PARAMS = (
+    Param("network", ("--network",), "the network", "network", required=True),
+    Param(
+        "role", ("--role",), "role in the cluster (repeat)", "choice", choices=ROLES, repeat=True
+    ),
+)
+
+
+@verb(
+    "cluster",
+    "network-attach",
+    "Attach a network of the cluster's data center to the cluster, with roles",
+    params=(
+        *NET_ROLE_PARAMS,
+        Param("not_required", ("--not-required",), "hosts may be up without it", "flag"),
+    ),
+    mutating=True,
+    key="N",
+)
+def network_attach(
+    ctx: ActionContext,
+    target: Any,
+    network: str | None = None,
+    role: Any = None,
+    not_required: bool = False,
+) -> Result:
+    """A role (display, migration, default route) moves to it from the network that had it."""
+    cl = dc.get_obj(ctx, "cluster", target)
+    if not network:
+        raise UsageError("network-attach needs --network NAME.")
+    dc_id = cl.data_center.id if cl.data_center is not None else None
+    net = dc.by_name(ctx, "network", network, lambda n: getattr(n.data_center, "id", None) == dc_id)
+    roles = _as_list(role)
+    spec = types.Network(id=net.id, required=not not_required, usages=_usages(roles))
+    svc = ctx.system.clusters_service().cluster_service(cl.id).networks_service()
+    label = f"attach network {net.name} to cluster {cl.name}"
+
+    def find() -> Any | None:
+        return next((n for n in svc.list() if n.id == net.id), None)
+
+    _added, cid, follower = add_once(ctx, svc, spec, label, find)
+    dc.follow_job(ctx, cid, follower, label, report=False)
+    _check_roles(cl, net.name, cluster_networks(ctx, cl), not not_required, roles)
+    return _net_result(ctx, cl, f"network {net.name} attached to cluster {cl.name}")
+
+
+@verb(
+    "cluster",
+    "network-update",
+    "Change a network's roles in the cluster, or whether it is required",
+    params=(
+        *NET_ROLE_PARAMS,
+        Param("required", ("--required",), "required: yes or no", "choice", choices=("yes", "no")),
+    ),
+    mutating=True,
+)
+def network_update(
+    ctx: ActionContext,
+    target: Any,
+    network: str | None = None,
+    role: Any = None,
+    required: str | None = None,
+) -> Result:
+    cl = dc.get_obj(ctx, "cluster", target)
+    nets = cluster_networks(ctx, cl)
+    got = next((n for n in nets if network in (n.name, n.id)), None)
+    if got is None:
+        raise NoMatch(
+            f"Cluster {cl.name} has no network {network!r}.",
+            f"Its networks: {', '.join(sorted(n.name for n in nets)) or 'none'}.",
+        )
+    roles = _as_list(role)
+    req = None if required is None else required == "yes"
+    keep = [u for u in got.usages or [] if dc.enum_value(u) in ("management", "vm")]
+    spec = types.Network(required=req, usages=[*keep, *_usages(roles)] if roles else None)
+    svc = ctx.system.clusters_service().cluster_service(cl.id).networks_service()
+    dc.update(
+        ctx, svc.network_service(got.id), spec, f"update network {got.name} of cluster {cl.name}"
+    )
+    _check_roles(cl, got.name, cluster_networks(ctx, cl), req, roles)
+    return _net_result(ctx, cl, f"network {got.name} of cluster {cl.name} updated")
+
+
+@verb(
+    "cluster",
+    "network-detach",
+    "Detach a network from the cluster (never the management network)",
+    params=(Param("network", ("--network",), "the network", "network", required=True),),
+    mutating=True,
+    dangerous=True,
+)
+def network_detach(ctx: ActionContext, target: Any, network: str | None = None) -> Result:
+    cl = dc.get_obj(ctx, "cluster", target)
+    nets = cluster_networks(ctx, cl)
+    got = next((n for n in nets if network in (n.name, n.id)), None)
+    if got is None:
+        raise NoMatch(
+            f"Cluster {cl.name} has no network {network!r}.",
+            f"Its networks: {', '.join(sorted(n.name for n in nets)) or 'none'}.",
+        )
+    svc = ctx.system.clusters_service().cluster_service(cl.id).networks_service()
+    dc.remove(ctx, svc.network_service(got.id), f"detach network {got.name} from cluster {cl.name}")
+    return _net_result(ctx, cl, f"network {got.name} detached from cluster {cl.name}")

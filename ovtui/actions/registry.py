@@ -17,6 +17,7 @@ __all__ = ["NOUNS", "Noun", "VERB_MODULES", "register", "register_verb_fn", "res
 
 from . import (  # noqa: E402 - the names above first (see there)
     clusters,
+    datacenters,
     events,
     host_maintenance,
     host_upgrade,
@@ -54,6 +55,7 @@ VERB_MODULES = (
     host_maintenance,
     host_upgrade,
     hosts,
+    datacenters,
     clusters,
     storage,
     storage_domains,

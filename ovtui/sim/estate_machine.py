@@ -20,12 +20,12 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import levels, render, xmlcache
+from ovtui.sim.estate_views import MGMT_NETWORK, MGMT_ROLES, cluster_network_roles, cluster_networks
 from ovtui.sim.httptypes import HttpError, Response, conflict
 from ovtui.sim.machine_base import HS, SDS, VS, Ctx, MachineBase, RouteParts, parse_body
 from ovtui.sim.records import href, mk, ref, set_private
 
 if TYPE_CHECKING:
-    from ovtui.sim import routes
     from ovtui.sim.httptypes import Request
 
 # compatibility versions the engine supports (sim/levels: /clusterlevels)
@@ -47,12 +47,6 @@ EXCLUSIVE_ROLES = (
     T.NetworkUsage.DEFAULT_ROUTE,
     T.NetworkUsage.MANAGEMENT,
 )
-MGMT_ROLES = [
-    T.NetworkUsage.MANAGEMENT,
-    T.NetworkUsage.DISPLAY,
-    T.NetworkUsage.MIGRATION,
-    T.NetworkUsage.DEFAULT_ROUTE,
-]
 MAC_POOL_ID = "58ca604b-017d-0374-0220-00000000014e"
 POLICY_IDS = {
     "none": "b4ed2332-a7ac-4d5f-9596-99a439cb2812",
@@ -67,7 +61,6 @@ MIGRATION_POLICY_IDS = {
     "suspend_workload": "80554327-0569-496b-bdeb-fcbbf52b827c",
     "legacy": "00000000-0000-0000-0000-000000000000",
 }
-MGMT_NETWORK = "ovirtmgmt"
 
 
 def version_pair(v: Any) -> tuple[int, int] | None:
@@ -82,53 +75,6 @@ def _v(pair: tuple[int, int]) -> T.Version:
 
 def _one_line(text: str) -> str:
     return " ".join(p.strip() for p in text.split("\n"))
-
-
-def cluster_network_roles(world: Any, cl: Any) -> dict[str, tuple[bool, list[Any]]]:
-    """The networks attached to cluster ``cl``: network id -> (required, usages)."""
-    own = getattr(cl, "_sim_networks", None)
-    if own is not None:
-        return dict(own)
-    dc_id = cl.data_center.id if cl.data_center is not None else None
-    out: dict[str, tuple[bool, list[Any]]] = {}
-    for n in world.coll["networks"].values():
-        if n.data_center is None or n.data_center.id != dc_id:
-            continue
-        if n.name == MGMT_NETWORK:
-            out[n.id] = (True, [*MGMT_ROLES, T.NetworkUsage.VM])
-        else:
-            vm = [T.NetworkUsage.VM] if T.NetworkUsage.VM in (n.usages or []) else []
-            out[n.id] = (bool(n.required), vm)
-    return out
-
-
-def cluster_networks(world: Any, cl: Any) -> list[Any]:
-    """``/clusters/ID/networks``: the attached networks, each with the cluster's view of it
-    (``cluster``, ``required``, ``usages``, ``display``)."""
-    out = []
-    for nid, (required, usages) in cluster_network_roles(world, cl).items():
-        net = world.get("networks", nid)
-        if net is None:
-            continue
-        view = mk(
-            T.Network,
-            id=net.id,
-            href=href("clusters", cl.id, "networks", net.id),
-            name=net.name,
-            description=net.description,
-            comment=net.comment,
-            data_center=net.data_center,
-            mtu=net.mtu,
-            stp=net.stp,
-            vlan=net.vlan,
-            cluster=ref(T.Cluster, "clusters", cl.id),
-            required=required,
-            display=T.NetworkUsage.DISPLAY in usages,
-            usages=list(usages),
-        )
-        set_private(view, _sim_source=net)
-        out.append(view)
-    return out
 
 
 class EstateMachine(MachineBase):
@@ -219,7 +165,7 @@ class EstateMachine(MachineBase):
         )
 
     # ------------------------------------------------------------ data centers
-    def _add_dc(self, req: Request, node: routes.Node) -> Response:
+    def _add_dc(self, req: Request, node: Any) -> Response:
         """AddEmptyStoragePool: an uninitialized data center with the management network
         and its vNIC profile (event 950 USER_ADD_STORAGE_POOL)."""
         w = self.world
@@ -264,7 +210,7 @@ class EstateMachine(MachineBase):
         self._one_job(req.correlation_id, f"Adding new Data Center {dc.name}", add)
         return self._created(dc, "data_center")
 
-    def _update_dc(self, req: Request, node: routes.Node) -> Response:
+    def _update_dc(self, req: Request, node: Any) -> Response:
         """UpdateStoragePool: name, description, quota mode, local and the compatibility
         version (never lowered, never above a cluster's) (event 952)."""
         w = self.world
@@ -317,7 +263,7 @@ class EstateMachine(MachineBase):
         self._one_job(req.correlation_id, f"Editing Data Center {dc.name}", apply)
         return self._updated(node)
 
-    def _remove_dc(self, req: Request, node: routes.Node) -> Response:
+    def _remove_dc(self, req: Request, node: Any) -> Response:
         """RemoveStoragePool, validated as the engine does (``force`` skips the one-domain
         rule and needs every host of the data center in maintenance). Its networks and
         vNIC profiles go with it. A data center that still has clusters is refused: the
@@ -378,7 +324,7 @@ class EstateMachine(MachineBase):
     def _cpu_ok(self, name: str | None, version: tuple[int, int]) -> bool:
         return name is None or name in cpu_types(version)
 
-    def _add_cluster(self, req: Request, node: routes.Node) -> Response:
+    def _add_cluster(self, req: Request, node: Any) -> Response:
         """AddCluster: in a data center, with a CPU type of its level; the data center's
         management network is attached with every role (event 809 USER_ADD_CLUSTER)."""
         w = self.world
@@ -504,10 +450,11 @@ class EstateMachine(MachineBase):
                 pid = pol.id or MIGRATION_POLICY_IDS.get(pol.name or "")
                 if pid not in MIGRATION_POLICY_IDS.values():
                     raise conflict("Cannot edit Cluster. Migration policy does not exist.")
-                mig.policy = mk(T.MigrationPolicy, id=pid)
             if cl.migration is None:
                 cl.migration = T.MigrationOptions()
-            self._merge(cl.migration, mig)
+            self._merge(cl.migration, mig, skip=frozenset({"policy"}))
+            if pol is not None and (pol.id or pol.name):
+                cl.migration.policy = mk(T.MigrationPolicy, id=pid)
         xmlcache.touch(cl)
 
     def check_cluster_update(self, cl: Any, cl_in: Any) -> None:
@@ -553,7 +500,7 @@ class EstateMachine(MachineBase):
                     "are in Maintenance."
                 )
 
-    def _remove_cluster(self, req: Request, node: routes.Node) -> Response:
+    def _remove_cluster(self, req: Request, node: Any) -> Response:
         """RemoveCluster: refused while hosts, VMs or templates are in it (every reason the
         engine finds, together); event 813 USER_REMOVE_CLUSTER."""
         w = self.world
@@ -608,7 +555,7 @@ class EstateMachine(MachineBase):
         set_private(cl, _sim_networks=roles)
         xmlcache.touch(cl)
 
-    def _attach_cluster_network(self, req: Request, node: routes.Node) -> Response:
+    def _attach_cluster_network(self, req: Request, node: Any) -> Response:
         """AttachNetworkToCluster (POST /clusters/ID/networks; event 946)."""
         w = self.world
         cl = node.parent
@@ -645,7 +592,7 @@ class EstateMachine(MachineBase):
         view = next(v for v in cluster_networks(w, cl) if v.id == net.id)
         return self._created(view, "network")
 
-    def _update_cluster_network(self, req: Request, node: routes.Node) -> Response:
+    def _update_cluster_network(self, req: Request, node: Any) -> Response:
         """UpdateNetworkOnCluster: required and roles (PUT /clusters/ID/networks/NID)."""
         w = self.world
         cl, view = node.parent, node.obj
@@ -671,7 +618,7 @@ class EstateMachine(MachineBase):
         node.obj = next(v for v in cluster_networks(w, cl) if v.id == view.id)
         return Response(200, render.document(render.entity(node.obj, "network")))
 
-    def _detach_cluster_network(self, req: Request, node: routes.Node) -> Response:
+    def _detach_cluster_network(self, req: Request, node: Any) -> Response:
         """DetachNetworkToCluster (DELETE /clusters/ID/networks/NID; event 948): never the
         management network, never while VMs running in the cluster use it."""
         w = self.world
@@ -802,7 +749,7 @@ class EstateMachine(MachineBase):
         if net_in.mtu is not None and not (net_in.mtu == 0 or 68 <= net_in.mtu <= 65520):
             raise HttpError(400, f"{pre} The MTU must be 0 (default) or between 68 and 65520.")
 
-    def _add_network(self, req: Request, node: routes.Node) -> Response:
+    def _add_network(self, req: Request, node: Any) -> Response:
         """AddNetwork: a logical network of a data center (a VM network gets its vNIC
         profile of the same name); event 942 NETWORK_ADD_NETWORK."""
         net_in = parse_body(req.body, T.Network)
@@ -845,7 +792,7 @@ class EstateMachine(MachineBase):
         self._one_job(req.correlation_id, f"Adding Network {net_in.name}", add)
         return self._created(out[0], "network")
 
-    def _update_network(self, req: Request, node: routes.Node) -> Response:
+    def _update_network(self, req: Request, node: Any) -> Response:
         """UpdateNetwork (event 1114 NETWORK_UPDATE_NETWORK); a VM network that becomes a
         non-VM one while VMs use it is refused."""
         w = self.world
@@ -892,7 +839,7 @@ class EstateMachine(MachineBase):
             return "host", sorted(hosts)
         return None
 
-    def _remove_network(self, req: Request, node: routes.Node) -> Response:
+    def _remove_network(self, req: Request, node: Any) -> Response:
         """RemoveNetwork: never the management network of a cluster, never while VMs or
         hosts use it; its vNIC profiles go with it (event 944 NETWORK_REMOVE_NETWORK)."""
         w = self.world
@@ -947,7 +894,7 @@ class EstateMachine(MachineBase):
         w.drop_subs("networks", net.id)
 
     # ------------------------------------------------------------ vnic profiles
-    def _add_vnic_profile(self, req: Request, node: routes.Node) -> Response:
+    def _add_vnic_profile(self, req: Request, node: Any) -> Response:
         """AddVnicProfile (event 1122 ADD_VNIC_PROFILE)."""
         w = self.world
         p_in = parse_body(req.body, T.VnicProfile)
@@ -989,7 +936,7 @@ class EstateMachine(MachineBase):
         self._one_job(req.correlation_id, f"Adding vNIC profile {p_in.name}", add)
         return self._created(out[0], "vnic_profile")
 
-    def _remove_vnic_profile(self, req: Request, node: routes.Node) -> Response:
+    def _remove_vnic_profile(self, req: Request, node: Any) -> Response:
         """RemoveVnicProfile: refused while a VM NIC uses it (event 1126)."""
         w = self.world
         prof = node.obj

@@ -13,7 +13,7 @@ from ovtui.sim import admin_machine as admin
 from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import glance, image_transfer, levels, render, search, stats, xmlcache
 from ovtui.sim import pool_machine as pools
-from ovtui.sim.estate_machine import cluster_networks
+from ovtui.sim.estate_views import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
 
