@@ -32,7 +32,7 @@ from ovtui.widgets.status_line import StatusLine
 from ovtui.widgets.workers import WorkerFailures
 
 from .answers import answer
-from .subtab_verbs import SubtabTasks, SubtabVerbs
+from .subtab_verbs import SubtabTasks, SubtabVerbs, subtab_columns
 from .verbs import VerbHost, verb_bindings
 
 
@@ -159,7 +159,7 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
         was = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value if t.row_count else None
         t.clear(columns=True)
         objs: dict[str, Any] = {}
-        cols = columns_for(jump) if jump else []
+        cols = columns_for(jump) if jump else subtab_columns(self.noun, SUBTABS[self.noun][i][1])
         if cols:
             for c in cols:
                 t.add_column(c.title, key=c.key)
@@ -171,7 +171,7 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
             if key in objs:
                 key = f"{key}-{n}"
             objs[key] = r
-            row = row_cells(jump, r, names, cols) if cols else cells(generic_cells(r))
+            row = row_cells(jump or "", r, names, cols) if cols else cells(generic_cells(r))
             t.add_row(*row, key=key)
         self.sub_objects[f"sub-{i}"] = objs
         if was in objs:  # a reload keeps the row the operator was on

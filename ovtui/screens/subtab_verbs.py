@@ -17,10 +17,39 @@ from textual.widgets import DataTable, TabbedContent
 
 from ovtui.actions.base import Action
 from ovtui.actions.browse import SUBTABS
+from ovtui.widgets.columns import Column, enum, fmt_time
 from ovtui.widgets.tasks_pane import Task, TaskRow
 
 WATCH_EVERY = 0.25  # seconds between two looks at the tasks started here (in memory)
 STRIP_TASKS = 3  # the strip shows the last few tasks started from this screen
+
+
+def _yes(value: Any) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+# Columns of the sub-tabs whose rows are no main-tab type (the rest show name/status/text):
+# what a sub-tab verb changes must be seen (a snapshot's status, a NIC's plugged state).
+SUBTAB_COLUMNS: dict[tuple[str, str], list[Column]] = {
+    ("vm", "snapshots"): [
+        Column("description", "Description", lambda o, n: o.description or ""),
+        Column("type", "Type", lambda o, n: enum(o.snapshot_type)),
+        Column("status", "Status", lambda o, n: enum(o.snapshot_status)),
+        Column("date", "Date", lambda o, n: fmt_time(o.date)),
+        Column("memory", "Memory", lambda o, n: _yes(o.persist_memorystate)),
+    ],
+    ("vm", "nics"): [
+        Column("name", "Name", lambda o, n: o.name or ""),
+        Column("interface", "Interface", lambda o, n: enum(o.interface)),
+        Column("mac", "MAC", lambda o, n: o.mac.address if o.mac is not None else ""),
+        Column("plugged", "Plugged", lambda o, n: _yes(o.plugged)),
+        Column("linked", "Linked", lambda o, n: _yes(o.linked)),
+    ],
+}
+
+
+def subtab_columns(noun: str, key: str) -> list[Column]:
+    return SUBTAB_COLUMNS.get((noun, key), [])
 
 
 class SubtabTasks(VerticalScroll):
