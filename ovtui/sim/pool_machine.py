@@ -26,7 +26,7 @@ events: AuditLogMessages.properties, jobs: ExecutionMessages.properties.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ovirtsdk4 import types as T
@@ -122,10 +122,6 @@ def pool_vms(world: Any, pool: Any) -> list[Any]:
         ),
         key=lambda v: v.name,
     )
-
-
-def pool_permissions(world: Any, pool: Any) -> list[Any]:
-    return list(getattr(pool, "_sim_permissions", []))
 
 
 class PoolMachine(MachineBase):
@@ -531,8 +527,4 @@ class PoolMachine(MachineBase):
         self.after(T_REMOVE_POLL, lambda: self._when_up(vm, pool, ctx, job, polls - 1))
 
 
-CHILDREN: dict[tuple[str, str], tuple[str, Callable[[Any, Any], list[Any]]]] = {
-    ("vm_pool", "permissions"): ("permission", pool_permissions),
-}
-
-__all__ = ["CHILDREN", "PoolMachine", "pool_vms", "vm_names"]
+__all__ = ["PoolMachine", "pool_vms", "vm_names"]

@@ -12,7 +12,6 @@ from ovirtsdk4 import types as T
 from ovtui.sim import admin_machine as admin
 from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import glance, image_transfer, levels, render, search, stats, xmlcache
-from ovtui.sim import pool_machine as pools
 from ovtui.sim.estate_views import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
@@ -252,6 +251,10 @@ def _consoles(w: RecordStore, vm: T.Vm) -> list[T.GraphicsConsole]:
 
 # (entity element, rel) -> (child element, items)
 CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any]]]] = {
+    ("vm_pool", "permissions"): (  # sim/pool_machine
+        "permission",
+        lambda w, o: list(getattr(o, "_sim_permissions", [])),
+    ),
     ("vm", "nics"): ("nic", _sub("vms", "nics")),
     ("vm", "diskattachments"): ("disk_attachment", _sub("vms", "diskattachments")),
     ("vm", "snapshots"): ("snapshot", _sub("vms", "snapshots")),
@@ -315,7 +318,6 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
     ),
     **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
-    **pools.CHILDREN,  # a VM pool's permissions (sim/pool_machine)
     **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_machine)
     **glance.CHILDREN,  # a provider's images (sim/glance)
 }
