@@ -16,6 +16,7 @@ from .nouns import NOUNS, Noun, resolve_noun
 __all__ = ["NOUNS", "Noun", "VERB_MODULES", "register", "register_verb_fn", "resolve_noun", "verb"]
 
 from . import (  # noqa: E402 - the names above first (see there)
+    affinity,
     clusters,
     datacenters,
     disk_transfer,
@@ -25,13 +26,17 @@ from . import (  # noqa: E402 - the names above first (see there)
     host_upgrade,
     hosts,
     images,
+    macpools,
     networks,
     ovirtcmd_verbs,
     permissions,
+    quotas,
     read,
     roles,
+    scheduling,
     storage,
     storage_domains,
+    tags,
     templates_verbs,
     users,
     vm_autoinstall,
@@ -77,6 +82,11 @@ VERB_MODULES = (
     users,
     roles,
     permissions,
+    tags,
+    quotas,
+    macpools,
+    affinity,
+    scheduling,
 )
 _ORDER = [m.__name__ for m in VERB_MODULES]
 
