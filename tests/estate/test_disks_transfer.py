@@ -1,0 +1,100 @@
+"""``disk upload`` / ``disk download`` through the engine's image transfer API, against the
+simulator: byte progress, the same bytes on the engine (checksum), and an interrupted upload
+cancelled on the engine."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+
+from ovtui.sim.testing import wait_for, write_config
+from tests.support import run_cli
+
+from .qcow2 import write_qcow2
+
+MiB = 1 << 20
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sim_disk(sim, name):
+    with sim.world.lock:
+        return next((d for d in sim.world.all_disks().values() if d.name == name), None)
+
+
+def test_upload_of_a_50_mb_qcow2_shows_bytes_and_the_engine_holds_them(
+    sim, tmp_path, capsys
+) -> None:
+    image = write_qcow2(tmp_path / "cirros.qcow2", 50 * MiB)
+    cfg = write_config(sim, tmp_path)
+    code, out, err = run_cli(
+        capsys, cfg, "-o", "json", "disk", "upload", str(image), "--sd", "default-data1"
+    )
+    assert code == 0, err
+    # progress in bytes on stderr, ending at the whole file
+    sent = [line for line in err.splitlines() if " MiB of 50.3 MiB" in line]
+    assert len(sent) >= 5, err
+    assert sent[-1].strip().startswith("upload disk cirros.qcow2: 50.3 MiB of 50.3 MiB 100%"), err
+    # the engine has the disk, ok, qcow2, with the virtual size of the image
+    disk = _sim_disk(sim, "cirros.qcow2")
+    assert disk is not None and disk.status.value == "ok"
+    assert disk.format.value == "cow" and disk.provisioned_size == 50 * MiB
+    with sim.world.lock:
+        held = bytes(disk._sim_image)
+    assert _sha(held) == _sha(image.read_bytes())
+    assert '"name": "cirros.qcow2"' in out
+    # and what a download gives back is the same file
+    back = tmp_path / "back.qcow2"
+    code, _, err = run_cli(capsys, cfg, "disk", "-n", "cirros.qcow2", "download", str(back))
+    assert code == 0, err
+    assert "50.3 MiB of 50.3 MiB" in err
+    assert _sha(back.read_bytes()) == _sha(image.read_bytes())
+    # never over an existing file
+    code, _, err = run_cli(capsys, cfg, "disk", "-n", "cirros.qcow2", "download", str(back))
+    assert code == 2 and "does not write over it" in err
+
+
+def test_interrupted_upload_cancels_the_transfer_on_the_engine(sim, tmp_path) -> None:
+    image = write_qcow2(tmp_path / "big.qcow2", 50 * MiB)
+    cfg = write_config(sim, tmp_path)
+    sim.machines.hold_uploads_after = 12 * MiB  # a slow storage: the rest waits
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ovtui", "run", "-c", str(cfg), "disk", "upload", str(image),
+         "--sd", "default-data1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "120"},
+    )  # fmt: skip
+    try:
+
+        def transferring():
+            with sim.world.lock:
+                return [
+                    t
+                    for t in sim.world.coll["imagetransfers"].values()
+                    if t.phase.value == "transferring" and (t.transferred or 0) >= 12 * MiB
+                ]
+
+        tr = wait_for(transferring, timeout=60, what="12 MiB uploaded")[0]
+        disk_id = tr.disk.id
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "interrupted; the transfer is cancelled on the engine" in err
+    assert "Traceback" not in err
+    # the engine cancelled it, and removed the upload's disk
+    wait_for(lambda: tr.phase.value == "cancelled_user", what="the transfer cancelled")
+    wait_for(lambda: sim.world.all_disks().get(disk_id) is None, what="the disk removed")
+    with sim.world.lock:
+        events = [e.code for e in sim.world.coll["events"].values()]
+    assert 1031 in events and 1033 in events and 1032 not in events
