@@ -15,7 +15,8 @@ class FaultInjector:
     ``lost_reply_rate`` fraction of writes (POST/PUT/DELETE) handled and then left unanswered
     (the engine did it, the reply never arrives); ``token_lifetime`` seconds
     (None: tokens live for the session); ``not_found`` top-level collections answered 404;
-    ``fail_upgrade`` host names whose next upgrade fails; ``failing_gets`` the next N GETs get
+    ``fail_upgrade`` host names whose next upgrade fails; ``setupnetworks_ignored`` host
+    names whose next setupnetworks is answered OK and not applied; ``failing_gets`` the next N GETs get
     503; ``restart()`` drops all tokens.
     """
 
@@ -35,6 +36,7 @@ class FaultInjector:
         self.token_lifetime: float | None = None
         self.not_found: set[str] = set()
         self.fail_upgrade: set[str] = set()
+        self.setupnetworks_ignored: set[str] = set()  # hosts whose next setupnetworks is a no-op
         self.failing_gets = 0  # the next N API GETs are answered 503 (deterministic outage)
 
     def apply_spec(self, spec: str) -> None:
@@ -46,12 +48,12 @@ class FaultInjector:
                 raise ValueError(f"bad fault {item!r}: expected KEY=VALUE")
             if key in ("latency", "error_rate", "drop_rate", "lost_reply_rate", "token_lifetime"):
                 setattr(self, key, float(value))
-            elif key in ("not_found", "fail_upgrade"):
+            elif key in ("not_found", "fail_upgrade", "setupnetworks_ignored"):
                 getattr(self, key).update(v for v in value.split("+") if v)
             else:
                 raise ValueError(
                     f"unknown fault {key!r} (latency, error_rate, drop_rate, lost_reply_rate,"
-                    " token_lifetime, not_found, fail_upgrade)"
+                    " token_lifetime, not_found, fail_upgrade, setupnetworks_ignored)"
                 )
 
     def roll(self, rate: float) -> bool:

@@ -10,6 +10,8 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
+from ovtui.sim import xmlcache
+from ovtui.sim.estate_views import cluster_network_roles
 from ovtui.sim.httptypes import HttpError, bad_request, conflict
 from ovtui.sim.machine_base import (
     HS,
@@ -19,6 +21,7 @@ from ovtui.sim.machine_base import (
     T_REBOOT_HOST,
     VS,
     Ctx,
+    RouteParts,
 )
 from ovtui.sim.records import href, mk, ref, set_private
 from ovtui.sim.vm_machine import VmMachine
@@ -26,6 +29,9 @@ from ovtui.sim.vm_machine import VmMachine
 
 class HostMachine(VmMachine):
     """Host verbs; maintenance moves the host's VMs with the VM machine's migration."""
+
+    def routes_host_network(self) -> RouteParts:
+        return RouteParts(verbs={("host", "commitnetconfig"): self.host_commit_net_config})
 
     # ------------------------------------------------------------- host verbs
     def _spm_handover(self, host: T.Host) -> None:
@@ -315,10 +321,7 @@ class HostMachine(VmMachine):
 
         self._later(host, op, T_INSTALL, done)
 
-    def host_fence(self, host: T.Host, ctx: Ctx) -> dict[str, Any] | None:
-        ftype = (ctx.action.fence_type or "restart").lower()
-        if ftype == "status":
-            return {"power_management": T.PowerManagement(status=T.PowerManagementStatus.ON)}
+    def _fence_restart(self, host: T.Host, ctx: Ctx) -> None:
         self._job(ctx, f"Restarting Host {host.name}")
         was_maint = host.status == HS.MAINTENANCE
         for vm in self.world.vms_on_host(host.id):
@@ -334,7 +337,6 @@ class HostMachine(VmMachine):
             self._bring_back(host, cid, job, not was_maint)
 
         self._later(host, op, T_REBOOT_HOST, back)
-        return None
 
     def host_force_spm(self, host: T.Host, ctx: Ctx) -> None:
         if host.status != HS.UP:
@@ -357,18 +359,46 @@ class HostMachine(VmMachine):
         ev.emit(self.world, 606, host=host, correlation_id=ctx.cid)
         ev.end_job(self.world, ctx.job)
 
-    def host_setup_networks(self, host: T.Host, ctx: Ctx) -> None:
-        """HostSetupNetworks: bonds created / changed / removed, network attachments moved.
+    def host_commit_net_config(self, host: T.Host, ctx: Ctx) -> None:
+        """CommitNetworkChanges: what setupnetworks applied survives a reboot (event 1104)."""
+        self._job(ctx, f"Committing network changes on Host {host.name}")
+        set_private(host, _sim_net_unsaved=False)
+        ev.emit(
+            self.world,
+            1104,
+            host=host,
+            correlation_id=ctx.cid,
+            extra=f"Network changes were saved on host {host.name}",
+        ).description = f"Network changes were saved on host {host.name}"
+        ev.end_job(self.world, ctx.job)
 
-        Validated as the engine's HostSetupNetworksValidator does for what the simulator
-        models: interfaces must exist on the host, a bond needs two of them and a name
-        ``bond*``, networks must exist in the host's data center."""
+    def host_setup_networks(self, host: T.Host, ctx: Ctx) -> None:
+        """HostSetupNetworks: bonds created / changed / removed, network attachments added,
+        moved (with their IP configuration: none, dhcp, static) and removed.
+
+        Validated as the engine's HostSetupNetworksValidator and NetworkAttachmentValidator
+        do for what the simulator models: the host's status, interfaces that exist, bonds of
+        two or more interfaces named ``bond*``, a slave that carries no network, bonds and
+        attachments to remove that exist (a bond still carrying networks is not removed),
+        networks of the host's cluster, static addresses with a netmask. With
+        ``commit_on_success`` the change is saved at once (event 1104); without, it waits for
+        ``commitnetconfig``. The fault ``setupnetworks_ignored`` (host names) makes the
+        engine answer OK and apply nothing, once per name."""
         w = self.world
         a = ctx.action
+        pre = "Cannot setup Networks."
+        if host.status not in (HS.UP, HS.MAINTENANCE, HS.NON_OPERATIONAL):
+            # ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL
+            raise conflict(
+                f"{pre} Operation can be performed only when Host status is Maintenance, Up, "
+                "NonOperational."
+            )
         nics = w.sub_items("hosts", host, "nics")
         atts = w.sub_items("hosts", host, "networkattachments")
 
         def find(r: Any) -> Any:
+            if r is None:
+                return None
             return next(
                 (n for n in nics if (r.id and n.id == r.id) or (r.name and n.name == r.name)),
                 None,
@@ -388,14 +418,15 @@ class HostMachine(VmMachine):
                 )
             slaves = b.bonding.slaves if b.bonding is not None and b.bonding.slaves else []
             missing += [s.name or s.id for s in slaves if find(s) is None]
-        for att in a.modified_network_attachments or []:
+        att_in = list(a.modified_network_attachments or [])
+        for att in att_in:
             r = att.host_nic
             if r is not None and find(r) is None and r.name not in new_names:
                 missing.append(r.name or r.id)
         if missing:
             # AppErrors NETWORK_INTERFACES_DONT_EXIST
             raise conflict(
-                "Cannot setup Networks. The following Network Interfaces do not exist on the "
+                f"{pre} The following Network Interfaces do not exist on the "
                 f"Host: {', '.join(dict.fromkeys(missing))}."
             )
         short = [
@@ -407,7 +438,7 @@ class HostMachine(VmMachine):
         if short:
             # AppErrors NETWORK_BONDS_INVALID_SLAVE_COUNT
             raise conflict(
-                "Cannot setup Networks. The following bonds consist of less than two Network "
+                f"{pre} The following bonds consist of less than two Network "
                 f"Interfaces: {', '.join(short)}."
             )
         gone = [r for r in a.removed_bonds or [] if find(r) is None or find(r).bonding is None]
@@ -416,9 +447,19 @@ class HostMachine(VmMachine):
             raise conflict(
                 f"Following bonds do not exist: {', '.join(r.name or r.id for r in gone)}."
             )
+        removed_ids = {r.id for r in a.removed_network_attachments or [] if r.id}
+        unknown = sorted(removed_ids - {x.id for x in atts})
+        if unknown:
+            # AppErrors NETWORK_ATTACHMENTS_TO_BE_REMOVED_DOES_NOT_EXISTS
+            raise conflict(
+                f"{pre} Cannot remove following Network Attachments, because they do not exist: "
+                f"{', '.join(unknown)}."
+            )
+        cl = w.coll["clusters"][host.cluster.id]
+        in_cluster = cluster_network_roles(w, cl)
         dc_id = w.cluster_dc(host.cluster.id).id
         nets = []
-        for att in a.modified_network_attachments or []:
+        for att in att_in:
             r = att.network
             net = None
             if r is not None:
@@ -434,8 +475,81 @@ class HostMachine(VmMachine):
             if net is None:
                 what = (r.name or r.id) if r is not None else ""
                 raise HttpError(404, f"Entity not found: Network: name={what}")
+            if net.id not in in_cluster:
+                # AppErrors NETWORK_OF_GIVEN_NAME_NOT_EXISTS_IN_CLUSTER
+                raise conflict(f"Logical Network '{net.name}' does not exist in Cluster.")
+            for ip in att.ip_address_assignments or []:
+                if ip.assignment_method == T.BootProtocol.STATIC and (
+                    ip.ip is None or not ip.ip.address or not ip.ip.netmask
+                ):
+                    nic_name = att.host_nic.name if att.host_nic is not None else ""
+                    raise conflict(
+                        f"Insufficient ip configuration of Network attachment for Network "
+                        f"{net.name}, Interface {nic_name}. Must define ip address and netmask "
+                        "when boot protocol is static."
+                    )
             nets.append((att, net))
+        twice = sorted({n.name for _a, n in nets if sum(1 for _b, m in nets if m.id == n.id) > 1})
+        if twice:
+            # AppErrors NETWORKS_ALREADY_ATTACHED_TO_IFACES
+            raise conflict(
+                f"{pre} The following Logical Networks are attached to more than one Network "
+                f"Interface: {', '.join(twice)}."
+            )
+        moved = {n.id for _a, n in nets}
+        staying = [x for x in atts if x.id not in removed_ids and x.network.id not in moved]
+        for b in bonds_in:
+            for s in (b.bonding.slaves if b.bonding is not None else None) or []:
+                nic = find(s)
+                carried = [x for x in staying if nic is not None and x.host_nic.id == nic.id]
+                if carried:
+                    net_name = w.name_of("networks", carried[0].network.id)
+                    # AppErrors NETWORK_INTERFACE_ATTACHED_TO_NETWORK_CANNOT_BE_SLAVE
+                    raise conflict(
+                        f"{pre} Network Interface '{nic.name}' cannot become slave, there's "
+                        f"network '{net_name}' attached to it."
+                    )
+        for r in a.removed_bonds or []:
+            bond = find(r)
+            used = [x.id for x in staying if x.host_nic.id == bond.id]
+            if used:
+                # AppErrors BOND_USED_BY_NETWORK_ATTACHMENTS
+                raise conflict(
+                    f"Cannot remove bond {bond.name}, because it's used by Network Attachments: "
+                    f"{', '.join(used)}."
+                )
         self._job(ctx, f"Setup Networks on Host {host.name}")
+        if host.name in self.faults.setupnetworks_ignored:
+            # the engine said yes and did nothing (a lost update on the host)
+            self.faults.setupnetworks_ignored.discard(host.name)
+            ev.end_job(self.world, ctx.job)
+            return
+        self._apply_setup(
+            host, nics, atts, bonds_in, [find(r) for r in a.removed_bonds or []], nets,
+            removed_ids, find,
+        )  # fmt: skip
+        if a.commit_on_success:
+            set_private(host, _sim_net_unsaved=False)
+            ev.emit(
+                w, 1104, host=host, correlation_id=ctx.cid
+            ).description = f"Network changes were saved on host {host.name}"
+        else:
+            set_private(host, _sim_net_unsaved=True)
+        ev.end_job(self.world, ctx.job)
+
+    def _apply_setup(
+        self,
+        host: T.Host,
+        nics: list[Any],
+        atts: list[Any],
+        bonds_in: list[Any],
+        removed_bonds: list[Any],
+        nets: list[tuple[Any, Any]],
+        removed_ids: set[str],
+        find: Callable[[Any], Any],
+    ) -> None:
+        """Make the change: bonds, then removed attachments and bonds, then attachments."""
+        w = self.world
         for b in bonds_in:
             bond = find(b)
             slaves = [find(x) for x in (b.bonding.slaves if b.bonding else None) or []]
@@ -466,17 +580,14 @@ class HostMachine(VmMachine):
                 )
             if b.mtu:
                 bond.mtu = b.mtu
-        for r in a.removed_bonds or []:
-            bond = find(r)
+            xmlcache.touch(bond)
+        for att in [x for x in atts if x.id in removed_ids]:
+            atts.remove(att)
+            nic = find(att.host_nic)
+            if nic is not None and nic.network is not None and nic.network.id == att.network.id:
+                self._clear_nic(nic)
+        for bond in removed_bonds:
             nics.remove(bond)
-            for att in [x for x in atts if x.host_nic.id == bond.id]:
-                atts.remove(att)
-        for r in a.removed_network_attachments or []:
-            for att in [x for x in atts if x.id == r.id]:
-                atts.remove(att)
-                nic = find(att.host_nic)
-                if nic is not None:
-                    nic.network = None
         for att_in, net in nets:
             nic = find(att_in.host_nic)
             att = next((x for x in atts if x.network.id == net.id), None)
@@ -494,10 +605,122 @@ class HostMachine(VmMachine):
             else:
                 old = find(att.host_nic)
                 if old is not None and old.id != nic.id:
-                    old.network = None
-                    nic.ip, old.ip = old.ip, nic.ip
-                    nic.boot_protocol, old.boot_protocol = old.boot_protocol, T.BootProtocol.NONE
-                    nic.bridged, old.bridged = old.bridged, False
-            att.host_nic = mk(T.HostNic, id=nic.id, href=nic.href)
-            nic.network = ref(T.Network, "networks", net.id)
+                    if att_in.ip_address_assignments is None:  # the address moves with it
+                        nic.ip, nic.boot_protocol = old.ip, old.boot_protocol
+                        att_in.ip_address_assignments = att.ip_address_assignments
+                    self._clear_nic(old)
+                    nic.bridged = old.bridged
+            att.host_nic = mk(T.HostNic, id=nic.id, href=nic.href, name=nic.name)
+            if net.vlan is None:
+                nic.network = ref(T.Network, "networks", net.id)
+                nic.bridged = T.NetworkUsage.VM in (net.usages or [])
+            assignments = att_in.ip_address_assignments
+            if assignments is not None:
+                att.ip_address_assignments = [self._assigned(nic, ip) for ip in assignments]
+            elif att.ip_address_assignments is None:
+                att.ip_address_assignments = [
+                    mk(T.IpAddressAssignment, assignment_method=T.BootProtocol.NONE)
+                ]
+            xmlcache.touch(att)
+            xmlcache.touch(nic)
+
+    @staticmethod
+    def _clear_nic(nic: Any) -> None:
+        nic.network = None
+        nic.bridged = False
+        nic.boot_protocol = T.BootProtocol.NONE
+        nic.ip = mk(T.Ip, address="", version=T.IpVersion.V4)
+        xmlcache.touch(nic)
+
+    def _assigned(self, nic: Any, ip_in: Any) -> Any:
+        """An IP assignment as the host reports it: static as given, DHCP with the address
+        the DHCP server gave, none without one; the NIC shows it."""
+        method = ip_in.assignment_method or T.BootProtocol.NONE
+        if method == T.BootProtocol.STATIC:
+            ip = mk(
+                T.Ip,
+                address=ip_in.ip.address,
+                netmask=ip_in.ip.netmask,
+                gateway=ip_in.ip.gateway,
+                version=T.IpVersion.V4,
+            )
+        elif method == T.BootProtocol.DHCP:
+            ip = mk(
+                T.Ip,
+                address=self.world.next_ip(),
+                netmask="255.255.0.0",
+                gateway="10.0.0.1",
+                version=T.IpVersion.V4,
+            )
+        else:
+            ip = mk(T.Ip, address="", version=T.IpVersion.V4)
+        nic.boot_protocol = method
+        nic.ip = ip
+        return mk(T.IpAddressAssignment, assignment_method=method, ip=ip)
+
+    # ------------------------------------------------------------- fencing
+    def _power_management_on(self, host: T.Host) -> None:
+        pm = host.power_management
+        if pm is None or not pm.enabled:
+            # AppErrors VDS_FENCE_DISABLED
+            raise conflict("Cannot fence Host, Host fence is disabled.")
+
+    def host_fence(self, host: T.Host, ctx: Ctx) -> dict[str, Any] | None:
+        """Power management: ``status`` (ON, or OFF once stopped), ``stop`` (a host in
+        maintenance, event 21), ``start`` (down / non responsive / maintenance, event 20;
+        back in maintenance), ``restart``; status, start and stop only where power management
+        is enabled."""
+        ftype = (ctx.action.fence_type or "restart").lower()
+        if ftype == "status":
+            self._power_management_on(host)
+            off = getattr(host, "_sim_powered_off", False)
+            status = T.PowerManagementStatus.OFF if off else T.PowerManagementStatus.ON
+            return {"power_management": T.PowerManagement(status=status)}
+        if ftype == "stop":
+            self._fence_stop(host, ctx)
+        elif ftype == "start":
+            self._fence_start(host, ctx)
+        else:
+            self._fence_restart(host, ctx)
+        return None
+
+    def _fence_stop(self, host: T.Host, ctx: Ctx) -> None:
+        self._power_management_on(host)
+        if host.status != HS.MAINTENANCE:
+            # AppErrors VDS_STATUS_NOT_VALID_FOR_STOP
+            raise conflict(
+                "Cannot perform Stop operation, Host has to be in Maintenance mode in order to "
+                "be stopped."
+            )
+        self._job(ctx, f"Stopping Host {host.name}")
+        self._begin(host)
+        self.set_status(host, HS.DOWN)
+        set_private(host, _sim_powered_off=True)
+        ev.emit(
+            self.world, 21, host=host, correlation_id=ctx.cid
+        ).description = f"Host {host.name} was stopped by {ctx.user}."
         ev.end_job(self.world, ctx.job)
+
+    def _fence_start(self, host: T.Host, ctx: Ctx) -> None:
+        self._power_management_on(host)
+        if host.status not in (HS.DOWN, HS.NON_RESPONSIVE, HS.MAINTENANCE):
+            # AppErrors VDS_STATUS_NOT_VALID_FOR_START
+            raise conflict(
+                "Cannot perform Start operation, Host has to be in one of the following "
+                "statuses: Down ,Non Responsive or Maintenance."
+            )
+        self._job(ctx, f"Starting Host {host.name}")
+        op = self._begin(host)
+        set_private(host, _sim_powered_off=False)
+        self.set_status(host, HS.REBOOT)
+        ev.emit(
+            self.world, 20, host=host, correlation_id=ctx.cid
+        ).description = f"Host {host.name} was started by {ctx.user}."
+        job = ctx.job
+
+        def booted() -> None:
+            set_private(host, _sim_boot=self.world.clock.time())
+            self.set_status(host, HS.MAINTENANCE)
+            ev.end_job(self.world, job)
+
+        self._later(host, op, T_REBOOT_HOST, booted)

@@ -265,6 +265,15 @@ def _iscsi_discover(method: str) -> Callable[[Any, Any], None]:
     return check
 
 
+def c_commit_net_config(sim: Any, conn: Any) -> None:
+    host = _sys(conn).hosts_service().list(search="status=up")[0]
+    hs = _sys(conn).hosts_service().host_service(host.id)
+    hs.commit_net_config(query={"correlation_id": "c-commit"})
+    events = _sys(conn).events_service().list(search="correlation_id=c-commit")
+    assert [e.code for e in events] == [1104]
+    assert events[0].description == f"Network changes were saved on host {host.name}"
+
+
 CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "ADD data_center": c_add_dc,
     "UPDATE data_center": c_update_dc,
@@ -281,4 +290,5 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "REMOVE vnic_profile": c_remove_vnic_profile,
     "ACTION host iscsidiscover": _iscsi_discover("iscsi_discover"),
     "ACTION host discoveriscsi": _iscsi_discover("discover_iscsi"),
+    "ACTION host commitnetconfig": c_commit_net_config,
 }
