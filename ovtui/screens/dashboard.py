@@ -171,7 +171,7 @@ class DashboardScreen(WorkerFailures, Screen):
                     with Vertical(classes="usage", id=f"usage-{key}") as v:
                         v.border_title = f"{title} utilisation"
                         yield Static("", classes="usage-line", id=f"usage-{key}-line")
-                        yield Chart(title, id=f"chart-{key}")
+                        yield Chart(title, headline=False, id=f"chart-{key}")
             with Horizontal(id="dash-loaded"):
                 with Vertical(classes="loaded") as v:
                     v.border_title = "Most loaded clusters"

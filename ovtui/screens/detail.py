@@ -19,6 +19,7 @@ from ovtui.actions.base import ActionError
 from ovtui.actions.browse import SUBTABS, PathNotServed, xml_of
 from ovtui.actions.registry import NOUNS
 from ovtui.textsafe import visible
+from ovtui.widgets.charts import StatsCharts
 from ovtui.widgets.columns import (
     columns_for,
     generic_cells,
@@ -26,7 +27,7 @@ from ovtui.widgets.columns import (
     status_text,
 )
 from ovtui.widgets.footer import Footer
-from ovtui.widgets.general import general_rows
+from ovtui.widgets.general import all_rows, general_rows, wanted_refs
 from ovtui.widgets.safe import cell, cells, message, styled
 from ovtui.widgets.status_line import StatusLine
 from ovtui.widgets.workers import WorkerFailures
@@ -34,6 +35,9 @@ from ovtui.widgets.workers import WorkerFailures
 from .answers import answer
 from .subtab_verbs import SubtabTasks, SubtabVerbs, subtab_columns
 from .verbs import VerbHost, verb_bindings
+
+# what a refresh of the object follows: the Statistics sub-tab's charts (charts.StatsCharts)
+STATS_FOLLOW = {"host": "statistics,nics.statistics", "vm": "statistics"}
 
 
 class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
@@ -45,6 +49,7 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
         Binding("right_square_bracket", "subtab(1)", "Next tab"),
         Binding("left_square_bracket", "subtab(-1)", "Prev tab"),
         Binding("x", "xml", "XML"),
+        Binding("a", "all_attributes", "All attrs"),
         Binding("ctrl+r", "reload", "Reload"),
         Binding("t", "tasks", "Tasks"),
         Binding("question_mark", "app.help", "Keys"),
@@ -58,6 +63,8 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
         self.loaded: set[str] = set()
         self.sub_objects: dict[str, dict[str, Any]] = {}
         self.reload_failures = 0
+        self.show_all = False  # General: every attribute (a) or webadmin's curated rows
+        self.refs: dict[str, dict[str, Any]] = {}  # linked objects fetched for their names
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="detail-title")
@@ -67,6 +74,8 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
                 yield DataTable(id="general", cursor_type="row", show_header=False)
             for i, (title, _key, _jump) in enumerate(SUBTABS.get(self.noun, [])):
                 with TabPane(title, id=f"tab-{i}"):
+                    if _key == "statistics" and self.noun in STATS_FOLLOW:
+                        yield StatsCharts(self.noun, id="stats-charts")
                     yield StatusLine(classes="view-message")
                     yield DataTable(id=f"sub-{i}", cursor_type="row")
             with TabPane("XML", id="tab-xml"):
@@ -90,6 +99,9 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
     def on_mount(self) -> None:
         self._fill_general()
         self.query_one("#general", DataTable).focus()
+        self._sample()
+        if self.app.browser and wanted_refs(self.noun, self.obj, self.app.browser.cached_names()):
+            self._resolve_refs()
 
     def _fill_general(self) -> None:
         t = self.query_one("#general", DataTable)
@@ -98,7 +110,11 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
             t.add_column("Value", key="v")
         t.clear()
         names = self.app.browser.cached_names() if self.app.browser else {}
-        for k, v in general_rows(self.obj, names):
+        if self.show_all:
+            rows = all_rows(self.obj, names)
+        else:
+            rows = general_rows(self.obj, names, self.noun, self.refs)
+        for k, v in rows:
             t.add_row(*cells((k, v)))
         self.query_one("#detail-title", Static).update(self._title())
 
@@ -222,7 +238,8 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
 
     @work(thread=True, exclusive=True, group="obj", exit_on_error=False)
     def _refetch(self) -> None:
-        answer(self, self._set_obj, self.app.browser.get(self.noun, self.obj.id))
+        follow = STATS_FOLLOW.get(self.noun)
+        answer(self, self._set_obj, self.app.browser.get(self.noun, self.obj.id, follow=follow))
 
     def _refetch_failed(self, exc: ActionError) -> None:
         """Say it on the screen and keep what is shown; the next refresh tries again."""
@@ -240,6 +257,34 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
         self.obj = obj
         self.reload_failures = 0
         self.set_message("")
+        self._fill_general()
+        self._sample()
+
+    # ------------------------------------------------------------------ General / Statistics
+    def _sample(self) -> None:
+        """One point on the Statistics sub-tab's charts (a host or a VM, each refresh)."""
+        for charts in self.query(StatsCharts):
+            charts.sample(self.obj)
+
+    def action_all_attributes(self) -> None:
+        """``a``: General shows every attribute, or the curated rows again."""
+        self.show_all = not self.show_all
+        self._fill_general()
+        self.query_one(TabbedContent).active = "tab-general"
+
+    @work(thread=True, exclusive=True, group="refs", exit_on_error=False)
+    def _resolve_refs(self) -> None:
+        """Names of linked objects the names cache lacks (a VM's template): one GET each."""
+        refs: dict[str, dict[str, Any]] = {}
+        for kind, rid in wanted_refs(self.noun, self.obj, self.app.browser.cached_names()):
+            try:
+                refs.setdefault(kind, {})[rid] = self.app.browser.get(kind, rid)
+            except ActionError:
+                continue  # the id stays shown
+        answer(self, self._set_refs, refs)
+
+    def _set_refs(self, refs: dict[str, dict[str, Any]]) -> None:
+        self.refs = refs
         self._fill_general()
 
     # VerbHost

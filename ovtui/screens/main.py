@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,11 +13,14 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ovtui.actions.base import Action
 from ovtui.actions.browse import MAIN_TABS
+from ovtui.actions.dashboard import tag_names
 from ovtui.actions.registry import NOUNS, resolve_noun
+from ovtui.search_complete import Vocabulary
 from ovtui.widgets.events_pane import EventsPane
 from ovtui.widgets.footer import Footer
 from ovtui.widgets.header import EngineHeader
 from ovtui.widgets.resource_view import ResourceView
+from ovtui.widgets.search_bar import SearchBar
 from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
 
 from .verbs import VerbHost, verb_bindings
@@ -32,6 +35,7 @@ SHORT = {
     "template": "Templates",
     "disk": "Disks",
     "network": "Networks",
+    "vmpool": "Pools",
 }
 
 
@@ -45,14 +49,19 @@ TINY = {
     "template": "Tpl",
     "disk": "Disks",
     "network": "Nets",
+    "vmpool": "Pools",
 }
 
 
 class MainScreen(VerbHost, Screen):
+    DEFAULT_CSS = """
+    MainScreen #bar-hint { height: 1; padding: 0 1; background: $boost; }
+    """
+
     BINDINGS = [
         *[
             Binding(str(i + 1), f"tab('{n}')", SHORT[n], show=False)
-            for i, n in enumerate(MAIN_TABS)
+            for i, n in enumerate(MAIN_TABS[:9])  # 1..9; Pools (the 10th) by :pools
         ],
         Binding("0", "app.show_dashboard", "Dashboard", show=False),
         Binding("slash", "search", "Search"),
@@ -75,6 +84,8 @@ class MainScreen(VerbHost, Screen):
         super().__init__()
         self.current = "vm"
         self.bar_mode = "search"
+        self._tags: list[str] = []
+        self._tags_asked = False
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
@@ -86,7 +97,8 @@ class MainScreen(VerbHost, Screen):
                         yield ResourceView(n, id=f"view-{n}")
                 yield EventsPane(id="events-pane", classes="hidden")
             yield TasksPane(id="tasks-pane", classes="hidden")
-        yield Input(placeholder="", id="command-bar", classes="hidden")
+        yield Static("", id="bar-hint", classes="hidden")
+        yield SearchBar(id="command-bar", classes="hidden")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -104,7 +116,8 @@ class MainScreen(VerbHost, Screen):
         parts = []
         narrow = self.size.width and self.size.width < 100
         for i, n in enumerate(MAIN_TABS):
-            label = f"{i + 1} {TINY[n] if narrow else SHORT[n]}"
+            label = f"{i + 1} " if i < 9 else ""  # the 10th (Pools) has no digit key
+            label += TINY[n] if narrow else SHORT[n]
             if n == self.current:
                 parts.append(f"[reverse][b] {label} [/b][/reverse]")
             else:
@@ -152,7 +165,7 @@ class MainScreen(VerbHost, Screen):
             self.view.toggle_advanced()
 
     def action_escape(self) -> None:
-        bar = self.query_one("#command-bar", Input)
+        bar = self.query_one("#command-bar", SearchBar)
         if not bar.has_class("hidden"):
             self._hide_bar()
         elif self.view.table.marks:
@@ -174,21 +187,50 @@ class MainScreen(VerbHost, Screen):
 
     def _show_bar(self, mode: str, value: str, placeholder: str) -> None:
         self.bar_mode = mode
-        bar = self.query_one("#command-bar", Input)
-        bar.value = value
+        bar = self.query_one("#command-bar", SearchBar)
         bar.placeholder = placeholder
         bar.remove_class("hidden")
+        bar.open(mode, self.current, value, self.vocabulary(), list(self.app.bookmarks()))
         bar.border_title = "/" if mode == "search" else ":"
         bar.focus()
+        self._fetch_tags()
+
+    def vocabulary(self) -> Vocabulary:
+        """The values the bar completes: names ovtui has seen, the tab's rows, tags."""
+        names: dict[str, list[str]] = {}
+        for kind, objs in self.app.browser.cached_names().items():
+            names[kind] = [o.name for o in objs.values() if getattr(o, "name", None)]
+        rows = [o.name for o in self.view.objects.values() if getattr(o, "name", None)]
+        names[self.current] = sorted(set(names.get(self.current, []) + rows))
+        names["tag"] = list(self._tags)
+        return Vocabulary(names)
+
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
+    def _fetch_tags(self) -> None:
+        """The engine's tags, once a session, for completing ``tag=``."""
+        if self._tags_asked:
+            return
+        self._tags_asked = True
+        with self.app.browser.pool.lease() as conn:
+            tags = tag_names(conn)
+        self.app.call_from_thread(self._set_tags, tags)
+
+    def _set_tags(self, tags: list[str]) -> None:
+        self._tags = tags
+        bar = self.query_one("#command-bar", SearchBar)
+        if not bar.has_class("hidden"):
+            bar.vocab.names["tag"] = list(tags)
 
     def _hide_bar(self) -> None:
-        bar = self.query_one("#command-bar", Input)
+        bar = self.query_one("#command-bar", SearchBar)
         bar.add_class("hidden")
+        self.query_one("#bar-hint", Static).add_class("hidden")
         self.view.table.focus()
 
     @on(Input.Submitted, "#command-bar")
     def _bar_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
+        self.query_one("#command-bar", SearchBar).remember(text)
         self._hide_bar()
         if self.bar_mode == "search":
             self.view.set_query(search=text)
@@ -211,7 +253,7 @@ class MainScreen(VerbHost, Screen):
                 self.open_bookmark(bm)
                 return
             self.notify(
-                f"Unknown tab {word!r}: try vms, hosts, clusters, dcs, storage, events, templates, disks, networks.",
+                f"Unknown tab {word!r}: try vms, hosts, clusters, dcs, storage, events, templates, disks, networks, pools.",
                 severity="warning",
             )
             return

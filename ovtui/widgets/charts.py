@@ -65,6 +65,7 @@ class Chart(Widget):
         unit: str = "%",
         maximum: float | None = 100.0,
         *,
+        headline: bool = True,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -72,6 +73,7 @@ class Chart(Widget):
         self.title = title
         self.unit = unit
         self.maximum = maximum
+        self.headline = headline  # False: the value is shown elsewhere; the label says the trend
         self.points: deque[float] = deque(maxlen=SESSION_POINTS)
         self.note = ""  # what the last value means, e.g. "12.1 of 320 cores"
 
@@ -90,6 +92,12 @@ class Chart(Widget):
         return f"{v:.1f} {self.unit}".strip()
 
     def label(self) -> Text:
+        if not self.headline:
+            n = len(self.points)
+            t = Text(f"trend, {n} sample{'s' if n != 1 else ''}", style="dim")
+            if n > 1:
+                t.append(f" · min {self.fmt(min(self.points))} · max {self.fmt(max(self.points))}")
+            return t
         t = Text(self.title, style="bold")
         if not self.points:
             t.append("  no data yet", style="dim")
@@ -122,7 +130,9 @@ class Chart(Widget):
             for v, lv in zip(pts, levels, strict=True):
                 n = int(max(0, min(8, round(lv - base))))
                 style = level_style(v) if self.unit == "%" else "cyan"
-                out.append(BARS[n] if n or r == rows - 1 else " ", style=style)
+                if r == rows - 1:
+                    n = max(1, n)  # every sample shows, a zero as the lowest bar
+                out.append(BARS[n], style=style)
         return out
 
 
