@@ -312,6 +312,11 @@ register_object_verbs()
 
 
 # ------------------------------------------------------------------ system-wide
+def system_list(ctx: ActionContext, target: Any) -> Result:
+    """System-wide permissions (registered by :mod:`.users`, after read's generic list)."""
+    return permission_result(ctx, _list(ctx.system.permissions_service()))
+
+
 @verb(
     "permission",
     "add",

@@ -14,9 +14,9 @@ from typing import Any
 from ovirtsdk4 import types
 
 from .base import ActionContext, NoMatch, Param, Result, UsageError
-from .declare import verb
+from .declare import register_verb_fn, verb
 from .errors import engine_errors
-from .permissions import permission_result, remove_once
+from .permissions import permission_result, remove_once, system_list
 from .vm_writes import add_once
 
 DOMAIN = Param(
@@ -211,3 +211,11 @@ def group_permissions(ctx: ActionContext, target: Any) -> Result:
         svc = ctx.system.groups_service().group_service(target.id)
         perms = list(svc.permissions_service().list())
     return permission_result(ctx, perms)
+
+
+# ``permission list`` with names (roles, users, groups): registered here because the registry
+# imports this module after read.py, whose generic list it replaces
+register_verb_fn(
+    "permission", "list", system_list, "system-wide permissions (roles given on everything)",
+    target="none",
+)  # fmt: skip
