@@ -40,7 +40,7 @@ def _where(required_dc: bool) -> tuple[Param, ...]:
         Param("path", ("--path",), "exported path (NFS, POSIX, GlusterFS volume)", "text"),
         Param("vfs_type", ("--vfs-type",), "POSIX file system type (ext4, xfs...)", "text"),
         Param("mount_options", ("--mount-options",), "mount options (POSIX, GlusterFS)", "text"),
-        Param("target", ("--target",), "iSCSI target (IQN) the LUNs are on", "text"),
+        Param("iscsi_target", ("--target",), "iSCSI target (IQN) the LUNs are on", "text"),
         Param("port", ("--port",), "iSCSI portal port", "int", 3260),
         Param("lun", ("--lun",), "a LUN id (iSCSI, FCP); repeat for several", "text",
               repeat=True),
@@ -67,7 +67,7 @@ def _storage(params: dict[str, Any]) -> types.HostStorage:
         luns = params.get("lun") or []
         if not luns:
             raise UsageError(f"A {st} domain needs --lun ID (repeat for several LUNs).")
-        if st == "iscsi" and not (params.get("address") and params.get("target")):
+        if st == "iscsi" and not (params.get("address") and params.get("iscsi_target")):
             raise UsageError("An iSCSI domain needs --address (the portal) and --target (IQN).")
         return types.HostStorage(
             type=kind,
@@ -76,7 +76,7 @@ def _storage(params: dict[str, Any]) -> types.HostStorage:
                     id=lun,
                     address=params.get("address"),
                     port=params.get("port") if st == "iscsi" else None,
-                    target=params.get("target"),
+                    target=params.get("iscsi_target"),
                 )
                 for lun in luns
             ],
@@ -211,7 +211,7 @@ def _attach(ctx: ActionContext, sd: Any, datacenter: str) -> Result:
     def find() -> Any | None:
         return next((s for s in svc.list() if s.id == sd.id), None)
 
-    add_once(ctx, svc, types.StorageDomain(id=sd.id), label, find)
+    _, _cid, follower = add_once(ctx, svc, types.StorageDomain(id=sd.id), label, find)
     what = f"storage domain {sd.name} in data center {dc.name}"
     if ctx.async_:
         return Result(True, f"{label}: accepted", sd, columns=SD_COLUMNS)
@@ -222,6 +222,7 @@ def _attach(ctx: ActionContext, sd: Any, datacenter: str) -> Result:
         what=what,
         failed=("inactive", "unknown"),
         timeout=ctx.timeout_for(SD_TIMEOUT),
+        follower=follower,
     )
     master = " (master)" if final.master else ""
     return Result(True, f"{what} is active{master}", final, columns=SD_COLUMNS)
