@@ -187,8 +187,13 @@ def upgradecheck(ctx: ActionContext, target: Any) -> Result:
     "upgrade",
     "Upgrade the host (maintenance first when up; back to its starting state after).",
     params=(
-        Param("reboot", ("--reboot",), "Reboot the host after the upgrade", "flag"),
-        Param("check", ("--check",), "Run an upgrade check first", "flag"),
+        Param("reboot", ("-b", "--reboot"), "Reboot the host after the upgrade", "flag"),
+        Param(
+            "check",
+            ("-r", "--check", "--refresh"),
+            "Run an upgrade check first (refresh the upgrade status, ovirtcmd's -r)",
+            "flag",
+        ),
         Param("dry_run", ("--dry-run",), "Print the migration plan; change nothing", "flag"),
         Param("force", ("--force",), "Skip the placement preflight", "flag"),
     ),

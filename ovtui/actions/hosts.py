@@ -8,15 +8,24 @@ P spm, B bond, D remove.
 
 from __future__ import annotations
 
+import getpass
+import sys
+from pathlib import Path
 from typing import Any
 
 from ovirtsdk4 import types
 
+from ..safefile import read_regular
+from . import datacenters as dc
 from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .declare import verb
+from .errors import engine_errors
 from .host_common import EventScan, get_host, host_service
+from .host_networks import Attach, BondSpec, Change, as_list, bond_options, setup_networks
 from .placement import plan_for_host, vms_on_host
 from .plans import host_plan
+from .selectors import quote
+from .vm_writes import add_once
 from .waiters import send_action, status_of, wait_for, wait_gone
 
 INSTALL_TIMEOUT = 3600.0
@@ -185,35 +194,6 @@ def spm(ctx: ActionContext, target: Any) -> Result:
     return Result(True, f"host {host.name} is the SPM", final)
 
 
-def _options(options: Any) -> list[types.Option]:
-    """Bonding options from ``-o NAME VALUE`` pairs or a template mapping / list."""
-    if not options:
-        return []
-    if isinstance(options, dict):
-        pairs = list(options.items())
-    else:
-        pairs = []
-        for item in options:
-            if isinstance(item, dict):
-                pairs.extend(item.items())
-            elif isinstance(item, (list, tuple)) and len(item) == 2:
-                pairs.append((item[0], item[1]))
-            elif isinstance(item, str) and "=" in item:
-                name, value = item.split("=", 1)
-                pairs.append((name, value))
-            else:
-                raise UsageError(f"Bonding option {item!r} is not NAME VALUE.")
-    return [types.Option(name=str(k), value=str(v)) for k, v in pairs]
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [p.strip() for p in value.split(",") if p.strip()]
-    return [str(v) for v in value]
-
-
 @verb(
     "host",
     "bond",
@@ -245,42 +225,24 @@ def bond(
     bond: str | None = "bond0",
     networks: Any = None,
 ) -> Result:
-    """Build a bond from interfaces and attach networks to it (default ovirtmgmt)."""
-    slaves = _as_list(interfaces)
+    """Build a bond from interfaces and attach networks to it (default ovirtmgmt): a
+    shorthand for ``host setupnetworks``, read back and compared the same way."""
+    slaves = as_list(interfaces)
     if len(slaves) < 1:
         raise UsageError("A bond needs interfaces: -i IFACE (repeat), or interfaces: in -T.")
-    nets = _as_list(networks) or ["ovirtmgmt"]
-    host = get_host(ctx, target)
+    nets = as_list(networks) or ["ovirtmgmt"]
     name = bond or "bond0"
-    nic = types.HostNic(
-        name=name,
-        mtu=int(mtu) if mtu else None,
-        bonding=types.Bonding(
-            options=_options(options) or None,
-            slaves=[types.HostNic(name=s) for s in slaves],
-        ),
+    change = Change(
+        attach=[Attach(n, name) for n in nets],
+        bonds=[BondSpec(name, slaves, bond_options(options), int(mtu) if mtu else None)],
     )
-    attachments = [
-        types.NetworkAttachment(network=types.Network(name=n), host_nic=types.HostNic(name=name))
-        for n in nets
-    ]
-    hs = host_service(ctx, host)
-    send_action(
-        ctx,
-        hs,
-        "setup_networks",
-        what=f"host {host.name}",
-        verb="bond",
-        modified_bonds=[nic],
-        modified_network_attachments=attachments,
-        check_connectivity=True,
-        commit_on_success=True,
-    )
-    return Result(
-        True,
-        f"host {host.name}: {name} over {', '.join(slaves)} carries {', '.join(nets)}",
-        get_host(ctx, host),
-    )
+    res = setup_networks(ctx, target, change, verb_name="bond")
+    host = get_host(ctx, target)
+    res.message = f"host {host.name}: {name} over {', '.join(slaves)} carries {', '.join(nets)}"
+    res.data = host
+    res.columns = None
+    res.root = None
+    return res
 
 
 @verb(
@@ -313,3 +275,242 @@ def remove(ctx: ActionContext, target: Any, force: bool = False) -> Result:
     )
     ctx.progress("done", f"host {host.name} removed", fraction=1.0)
     return Result(True, f"host {host.name} removed", host)
+
+
+# ------------------------------------------------------------------ host add
+ADD_TIMEOUT = 3600.0
+EV_HOST_ADDED = 42
+
+
+def _root_password(password_file: str | None, password_prompt: bool) -> str | None:
+    """The root password from a file (never the command line) or the terminal's prompt."""
+    if password_file:
+        raw = read_regular(Path(password_file), 64 * 1024, "root password file")
+        try:
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise UsageError(f"root password file {password_file} is not UTF-8 text.") from None
+    if password_prompt:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "--password-prompt needs a terminal.", "Give --password-file FILE instead."
+            )
+        return getpass.getpass("root password of the new host: ")
+    return None
+
+
+@verb(
+    "host",
+    "add",
+    "Add a host to a cluster (root password from a file or prompt, or the engine's SSH key)",
+    params=(
+        Param("name", ("--name",), "name of the host in the engine", "text", required=True),
+        Param("address", ("--address",), "its address (FQDN or IP)", "text", required=True),
+        Param("cluster", ("--cluster",), "its cluster (default: Default)", "cluster"),
+        Param("password_file", ("--password-file",), "file holding the root password", "file"),
+        Param("password_prompt", ("--password-prompt",), "ask the root password", "flag"),
+        Param(
+            "ssh_key",
+            ("--ssh-key",),
+            "log in with the engine's public SSH key (installed on the host beforehand)",
+            "flag",
+        ),
+        Param("port", ("--ssh-port",), "SSH port", "int"),
+        Param("description", ("--description",), "description", "text"),
+        Param("no_activate", ("--no-activate",), "leave it in maintenance once installed", "flag"),
+    ),
+    target="none",
+    mutating=True,
+    waits=True,
+    wait=ADD_TIMEOUT,
+    key="c",
+    aliases=("create",),
+)
+def add(
+    ctx: ActionContext,
+    target: Any,
+    name: str | None = None,
+    address: str | None = None,
+    cluster: str | None = None,
+    password_file: str | None = None,
+    password_prompt: bool = False,
+    ssh_key: bool = False,
+    port: int | None = None,
+    description: str | None = None,
+    no_activate: bool = False,
+) -> Result:
+    """The engine installs it (installing), then it comes up (or stays in maintenance);
+    hosted engine deployment is off."""
+    if not name or not address:
+        raise UsageError("host add needs --name NAME and --address ADDRESS.")
+    password = _root_password(password_file, password_prompt)
+    if password is None and not ssh_key:
+        raise UsageError(
+            "host add needs the root password (--password-file FILE or --password-prompt) or"
+            " --ssh-key.",
+            "A password is never taken on the command line.",
+        )
+    cl = dc.by_name(ctx, "cluster", cluster) if cluster else None
+    spec = types.Host(
+        name=name,
+        address=address,
+        description=description,
+        cluster=types.Cluster(id=cl.id) if cl is not None else None,
+        root_password=password,
+        port=None,
+        ssh=types.Ssh(
+            port=port,
+            authentication_method=types.SshAuthenticationMethod.PUBLICKEY
+            if ssh_key and password is None
+            else types.SshAuthenticationMethod.PASSWORD,
+        ),
+    )
+    hosts = ctx.system.hosts_service()
+
+    def find() -> Any | None:
+        found = hosts.list(search=f"name={quote(name)}")
+        return found[0] if found else None
+
+    added, cid, follower = add_once(
+        ctx, hosts, spec, f"add host {name}", find,
+        activate=not no_activate, deploy_hosted_engine=False,
+    )  # fmt: skip
+    if ctx.async_:
+        return Result(True, f"host {name}: add accepted (installing)", added)
+    wanted = "maintenance" if no_activate else "up"
+    scan = {"installing": False}
+
+    def on_poll(h: types.Host) -> None:
+        if status_of(h) == "installing":
+            scan["installing"] = True
+
+    def fail(h: types.Host) -> str | None:
+        if status_of(h) in ("install_failed", "non_operational", "non_responsive"):
+            why = follower.last_error()
+            return f"host {name} went {status_of(h)}" + (f": {why}" if why else ".")
+        return None
+
+    final = wait_for(
+        ctx,
+        host_service(ctx, added).get,
+        lambda h: status_of(h) == wanted,
+        what=f"host {name}",
+        wanted=wanted,
+        fail=fail,
+        timeout=ctx.timeout_for(ADD_TIMEOUT),
+        follower=follower,
+        on_poll=on_poll,
+    )
+    where = final.cluster.id if final.cluster is not None else "?"
+    cl_name = cl.name if cl is not None else dc.get_obj(ctx, "cluster", where).name
+    msg = f"host {name} added to cluster {cl_name}; {wanted}"
+    ctx.progress("done", msg, fraction=1.0)
+    return Result(True, msg, final)
+
+
+# ------------------------------------------------------------------ iSCSI discovery
+@verb(
+    "host",
+    "discoverdomain",
+    "iSCSI discovery from the host: the targets a portal offers (address, port)",
+    params=(
+        Param("address", ("--address",), "the iSCSI portal's address", "text", required=True),
+        Param("port", ("--port",), "its port", "int", 3260),
+        Param("username", ("--username",), "CHAP user name", "text"),
+        Param("password_file", ("--password-file",), "file holding the CHAP password", "file"),
+    ),
+    aliases=("iscsi-discover", "discover-iscsi"),
+)
+def discoverdomain(
+    ctx: ActionContext,
+    target: Any,
+    address: str | None = None,
+    port: int = 3260,
+    username: str | None = None,
+    password_file: str | None = None,
+) -> Result:
+    """Lists what the portal offers (target, portal); storagedomain add --storage-type
+    iscsi takes a target from it."""
+    if not address:
+        raise UsageError("discoverdomain needs --address PORTAL.")
+    host = get_host(ctx, target)
+    chap = _root_password(password_file, False) if password_file else None
+    iscsi = types.IscsiDetails(address=address, port=int(port), username=username, password=chap)
+    with engine_errors(f"discovering iSCSI targets from host {host.name} on {address}:{port}"):
+        found = host_service(ctx, host).discover_iscsi(iscsi=iscsi)
+    rows = [
+        {"target": t.target, "portal": t.portal or f"{t.address}:{t.port}", "address": t.address,
+         "port": t.port}
+        for t in found or []
+    ]  # fmt: skip
+    msg = f"host {host.name}: {len(rows)} iSCSI target(s) on {address}:{port}"
+    ctx.progress("done", msg, fraction=1.0)
+    return Result(True, msg, rows, columns=("target", "portal"))
+
+
+# ------------------------------------------------------------------ power management
+FENCE_TIMEOUT = 900.0
+
+
+def _fence(ctx: ActionContext, target: Any, how: str) -> Result:
+    host = get_host(ctx, target)
+    hs = host_service(ctx, host)
+    if how == "status":
+        with engine_errors(f"fence status of host {host.name}"):
+            pm = hs.fence(fence_type="status")
+        state = dc.enum_value(getattr(pm, "status", None)) or "unknown"
+        return Result(True, f"host {host.name}: power {state}", {"host": host.name, "power": state})
+    _, follower = send_action(ctx, hs, "fence", what=f"host {host.name}", verb=how,
+                              fence_type=how)  # fmt: skip
+    if ctx.async_:
+        return Result(True, f"host {host.name}: {how} accepted", get_host(ctx, host))
+    wanted = "down" if how == "stop" else "maintenance"
+    left = {"rebooting": how == "stop"}
+
+    def on_poll(h: types.Host) -> None:
+        if status_of(h) != "down":
+            left["rebooting"] = True
+
+    final = wait_for(
+        ctx,
+        hs.get,
+        lambda h: left["rebooting"] and status_of(h) in (wanted, "up"),
+        what=f"host {host.name}",
+        wanted=wanted,
+        timeout=ctx.timeout_for(FENCE_TIMEOUT),
+        follower=follower,
+        on_poll=on_poll,
+    )
+    msg = f"host {host.name}: {'stopped' if how == 'stop' else 'started'}; {status_of(final)}"
+    ctx.progress("done", msg, fraction=1.0)
+    return Result(True, msg, final)
+
+
+@verb(
+    "host",
+    "fence",
+    "Power management: status, start or stop the host (where it is configured)",
+    params=(
+        Param(
+            "how",
+            ("how",),
+            "status, start or stop",
+            "choice",
+            "status",
+            choices=("status", "start", "stop"),
+            nargs="?",
+        ),
+    ),  # fmt: skip
+    mutating=True,
+    dangerous=True,
+    waits=True,
+    wait=FENCE_TIMEOUT,
+)
+def fence(ctx: ActionContext, target: Any, how: str = "status") -> Result:
+    """stop needs the host in maintenance; start brings it back to maintenance."""
+    return _fence(ctx, target, how or "status")
+
+
+@verb("host", "power-status", "Power management status of the host (fence status)")
+def power_status(ctx: ActionContext, target: Any) -> Result:
+    return _fence(ctx, target, "status")
