@@ -169,7 +169,9 @@ def _set_limits(ctx: ActionContext, dc: Any, quota: Any, params: dict[str, Any])
                 )
         spec = types.QuotaClusterLimit(
             cluster=types.Cluster(id=cl.id) if cl is not None else None,
-            memory_limit=params.get("memory_gib") if params.get("memory_gib") is not None else -1,
+            memory_limit=float(params["memory_gib"])
+            if params.get("memory_gib") is not None
+            else -1.0,
             vcpu_limit=params.get("vcpus") if params.get("vcpus") is not None else -1,
         )
         lims = svc.quota_cluster_limits_service()

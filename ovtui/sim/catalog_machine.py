@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 ROOT_TAG = "00000000-0000-0000-0000-000000000000"
 DEFAULT_MAC_POOL = "58ca604b-017d-0374-0220-00000000014e"
+# the seeded VMs' and disks' quota (sim/records): the Default quota of their data center
+SEEDED_QUOTA = "58ca604b-017d-0374-0220-00000000014f"
 _NAME = re.compile(r"^[\w.-]+$")  # VALIDATION_TAGS_INVALID_TAG_NAME / AFFINITY_LABEL_BAD_NAME
 
 # ------------------------------------------------------------------ scheduling policies
@@ -216,8 +218,8 @@ def seed_catalog(world: RecordStore) -> None:
             default_policy=name == "none",
             properties=[mk(T.Property, name=k, value=v) for k, v in props.items()],
         )
-    for dc in list(world.coll["datacenters"].values()):
-        qid = _fixed_id("quota", dc.id)
+    for i, dc in enumerate(world.coll["datacenters"].values()):
+        qid = SEEDED_QUOTA if i == 0 else _fixed_id("quota", dc.id)
         quota = mk(
             T.Quota,
             id=qid,
@@ -330,10 +332,22 @@ def _quota_vms(world: RecordStore, quota: Any) -> list[Any]:
             continue
         if world.cluster_dc(vm.cluster.id).id != dc_id:
             continue
-        qid = vm.quota.id if vm.quota is not None and vm.quota.id else None
+        qid = _own_quota(world, vm)
         if qid == quota.id or (qid is None and getattr(quota, "_sim_default", False)):
             out.append(vm)
     return out
+
+
+def _own_quota(world: RecordStore, vm: Any) -> str | None:
+    """The id of the quota the VM names, None when that is a Default quota (the engine's
+    fallback: each data center's Default quota)."""
+    qid = vm.quota.id if vm.quota is not None and vm.quota.id else None
+    if qid is None or qid == SEEDED_QUOTA:
+        return None
+    quota = world.get("quotas", qid)
+    if quota is not None and getattr(quota, "_sim_default", False):
+        return None
+    return str(qid)
 
 
 def _vcpus(vm: Any) -> int:
@@ -405,7 +419,7 @@ def check_quota(world: RecordStore, vm: Any) -> None:
     dc = world.cluster_dc(vm.cluster.id)
     if dc.quota_mode != T.QuotaModeType.ENABLED:
         return
-    qid = vm.quota.id if vm.quota is not None and vm.quota.id else None
+    qid = _own_quota(world, vm)
     if qid is not None:
         quota = world.get("quotas", qid)
         if quota is None or quota.data_center.id != dc.id:
@@ -912,43 +926,48 @@ class CatalogMachine(MachineBase):
         if c_in.name and c_in.name != cl.name:
             # checked before anything changes (the plain update checks it again)
             self._unique("clusters", c_in.name, "Cluster", "edit")
+        # everything is checked before anything changes
+        new_pool = None
         pool = c_in.mac_pool
         if pool is not None and (pool.id or pool.name):
-            found = _find_named(w, "macpools", pool)
-            if found is None:
+            new_pool = _find_named(w, "macpools", pool)
+            if new_pool is None:
                 raise conflict("Cannot edit Cluster. MAC Pool does not exist.")
-            cl.mac_pool = ref(T.MacPool, "macpools", found.id)
-            c_in.mac_pool = None
+        new_policy = None
         pol = c_in.scheduling_policy
         if pol is not None and (pol.id or pol.name):
-            found = _find_named(w, "schedulingpolicies", pol)
-            if found is None:
+            new_policy = _find_named(w, "schedulingpolicies", pol)
+            if new_policy is None:
                 raise HttpError(
                     404,
                     f"Entity not found: SchedulingPolicy: "
                     f"{'id=' + pol.id if pol.id else 'name=' + str(pol.name)}",
                 )
-            props = c_in.custom_scheduling_policy_properties
-            if props is None and (
-                cl.scheduling_policy is None or found.id != cl.scheduling_policy.id
-            ):
-                cl.custom_scheduling_policy_properties = [
-                    mk(T.Property, name=p.name, value=p.value) for p in found.properties or []
-                ]
-            cl.scheduling_policy = ref(T.SchedulingPolicy, "schedulingpolicies", found.id)
-            c_in.scheduling_policy = None
+        pid = (
+            new_policy.id
+            if new_policy is not None
+            else (cl.scheduling_policy.id if cl.scheduling_policy is not None else None)
+        )
         props = c_in.custom_scheduling_policy_properties
         if props is not None:
-            pid = cl.scheduling_policy.id if cl.scheduling_policy is not None else None
             allowed = policy_parameters(pid) if pid in POLICIES else set()
-            bad = [p.name for p in props if p.name not in allowed]
-            if bad:
+            if any(p.name not in allowed for p in props):
                 # ACTION_TYPE_FAILED_CLUSTER_POLICY_PARAMETERS_INVALID
                 raise conflict("Cannot edit Cluster. Parameters are invalid.")
+        elif new_policy is not None and (
+            cl.scheduling_policy is None or new_policy.id != cl.scheduling_policy.id
+        ):
+            props = new_policy.properties or []  # a new policy brings its defaults
+        if new_pool is not None:
+            cl.mac_pool = ref(T.MacPool, "macpools", new_pool.id)
+        if new_policy is not None:
+            cl.scheduling_policy = ref(T.SchedulingPolicy, "schedulingpolicies", new_policy.id)
+        if props is not None:
             cl.custom_scheduling_policy_properties = [
                 mk(T.Property, name=p.name, value=p.value) for p in props
             ]
-            c_in.custom_scheduling_policy_properties = None
+        c_in.mac_pool = c_in.scheduling_policy = None
+        c_in.custom_scheduling_policy_properties = None
         req.body = _writer_body(c_in)
         return self._update_plain(req, node)
 
