@@ -1,0 +1,195 @@
+"""Issue 13, headless: users and groups from the directory, roles from permits, permissions on
+objects and on the system, through ``ovtui run``; every effect is read back from the engine
+(the simulator's world, or a list through ovtui)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ovtui.sim.testing import write_config
+from tests.support import run_cli
+
+
+@pytest.fixture
+def cli(sim: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    cfg = write_config(sim, tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, cfg, "-y", *args)
+
+    return run
+
+
+def data(cli: Any, *args: str) -> Any:
+    code, out, err = cli("-o", "json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def db_users(sim: Any) -> list[str]:
+    with sim.world.lock:
+        return sorted(u.user_name for u in sim.world.coll["users"].values())
+
+
+def test_user_add_from_the_internal_domain_and_remove(sim: Any, cli: Any) -> None:
+    directory = [u["user_name"] for u in data(cli, "user", "directory", "--domain", "internal")]
+    assert "bob@internal" in directory
+    assert "bob@internal" not in db_users(sim)
+    code, out, err = cli("user", "add", "--domain", "internal", "bob")
+    assert code == 0, err
+    assert "User bob@internal added" in err
+    assert "bob@internal" in db_users(sim)
+    assert "bob@internal" in [u["user_name"] for u in data(cli, "user", "list")]
+    code, _, err = cli("user", "-n", "Bob", "remove")
+    assert code == 0, err
+    assert "bob@internal" not in db_users(sim)
+
+
+def test_user_add_from_another_directory_by_profile(sim: Any, cli: Any) -> None:
+    code, out, err = cli("-o", "json", "user", "add", "carol@example.com")
+    assert code == 0, err
+    (carol,) = json.loads(out)
+    assert carol["user_name"] == "carol@example.com"
+    assert carol["domain"]["name"] == "example.com-authz"
+    code, _, err = cli("user", "add", "--domain", "example.com-authz", "dave")
+    assert code == 0, err
+    assert {"carol@example.com", "dave@example.com"} <= set(db_users(sim))
+
+
+def test_user_add_refusals(sim: Any, cli: Any) -> None:
+    code, _, err = cli("user", "add", "--domain", "internal", "nobody")
+    assert code == 1
+    assert "No such user: nobody in domain internal-authz" in err
+    code, _, err = cli("user", "add", "--domain", "nowhere.org", "bob")
+    assert code == 4
+    assert "The engine knows no domain 'nowhere.org'" in err and "internal-authz" in err
+    code, _, err = cli("user", "add", "bob")
+    assert code == 2
+    assert "--domain" in err
+    code, _, err = cli("user", "-n", "admin", "remove")
+    assert code == 1
+    assert "Cannot remove internal admin user or its permissions." in err
+
+
+def test_group_add_list_remove(sim: Any, cli: Any) -> None:
+    code, _, err = cli("group", "add", "--domain", "example.com", "developers")
+    assert code == 0, err
+    assert "developers" in [g["name"] for g in data(cli, "group", "list")]
+    code, _, err = cli("group", "add", "--domain", "example.com", "nobody")
+    assert code == 1
+    assert "No such group: nobody in domain example.com-authz" in err
+    code, _, err = cli("group", "-n", "developers", "remove")
+    assert code == 0, err
+    with sim.world.lock:
+        assert all(g.name != "developers" for g in sim.world.coll["groups"].values())
+
+
+def test_role_list_show_create_remove(sim: Any, cli: Any) -> None:
+    roles = {r["name"]: r for r in data(cli, "role", "list")}
+    assert {"SuperUser", "UserRole", "UserVmManager", "PowerUserRole"} <= set(roles)
+    assert roles["SuperUser"]["administrative"] is True
+    user_role = data(cli, "role", "-n", "UserRole", "show")
+    permits = {p["name"] for p in user_role["permits"]}
+    assert {"login", "run_vm", "stop_vm", "shut_down_vm"} <= permits
+    assert "delete_vm" not in permits
+
+    code, out, err = cli("-o", "json", "role", "create", "Starter", "--permit", "login",
+                         "--permit", "run_vm,stop_vm", "--description", "start and stop")  # fmt: skip
+    assert code == 0, err
+    made = json.loads(out)
+    assert sorted(p["name"] for p in made["permits"]) == ["login", "run_vm", "stop_vm"]
+    with sim.world.lock:
+        role = next(r for r in sim.world.coll["roles"].values() if r.name == "Starter")
+        assert role.mutable and not role.administrative
+
+    code, _, err = cli("role", "create", "Bad", "--permit", "run_vmm")
+    assert code == 4
+    assert "no permit 'run_vmm'" in err and "run_vm" in err
+    code, _, err = cli("role", "create", "Sneaky", "--permit", "create_host")
+    assert code == 1
+    assert "Cannot add administrator's action group to a User Role." in err
+
+    code, _, err = cli("role", "-n", "Starter", "remove")
+    assert code == 0, err
+    assert "Starter" not in [r["name"] for r in data(cli, "role", "list")]
+    code, _, err = cli("role", "-n", "UserRole", "remove")
+    assert code == 1
+    assert "Cannot remove Role. The Role is Read-Only." in err
+
+
+def test_role_in_use_cannot_be_removed(sim: Any, cli: Any) -> None:
+    cli("user", "add", "--domain", "internal", "alice")
+    assert cli("role", "create", "Viewer", "--permit", "login")[0] == 0
+    code, _, err = cli("host", "-n", "host01", "permission-add", "--role", "Viewer",
+                       "--user", "alice@internal")  # fmt: skip
+    assert code == 0, err
+    code, _, err = cli("role", "-n", "Viewer", "remove")
+    assert code == 1
+    assert "One or more Permissions is still associated with Role." in err
+
+
+def test_permission_on_a_host_add_list_remove(sim: Any, cli: Any) -> None:
+    assert cli("user", "add", "--domain", "internal", "alice")[0] == 0
+    code, out, err = cli("host", "-n", "host01", "permission-add", "--role", "HostAdmin",
+                         "--user", "alice@internal")  # fmt: skip
+    assert code == 0, err
+    assert "HostAdmin" in out and "alice@internal" in out  # names, not ids
+    perms = data(cli, "host", "-n", "host01", "permission-list")
+    mine = [p for p in perms if (p.get("user") or {}).get("id") and p.get("host")]
+    assert len(mine) == 1
+    with sim.world.lock:
+        perm = sim.world.coll["permissions"][mine[0]["id"]]
+        assert perm.role.id == "def00004-0000-0000-0000-def000000004"  # HostAdmin
+        assert perm.host.id == sim.world.find("host", "host01").id
+
+    # what the user holds, seen from the user
+    roles = [r["name"] for r in data(cli, "user", "-n", "Alice", "roles")]
+    assert roles == ["HostAdmin"]
+    held = data(cli, "user", "-n", "Alice", "permissions")
+    assert [p["id"] for p in held] == [mine[0]["id"]]
+
+    code, _, err = cli("host", "-n", "host01", "permission-remove", mine[0]["id"])
+    assert code == 0, err
+    with sim.world.lock:
+        assert mine[0]["id"] not in sim.world.coll["permissions"]
+    code, _, err = cli("host", "-n", "host01", "permission-remove", mine[0]["id"])
+    assert code == 4
+    assert "has no permission" in err
+
+
+def test_permission_add_refusals(sim: Any, cli: Any) -> None:
+    code, _, err = cli("vm", "-n", "web01", "permission-add", "--role", "UserRole",
+                       "--user", "bob@internal")  # fmt: skip
+    assert code == 4
+    assert "No user 'bob@internal'" in err and "user add" in err
+    cli("user", "add", "--domain", "internal", "bob")
+    code, _, err = cli("vm", "-n", "web01", "permission-add", "--role", "NoSuchRole",
+                       "--user", "bob@internal")  # fmt: skip
+    assert code == 4
+    assert "No role 'NoSuchRole'" in err and "UserRole" in err
+    code, _, err = cli("vm", "-n", "web01", "permission-add", "--role", "UserRole")
+    assert code == 2
+    assert "--user USER or --group GROUP" in err
+
+
+def test_system_wide_permission(sim: Any, cli: Any) -> None:
+    cli("user", "add", "--domain", "internal", "bob")
+    code, out, err = cli("permission", "add", "--role", "UserRole", "--user", "bob")
+    assert code == 0, err
+    perms = data(cli, "permission", "list")
+    mine = [p for p in perms if (p.get("user") or {}).get("id") and not p.get("vm")]
+    bob_id = next(u["id"] for u in data(cli, "user", "list") if u["user_name"] == "bob@internal")
+    (given,) = [p for p in mine if p["user"]["id"] == bob_id]
+    code, out, err = cli("permission", "list")
+    assert "UserRole" in out and "bob@internal" in out and "Everyone" in out
+    # a system-wide permission shows on every object, as inherited
+    on_vm = data(cli, "vm", "-n", "web01", "permission-list")
+    assert given["id"] in [p["id"] for p in on_vm]
+    code, _, err = cli("permission", "-i", given["id"], "remove")
+    assert code == 0, err
+    with sim.world.lock:
+        assert given["id"] not in sim.world.coll["permissions"]
