@@ -75,7 +75,7 @@ def _follow_job(ctx: ActionContext, cid: str, what: str) -> None:
         running = [s for s in steps if status_of(s) == "started" and s.progress is not None]
         if running and running[0].progress != last_pct:
             last_pct = running[0].progress
-            ctx.progress("progress", f"{what}: {last_pct}%", fraction=last_pct / 100)
+            ctx.progress("progress", f"{what}: copying the image", fraction=last_pct / 100)
         if state == "finished":
             return
         if job is not None and state in ("failed", "aborted"):
