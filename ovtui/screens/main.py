@@ -23,6 +23,7 @@ from ovtui.widgets.resource_view import ResourceView
 from ovtui.widgets.search_bar import SearchBar
 from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
 
+from .noun_table import NounTableScreen, listable
 from .verbs import VerbHost, verb_bindings
 
 SHORT = {
@@ -247,6 +248,9 @@ class MainScreen(VerbHost, Screen):
             self.app.exit()
             return
         noun = resolve_noun(word)
+        if noun is not None and noun.name not in MAIN_TABS and listable(noun.name):
+            self.app.push_screen(NounTableScreen(noun.name, rest.strip()))  # :tags, :quotas...
+            return
         if noun is None or noun.name not in MAIN_TABS:
             bm = self.app.bookmarks().get(text)
             if bm:
