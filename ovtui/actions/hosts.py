@@ -412,9 +412,10 @@ def add(
 @verb(
     "host",
     "discoverdomain",
-    "iSCSI discovery from the host: the targets a portal offers (address, port)",
+    "Discover from the host: with --address the iSCSI targets of a portal; without, the"
+    " storage domains its storage holds that the engine does not know (to import)",
     params=(
-        Param("address", ("--address",), "the iSCSI portal's address", "text", required=True),
+        Param("address", ("--address",), "an iSCSI portal's address", "text"),
         Param("port", ("--port",), "its port", "int", 3260),
         Param("username", ("--username",), "CHAP user name", "text"),
         Param("password_file", ("--password-file",), "file holding the CHAP password", "file"),
@@ -429,15 +430,22 @@ def discoverdomain(
     username: str | None = None,
     password_file: str | None = None,
 ) -> Result:
-    """Lists what the portal offers (target, portal); storagedomain add --storage-type
-    iscsi takes a target from it."""
-    if not address:
-        raise UsageError("discoverdomain needs --address PORTAL.")
+    """ovirtcmd's discoverdomain (unregistered storage domains) and, with --address, iSCSI
+    discovery: what the portal offers (target, portal), which storagedomain add
+    --storage-type iscsi takes a target from."""
     host = get_host(ctx, target)
+    hs = host_service(ctx, host)
+    if not address:
+        with engine_errors(f"discovering unregistered storage domains from host {host.name}"):
+            domains = hs.unregistered_storage_domains_discover()
+        msg = f"host {host.name}: {len(domains or [])} storage domain(s) the engine does not know"
+        ctx.progress("done", msg, fraction=1.0)
+        return Result(True, msg, list(domains or []), columns=("name", "type", "id"),
+                      root="storage_domains")  # fmt: skip
     chap = _root_password(password_file, False) if password_file else None
     iscsi = types.IscsiDetails(address=address, port=int(port), username=username, password=chap)
     with engine_errors(f"discovering iSCSI targets from host {host.name} on {address}:{port}"):
-        found = host_service(ctx, host).discover_iscsi(iscsi=iscsi)
+        found = hs.discover_iscsi(iscsi=iscsi)
     rows = [
         {"target": t.target, "portal": t.portal or f"{t.address}:{t.port}", "address": t.address,
          "port": t.port}

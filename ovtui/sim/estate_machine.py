@@ -90,6 +90,7 @@ class EstateMachine(MachineBase):
             verbs={
                 ("host", "iscsidiscover"): self.host_iscsi_discover,
                 ("host", "discoveriscsi"): self.host_iscsi_discover,
+                ("host", "unregisteredstoragedomainsdiscover"): self.host_unregistered_domains,
             },
             adders={
                 ("data_center", None): self._add_dc,
@@ -1018,3 +1019,35 @@ class EstateMachine(MachineBase):
                 for t, p in found
             ],
         }
+
+    def host_unregistered_domains(self, host: T.Host, ctx: Ctx) -> dict[str, Any]:
+        """UnregisteredStorageDomainsDiscover: the block domains the host's storage holds
+        that the engine does not know (removed without format or destroyed; see
+        sim/storage_admin ``_sim_on_storage``), ready to be imported."""
+        if host.status != HS.UP:
+            raise conflict(
+                "Cannot discover unregistered Storage Domains. Operation can be performed only "
+                "when Host status is Up."
+            )
+        held: dict[tuple[str, ...], dict[str, Any]] = getattr(self.world, "_sim_on_storage", {})
+        found = []
+        for key, info in sorted(held.items(), key=lambda kv: str(kv[1].get("name"))):
+            if not key or ":" in key[0] or "/" in "".join(key):
+                continue  # a file domain (address, path): not discovered here
+            found.append(
+                mk(
+                    T.StorageDomain,
+                    id=info.get("id"),
+                    name=info.get("name"),
+                    type=info.get("type"),
+                    storage=mk(
+                        T.HostStorage,
+                        type=T.StorageType.ISCSI,
+                        volume_group=mk(
+                            T.VolumeGroup,
+                            logical_units=[mk(T.LogicalUnit, id=lun) for lun in key],
+                        ),
+                    ),
+                )
+            )
+        return {"storage_domains": found}

@@ -274,6 +274,27 @@ def c_commit_net_config(sim: Any, conn: Any) -> None:
     assert events[0].description == f"Network changes were saved on host {host.name}"
 
 
+def c_unregistered_domains(sim: Any, conn: Any) -> None:
+    host = _sys(conn).hosts_service().list(search="status=up")[0]
+    hs = _sys(conn).hosts_service().host_service(host.id)
+    assert hs.unregistered_storage_domains_discover() == []
+    # the storage server holds a block domain the engine forgot (removed without format)
+    with sim.world.lock:
+        held = getattr(sim.world, "_sim_on_storage", None)
+        if held is None:
+            held = sim.world._sim_on_storage = {}
+        held[("36001405aaaa", "36001405bbbb")] = {
+            "id": "5e2a7a1c-0000-4000-8000-00000000beef",
+            "name": "old-iscsi",
+            "type": T.StorageDomainType.DATA,
+        }
+        held[("nfs.example.com", "/exports/old")] = {"id": "x", "name": "old-nfs", "type": None}
+    found = hs.unregistered_storage_domains_discover()
+    assert [(d.name, d.id) for d in found] == [
+        ("old-iscsi", "5e2a7a1c-0000-4000-8000-00000000beef")
+    ]
+
+
 CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "ADD data_center": c_add_dc,
     "UPDATE data_center": c_update_dc,
@@ -291,4 +312,5 @@ CHECKS: dict[str, Callable[[Any, Any], None]] = {
     "ACTION host iscsidiscover": _iscsi_discover("iscsi_discover"),
     "ACTION host discoveriscsi": _iscsi_discover("discover_iscsi"),
     "ACTION host commitnetconfig": c_commit_net_config,
+    "ACTION host unregisteredstoragedomainsdiscover": c_unregistered_domains,
 }
