@@ -131,7 +131,10 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
             i = int(pane_id[4:])
             if pane_id not in self.loaded:
                 self._load_sub(i)
-            event.pane.query_one(DataTable).focus()
+            if self.query_one(TabbedContent).active == pane_id:
+                # not a tab already left (``]]`` typed fast): focusing a widget of a hidden
+                # pane makes TabbedContent show that pane again
+                event.pane.query_one(DataTable).focus()
 
     def _load_sub(self, i: int) -> None:
         self.loaded.add(f"tab-{i}")

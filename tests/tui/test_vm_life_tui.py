@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Button, Checkbox, Collapsible, DataTable, Input, Select
+from textual.widgets import Button, Checkbox, Collapsible, DataTable, Input, Select, TabbedContent
 
 from ovtui.screens.detail import DetailScreen
 from ovtui.screens.modals import ConfirmScreen, Secret, VerbForm, with_secrets
@@ -117,8 +117,10 @@ async def test_grow_a_disk_from_the_disks_subtab(sim):
         )
         shown = cell_text(table, disk_id, "size")
         assert shown.strip() == cell_text_of_size(new), shown
-        # the cursor stayed on the grown disk
+        # the cursor stayed on the grown disk, on the Disks sub-tab
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == disk_id
+        assert detail.query_one(TabbedContent).active == f"tab-{table.id[4:]}"
+        assert app.focused is table
 
 
 def cell_text_of_size(n: int) -> str:
