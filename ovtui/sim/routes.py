@@ -9,7 +9,7 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim import admin_machine as admin
+from ovtui.sim import admin_views as admin
 from ovtui.sim import catalog_machine as catalog
 from ovtui.sim import glance, image_transfer, levels, render, search, stats, xmlcache
 from ovtui.sim.estate_views import cluster_networks
@@ -53,7 +53,7 @@ TOP: dict[str, tuple[str, ListFn]] = {
     "instancetypes": ("instance_type", lambda w: []),
     "vmpools": ("vm_pool", lambda w: list(w.coll.get("vmpools", {}).values())),
     "bookmarks": ("bookmark", lambda w: []),
-    **admin.ADMIN_TOP,  # roles, domains, system permissions (sim/admin_machine)
+    **admin.ADMIN_TOP,  # roles, domains, system permissions (sim/admin_views)
     **glance.TOP,  # the Glance image provider (sim/glance)
     **image_transfer.TOP,  # disk uploads / downloads (sim/image_transfer)
     "networkfilters": ("network_filter", lambda w: []),
@@ -318,7 +318,7 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
     ),
     **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
-    **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_machine)
+    **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_views)
     **glance.CHILDREN,  # a provider's images (sim/glance)
 }
 
