@@ -112,6 +112,50 @@ def register_tables() -> None:
 register_tables()
 
 
+SEED_POOL_ID = "5e3d1f0a-7c2b-4a4e-9d6f-000000000301"
+
+
+def seed_pools(world: Any) -> None:
+    """The seeded world's pool: ``desktops`` in the Default cluster, from its first template,
+    with no VMs yet (an engine keeps a pool whose VMs were all detached; ``vmpool update
+    --size N`` makes them). No RNG is drawn: the rest of the world is the same without it."""
+    world.coll.setdefault("vmpools", {})
+    cl = next((c for c in world.coll["clusters"].values() if c.name == "Default"), None)
+    tpl = next(
+        (
+            t
+            for t in world.coll["templates"].values()
+            if t.id != BLANK_ID
+            and cl is not None
+            and t.cluster is not None
+            and t.cluster.id == cl.id
+        ),
+        None,
+    )
+    if cl is None or tpl is None:
+        return
+    pool = mk(
+        T.VmPool,
+        id=SEED_POOL_ID,
+        href=href("vmpools", SEED_POOL_ID),
+        name="desktops",
+        description="training desktops",
+        comment="",
+        size=0,
+        prestarted_vms=0,
+        max_user_vms=1,
+        cluster=ref(T.Cluster, "clusters", cl.id),
+        template=ref(T.Template, "templates", tpl.id),
+        type=T.VmPoolType.AUTOMATIC,
+        stateful=False,
+        auto_storage_select=False,
+        soundcard_enabled=False,
+        use_latest_template_version=False,
+    )
+    set_private(pool, _sim_permissions=[], _sim_removing=False)
+    world.coll["vmpools"][pool.id] = pool
+
+
 def pool_vms(world: Any, pool: Any) -> list[Any]:
     """The pool's VMs, by name."""
     return sorted(

@@ -19,6 +19,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim.catalog_machine import seed_catalog
+from ovtui.sim.pool_machine import seed_pools
 from ovtui.sim.records import (
     GUEST_OS,
     GiB,
@@ -360,6 +361,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int, empty: bool = False) 
 
     generate_history(world, rng)
     seed_catalog(world)  # the engine's own MAC pool, policies, quotas (no RNG drawn)
+    seed_pools(world)  # a VM pool with no VMs yet (sim/pool_machine; no RNG drawn)
 
 
 def make_iscsi_domain(
