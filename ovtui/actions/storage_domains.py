@@ -157,6 +157,7 @@ def _create(ctx: ActionContext, params: dict[str, Any], importing: bool) -> Resu
     dc = params.get("datacenter")
     if dc:
         return _attach(ctx, sd, dc)
+    ctx.progress("done", f"{what} is unattached", fraction=1.0)
     return Result(True, f"{what} is unattached", sd, columns=SD_COLUMNS)
 
 
@@ -225,6 +226,7 @@ def _attach(ctx: ActionContext, sd: Any, datacenter: str) -> Result:
         follower=follower,
     )
     master = " (master)" if final.master else ""
+    ctx.progress("done", f"{what} is active{master}", fraction=1.0)
     return Result(True, f"{what} is active{master}", final, columns=SD_COLUMNS)
 
 
@@ -279,6 +281,7 @@ def detach(ctx: ActionContext, target: Any) -> Result:
         ctx, _sd_service(ctx, sd.id), ("unattached",), what=what,
         timeout=ctx.timeout_for(SD_TIMEOUT), follower=follower,
     )  # fmt: skip
+    ctx.progress("done", f"{what} is detached (unattached)", fraction=1.0)
     return Result(True, f"{what} is detached (unattached)", final, columns=SD_COLUMNS)
 
 
@@ -290,6 +293,7 @@ def _gone(ctx: ActionContext, sd: Any, method_kw: dict[str, Any], word: str, don
         ctx, svc, what=what, timeout=ctx.timeout_for(SD_TIMEOUT), follower=follower,
         timed_out=f"{what} is still listed after the {word}.",
     )  # fmt: skip
+    ctx.progress("done", f"{what} {done}", fraction=1.0)
     return Result(True, f"{what} {done}", {"name": sd.name, "id": sd.id})
 
 
