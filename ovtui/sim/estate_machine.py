@@ -816,7 +816,9 @@ class EstateMachine(MachineBase):
                 )
 
         def apply() -> None:
-            self._merge(net, net_in, skip=frozenset({"data_center"}))
+            self._merge(net, net_in, skip=frozenset({"data_center", "vlan"}))
+            if net_in.vlan is not None:  # its id is the tag (a plain merge keeps ids)
+                net.vlan = mk(T.Vlan, id=net_in.vlan.id) if net_in.vlan.id is not None else None
             xmlcache.touch(net)
             self._text_event(
                 1114, f"Finished Network {net.name} update on Data Center: {dc.name}",

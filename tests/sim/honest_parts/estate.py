@@ -135,8 +135,8 @@ def c_update_network(sim: Any, conn: Any) -> None:
     dc = _new_dc(conn)
     net = _new_net(conn, dc)
     svc = _sys(conn).networks_service().network_service(net.id)
-    svc.update(T.Network(mtu=1400, description="smaller"))
-    assert (svc.get().mtu, svc.get().description) == (1400, "smaller")
+    svc.update(T.Network(mtu=1400, description="smaller", vlan=T.Vlan(id=77)))
+    assert (svc.get().mtu, svc.get().description, svc.get().vlan.id) == (1400, "smaller", 77)
     _refused(
         lambda: svc.update(T.Network(vlan=T.Vlan(id=5000))),
         409,
