@@ -28,25 +28,28 @@ DOMAIN_TYPES = ("data", "iso", "export")
 SD_COLUMNS = ("name", "type", "storage.type", "status", "master", "available", "id")
 
 HOST = Param("host", ("--host",), "the host that reaches the storage (default: an up host)", "host")
-DATACENTER = Param("datacenter", ("--datacenter", "--dc"), "data center to attach it to", "text")
 
 
-def _where(required_dc: bool) -> tuple[Param, ...]:
+def _where(name: Param) -> tuple[Param, ...]:
+    """The params of add / import: what a form asks first comes first (name, the storage's
+    address and path, the data center), then the rest."""
     return (
+        name,
+        Param("address", ("--address",), "NFS / GlusterFS server, iSCSI portal address", "text"),
+        Param("path", ("--path",), "exported path (NFS, POSIX, GlusterFS volume)", "text"),
+        Param("datacenter", ("--datacenter", "--dc"),
+              "data center to attach it to (then it is active)", "text"),
+        Param("type", ("--type",), "what it holds", "choice", "data", choices=DOMAIN_TYPES),
         Param("storage_type", ("--storage-type",), "how the storage is reached", "choice",
               "nfs", choices=STORAGE_TYPES),
         HOST,
-        Param("address", ("--address",), "NFS / GlusterFS server, iSCSI portal address", "text"),
-        Param("path", ("--path",), "exported path (NFS, POSIX, GlusterFS volume)", "text"),
+        Param("description", ("--description",), "description", "text"),
         Param("vfs_type", ("--vfs-type",), "POSIX file system type (ext4, xfs...)", "text"),
         Param("mount_options", ("--mount-options",), "mount options (POSIX, GlusterFS)", "text"),
         Param("iscsi_target", ("--target",), "iSCSI target (IQN) the LUNs are on", "text"),
         Param("port", ("--port",), "iSCSI portal port", "int", 3260),
         Param("lun", ("--lun",), "a LUN id (iSCSI, FCP); repeat for several", "text",
               repeat=True),
-        Param("datacenter", ("--datacenter", "--dc"),
-              "data center to attach it to" + ("" if required_dc else " (then it is active)"),
-              "text", required=required_dc),
     )  # fmt: skip
 
 
@@ -165,12 +168,7 @@ def _create(ctx: ActionContext, params: dict[str, Any], importing: bool) -> Resu
     "storagedomain",
     "add",
     "Add a storage domain (data, ISO, export) on NFS, iSCSI, FCP, POSIX or GlusterFS",
-    params=(
-        Param("name", ("--name",), "name of the new domain", "text", required=True),
-        Param("type", ("--type",), "what it holds", "choice", "data", choices=DOMAIN_TYPES),
-        Param("description", ("--description",), "description", "text"),
-        *_where(False),
-    ),
+    params=_where(Param("name", ("--name",), "name of the new domain", "text", required=True)),
     target="none",
     mutating=True,
     waits=True,
@@ -187,12 +185,7 @@ def add(ctx: ActionContext, target: Any, **params: Any) -> Result:
     "storagedomain",
     "import",
     "Import a storage domain that is already on the storage (removed without format)",
-    params=(
-        Param("name", ("--name",), "name to give it (default: its own)", "text"),
-        Param("type", ("--type",), "what it holds", "choice", "data", choices=DOMAIN_TYPES),
-        Param("description", ("--description",), "description", "text"),
-        *_where(False),
-    ),
+    params=_where(Param("name", ("--name",), "name to give it (default: its own)", "text")),
     target="none",
     mutating=True,
     waits=True,
