@@ -239,6 +239,9 @@ def seed_catalog(world: RecordStore) -> None:
             _sim_storage_limits=[mk(T.QuotaStorageLimit, limit=-1)],
         )
         world.coll["quotas"][qid] = quota
+    for tag in world.coll["tags"].values():
+        if tag.parent is None:
+            tag.parent = ref(T.Tag, "tags", ROOT_TAG)  # every tag is below the root tag
     for name in ("gpu", "ssd"):
         lid = _fixed_id("affinitylabel", name)
         world.coll["affinitylabels"][lid] = mk(
@@ -382,11 +385,22 @@ def cluster_limits(world: RecordStore, quota: Any) -> list[T.QuotaClusterLimit]:
 
 
 def _quota_disks_gib(world: RecordStore, quota: Any, sd_id: str | None) -> float:
+    """GiB of the disks on the quota's data center's domains that consume it (a disk
+    naming a Default quota consumes its data center's)."""
+    dc_id = quota.data_center.id
+    is_default = getattr(quota, "_sim_default", False)
     total = 0
     for d in world.all_disks().values():
-        if d.quota is None or d.quota.id != quota.id:
+        sds = [s.id for s in d.storage_domains or []]
+        if not sds or (sd_id is not None and sd_id not in sds):
             continue
-        if sd_id is None or any(s.id == sd_id for s in d.storage_domains or []):
+        sd = world.get("storagedomains", sds[0])
+        if sd is None or not sd.data_centers or sd.data_centers[0].id != dc_id:
+            continue
+        qid = d.quota.id if d.quota is not None else None
+        own = world.get("quotas", qid) if qid else None
+        default = qid in (None, SEEDED_QUOTA) or bool(getattr(own, "_sim_default", False))
+        if qid == quota.id or (default and is_default):
             total += d.provisioned_size or 0
     return round(total / GiB, 3)
 
