@@ -697,6 +697,7 @@ class EstateMachine(MachineBase):
             vlan=mk(T.Vlan, id=vlan) if vlan is not None else None,
             required=required,
         )
+        set_private(net, _sim_added=True)
         w.coll["networks"][nid] = net
         if vm:
             self._new_profile(net, name)

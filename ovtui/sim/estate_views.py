@@ -3,7 +3,8 @@ center are attached, with their roles. Read by ``routes`` and changed by ``estat
 
 A cluster made by the estate machine records them (``_sim_networks``: network id ->
 (required, usages)); a seeded cluster that never had one attached or detached has every
-network of its data center, the management network with every role.
+network the seed gave its data center, the management network with every role (a
+network added later is in none until attached).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def cluster_network_roles(world: Any, cl: Any) -> dict[str, tuple[bool, list[Any
     dc_id = cl.data_center.id if cl.data_center is not None else None
     out: dict[str, tuple[bool, list[Any]]] = {}
     for n in world.coll["networks"].values():
-        if n.data_center is None or n.data_center.id != dc_id:
-            continue
+        if n.data_center is None or n.data_center.id != dc_id or getattr(n, "_sim_added", False):
+            continue  # a network added later is attached to no cluster until attached
         if n.name == MGMT_NETWORK:
             out[n.id] = (True, [*MGMT_ROLES, T.NetworkUsage.VM])
         else:
