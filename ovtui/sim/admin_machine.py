@@ -40,6 +40,7 @@ from ovtui.sim.admin_views import (
     TAG_COLLECTION,
     _id,
     domain_id,
+    granted_elsewhere,
     install_admin,
     make_role,
     new_permission,
@@ -83,13 +84,14 @@ class Access:
         self.group_ids = groups
         roles = world.coll["roles"]
         self.grants: list[Grant] = []
-        for p in world.coll["permissions"].values():
+        held = [(p, p._sim_obj or SYSTEM) for p in world.coll["permissions"].values()]
+        for p, obj in held + granted_elsewhere(world):
             mine = (p.user is not None and self.user is not None and p.user.id == self.user.id) or (
                 p.group is not None and p.group.id in groups
             )
             role = roles.get(p.role.id) if p.role is not None else None
             if mine and role is not None:
-                self.grants.append(Grant(role, p._sim_obj or SYSTEM))
+                self.grants.append(Grant(role, obj))
         self.admin = any(g.role.administrative for g in self.grants)
         self.can_login = any(LOGIN in g.role._sim_permits for g in self.grants)
         self._seen: dict[tuple[str, str], bool] = {}
@@ -612,8 +614,17 @@ class AdminMachine(MachineBase):
     def _adm_remove_permission(self, req: Request, node: Node) -> Response:
         perm = node.obj
         perms = self.world.coll["permissions"]
-        if perm.id not in perms or (perm.user is not None and perm.user.id == ADMIN_USER_ID):
+        if perm.user is not None and perm.user.id == ADMIN_USER_ID:
             raise conflict("Cannot remove internal admin user or its permissions.")
+        if perm.id not in perms:  # one another machine put in the object's own list
+            for p, (coll, oid) in granted_elsewhere(self.world):
+                if p.id == perm.id:
+                    parent = self.world.get(coll, oid)
+                    if parent is not None:
+                        self.world.sub_items(coll, parent, "permissions").remove(p)
+                        xmlcache.touch(parent)
+                    return Response(200, b"")
+            raise not_found()
         if perm._sim_obj is None and perm.group is not None:
             everyone = self.world.get("groups", perm.group.id)
             if everyone is not None and everyone.name == "Everyone":

@@ -372,10 +372,31 @@ def parents(world: RecordStore, coll: str, obj: Any) -> list[tuple[str, str]]:
 def object_permissions(world: RecordStore, coll: str, obj: Any) -> list[Any]:
     """An object's permissions as the engine lists them (GetPermissionsForObject, not direct
     only): the seeded ones, and every permission on it or above it (inherited)."""
-    seeded = list(world.sub(coll, obj, "permissions") or [])
+    seeded = [p for p in world.sub(coll, obj, "permissions") or [] if not _admin_copy(p)]
     chain = set(parents(world, coll, obj))
     added = [p for p in world.coll["permissions"].values() if (p._sim_obj or SYSTEM) in chain]
     return seeded + added
+
+
+def _admin_copy(perm: Any) -> bool:
+    """A seeded object's copy of admin's SuperUser: the system permission, served as such."""
+    return bool(
+        perm.user is not None
+        and perm.user.id == ADMIN_USER_ID
+        and perm.role is not None
+        and perm.role.id == SUPER_USER_ROLE
+        and not hasattr(perm, "_sim_obj")  # not one of admin_machine's
+    )
+
+
+def granted_elsewhere(world: RecordStore) -> list[tuple[Any, tuple[str, str]]]:
+    """Permissions other machines put in an object's own list (a pool's UserVmManager on the
+    VM it gives): (permission, (collection, object id)), admin's seeded copies left out."""
+    out = []
+    for (coll, oid, name), items in world._subs.items():  # noqa: SLF001 - made lists only
+        if name == "permissions":
+            out += [(p, (coll, oid)) for p in items if not _admin_copy(p)]
+    return out
 
 
 def _holder_permissions(world: RecordStore, attr: str, obj: Any) -> list[Any]:
