@@ -22,6 +22,7 @@ Every API request of a user other than the simulator's own administrator goes th
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -152,7 +153,7 @@ def find_user(world: RecordStore, login: str) -> Any:
 
 
 # the user-level API: collections served to a user with Filter: true, and how they filter
-FILTERED = set(OBJECT_TAGS) | {"events"}
+FILTERED = set(OBJECT_TAGS) | {"events", "vmpools"}
 OPEN = {"roles", "tags", "operatingsystems", "domains", "jobs", "clusterlevels"}
 OWN = {"users", "groups", "permissions"}
 
@@ -275,6 +276,18 @@ class AdminMachine(MachineBase):
         )
 
     # ------------------------------------------------------------ access
+    def admin_root(self, login: str, req: Request, root: str) -> str:
+        """The API root as ``login`` gets it: with ``Filter: true`` no summary (the engine
+        gives it to administrators only), and the user as the authenticated one."""
+        access = Access(self.world, login)
+        if not access.can_login:
+            raise HttpError(401)
+        if _filtered(req):
+            root = re.sub(r"<summary>.*?</summary>\s*", "", root, flags=re.DOTALL)
+        if access.user is not None:
+            root = root.replace(ADMIN_USER_ID, access.user.id)
+        return root
+
     def admit(self, login: str, req: Request, node: Node | None) -> Node | None:
         """The engine's access rules for ``login`` (not the simulator's administrator):
         for a GET, ``node`` as this user may see it (filtered, or HttpError); for a write,
@@ -283,8 +296,7 @@ class AdminMachine(MachineBase):
         if not access.can_login:
             raise HttpError(401)  # the engine makes no session for this user
         if req.method == "GET":
-            filtered = (req.headers.get("Filter") or "").strip().lower() == "true"
-            return self._adm_view(access, filtered, req, node)
+            return self._adm_view(access, _filtered(req), req, node)
         self._adm_authorize(access, req)
         return None
 
@@ -642,6 +654,11 @@ class AdminMachine(MachineBase):
         return Response(
             201, render.document(render.entity(obj, tag)), headers={"Location": obj.href}
         )
+
+
+def _filtered(req: Request) -> bool:
+    """The request asks for the user-level API (``Filter: true``)."""
+    return (req.headers.get("Filter") or "").strip().lower() == "true"
 
 
 def _is_own(access: Access, perm: Any) -> bool:

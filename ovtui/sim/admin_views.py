@@ -344,7 +344,7 @@ def parents(world: RecordStore, coll: str, obj: Any) -> list[tuple[str, str]]:
             if cl.data_center is not None:
                 out.append(("datacenters", cl.data_center.id))
 
-    if coll in ("vms", "hosts", "templates"):
+    if coll in ("vms", "hosts", "templates", "vmpools"):
         dc_of_cluster(obj.cluster.id if getattr(obj, "cluster", None) is not None else None)
     elif coll == "clusters":
         if obj.data_center is not None:

@@ -357,7 +357,10 @@ class Handler(BaseHTTPRequestHandler):
             if req.method != "GET":
                 raise HttpError(405, "Method not allowed.")
             with world.lock:
-                return Response(200, render.document(routes.api_root(world, sim.username)))
+                root = routes.api_root(world, sim.username)
+                if limited:  # a user's root (sim/admin_machine)
+                    root = sim.machines.admin_root(login, req, root)
+                return Response(200, render.document(root))
         with world.lock:
             if req.method == "GET":
                 node = routes.resolve(world, req.segs)

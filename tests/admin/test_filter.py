@@ -152,6 +152,20 @@ def test_filtered_user_sees_only_what_is_theirs(sim: Any, admin: Any, bob: Any) 
     assert code == 0, err
     assert [u["user_name"] for u in json.loads(out)] == ["bob@internal"]  # himself only
     assert "UserRole" in names(bob, "role", "list")  # roles are for everyone to read
+    assert names(bob, "vmpool", "list") == []  # pools are served, none is his
+    # the API root: no summary for a user (the engine's BackendApiResource), who is bob
+    conn = connect(sim, username="bob@internal", password=DIRECTORY_PASSWORD,
+                   headers={"Filter": "true"})  # fmt: skip
+    try:
+        api = conn.system_service().get()
+        assert api.summary is None
+        with sim.world.lock:
+            bob_id = next(u.id for u in sim.world.coll["users"].values() if u.principal == "bob")
+        assert api.authenticated_user.id == bob_id
+    finally:
+        conn.close()
+    code, out, err = bob("system", "show")
+    assert code == 0, err
     # what the user-level API does not serve: the engine's words, not a crash
     code, out, err = bob("macpool", "list")
     assert code == 1
