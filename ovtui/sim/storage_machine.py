@@ -10,9 +10,8 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import xmlcache
-from ovtui.sim.glance import GlanceMachine
 from ovtui.sim.httptypes import conflict
-from ovtui.sim.image_transfer import ImageTransferMachine
+from ovtui.sim.image_machine import GlanceMachine, ImageTransferMachine
 from ovtui.sim.machine_base import (
     SDS,
     T_ADD_VM,
@@ -30,8 +29,8 @@ BLOCK_STORAGE = {T.StorageType.ISCSI, T.StorageType.FCP}
 
 
 class StorageMachine(StorageAdmin, ImageTransferMachine, GlanceMachine, MachineBase):
-    """Storage domain verbs and exports (building storage: ``storage_admin``; disk images:
-    ``image_transfer``; the Glance provider: ``glance``)."""
+    """Storage domain verbs and exports (building storage: ``storage_admin``; disk images and the Glance
+    provider: ``image_machine``)."""
 
     def dc_set_master(self, dc: T.DataCenter, ctx: Ctx) -> None:
         """SwitchMasterStorageDomain (POST /datacenters/ID/setmaster)."""
