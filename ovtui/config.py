@@ -296,8 +296,11 @@ def _validate(profile: Profile, path: Path, section: str) -> None:
             "Set url = https://ENGINE/ovirt-engine/api",
         )
     check_url(profile.url, f"{path}: [{section}] url")
-    if profile.keytab and not profile.kerberos and not profile.kerberos_set:
-        profile.kerberos = True  # ovirtcmd: a [kerberos] keytab means a Kerberos login
+    own_keytab = section == "api" or (profile.keytab_from or "").startswith(f"[{section}]")
+    if profile.keytab and own_keytab and not profile.kerberos and not profile.kerberos_set:
+        # ovirtcmd: a [kerberos] keytab means a Kerberos login (a [profile:NAME] only with its
+        # own kerberos_keytab: the shared [kerberos] section does not turn it to Kerberos)
+        profile.kerberos = True
     if not profile.kerberos and not profile.username:
         raise UsageError(
             f"{path}: [{section}] has no username.",

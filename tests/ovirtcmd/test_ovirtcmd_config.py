@@ -155,3 +155,19 @@ def test_missing_keytab_names_the_kerberos_section(tmp_path) -> None:
     )
     with pytest.raises(config.UsageError, match=r"\[kerberos\] keytab = .*gone.keytab"):
         config.load_profile(str(cfg))
+
+
+def test_shared_keytab_does_not_turn_a_password_profile_to_kerberos(tmp_path) -> None:
+    keytab = tmp_path / "ovtui.keytab"
+    keytab.write_bytes(b"\x05\x02")
+    cfg = tmp_path / "p.ini"
+    cfg.write_text(
+        "[api]\nurl=https://engine.example/ovirt-engine/api\n"
+        f"[kerberos]\nkeytab = {keytab}\n"
+        "[profile:lab]\nurl=https://lab.example/ovirt-engine/api\nusername=u\n"
+        f"[profile:krb]\nurl=https://krb.example/ovirt-engine/api\nkerberos_keytab={keytab}\n",
+        encoding="utf-8",
+    )
+    assert config.load_profile(str(cfg)).kerberos
+    assert not config.load_profile(str(cfg), "lab").kerberos
+    assert config.load_profile(str(cfg), "krb").kerberos
