@@ -25,6 +25,7 @@ import ovirtsdk4
 from .base import ActionError
 from .errors import translate
 from .nouns import NOUNS, Noun
+from .permissions import subtab_rows as permission_rows
 from .read import fill_domain_status
 
 # Main tabs in the order of DESIGN section 3 (keys 1..9).
@@ -676,7 +677,7 @@ def _sd_sub(name: str) -> Callable[[Any, str, Any, int], list[Any]]:
 
 SUBTAB_FETCH: dict[str, Callable[[Any, str, Any, int], list[Any]]] = {
     "events": _events_of,
-    "permissions": _sub("permissions"),
+    "permissions": permission_rows,  # role, who, where (actions/permissions.py)
     "nics": _sub("nics"),
     "snapshots": _sub("snapshots"),
     "applications": _sub("applications"),
