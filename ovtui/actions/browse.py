@@ -24,11 +24,13 @@ import ovirtsdk4
 
 from .base import ActionError
 from .errors import translate
+from .host_networks import nic_rows
 from .nouns import NOUNS, Noun
 from .permissions import subtab_rows as permission_rows
 from .read import fill_domain_status
+from .vm_pools import pool_event_rows
 
-# Main tabs in the order of DESIGN section 3 (keys 1..9).
+# Main tabs in the order of DESIGN section 3 (keys 1..9), then Pools.
 MAIN_TABS: tuple[str, ...] = (
     "datacenter",
     "cluster",
@@ -39,6 +41,7 @@ MAIN_TABS: tuple[str, ...] = (
     "template",
     "disk",
     "network",
+    "vmpool",  # the 10th: no digit key (1..9 are a contract); :pools and the palette reach it
 )
 
 # What list requests follow, per noun (no request per row).
@@ -679,6 +682,7 @@ SUBTAB_FETCH: dict[str, Callable[[Any, str, Any, int], list[Any]]] = {
     "events": _events_of,
     "permissions": permission_rows,  # role, who, where (actions/permissions.py)
     "nics": _sub("nics"),
+    "host_nics": nic_rows,  # actions/host_networks
     "snapshots": _sub("snapshots"),
     "applications": _sub("applications"),
     "host_devices": _sub("host_devices"),
@@ -699,6 +703,8 @@ SUBTAB_FETCH: dict[str, Callable[[Any, str, Any, int], list[Any]]] = {
     "sd_vms": _sd_sub("vms"),
     "sd_templates": _sd_sub("templates"),
     "sd_disks": _sd_sub("disks"),
+    "pool_vms": _search_fn("vm", "pool"),
+    "pool_events": pool_event_rows,
 }
 
 # Webadmin's sub-tabs per type: (title, SUBTAB_FETCH key, row type for jump-to or None).
@@ -720,7 +726,7 @@ SUBTABS: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "host": [
         ("Virtual Machines", "host_vms", "vm"),
-        ("Network Interfaces", "nics", None),
+        ("Network Interfaces", "host_nics", None),  # bonds, networks on each NIC
         ("Host Devices", "devices", None),
         ("Host Hooks", "hooks", None),
         ("Statistics", "statistics", None),
@@ -755,6 +761,11 @@ SUBTABS: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "network": [
         ("Permissions", "permissions", None),
+    ],
+    "vmpool": [
+        ("Virtual Machines", "pool_vms", "vm"),
+        ("Permissions", "permissions", None),
+        ("Events", "pool_events", None),
     ],
     "event": [],
 }

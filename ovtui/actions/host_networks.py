@@ -363,3 +363,41 @@ def commitnetconfig(ctx: ActionContext, target: Any) -> Result:
     dc.follow_job(ctx, cid, follower, f"commitnetconfig host {host.name}")
     follower.poll()
     return Result(True, f"host {host.name}: network configuration saved", host)
+
+
+# ------------------------------------------------------------------ the TUI's sub-tab
+def nic_rows(system: Any, noun_name: str, obj: Any, limit: int) -> list[tuple[str, str, str]]:
+    """A host's Network Interfaces sub-tab: one row per NIC and bond (name, status, what is
+    on it): a bond's slaves and options, a slave's bond, each network with its boot protocol
+    and address, as the engine reports them."""
+    hs = system.hosts_service().host_service(obj.id)
+    nics = list(hs.nics_service().list())
+    atts = list(hs.network_attachments_service().list())
+    nets = {n.id: n.name for n in system.networks_service().list()}
+    by_id = {n.id: n for n in nics}
+    bond_of = {s.id: b.name for b in nics if b.bonding is not None for s in b.bonding.slaves or []}
+    carried: dict[str, list[str]] = {}
+    for a in atts:
+        nic_id = getattr(a.host_nic, "id", None)
+        name = nets.get(getattr(a.network, "id", ""), "?")
+        ips = a.ip_address_assignments or []
+        how = dc.enum_value(ips[0].assignment_method) if ips else None
+        addr = getattr(ips[0].ip, "address", None) if ips and ips[0].ip is not None else None
+        mask = getattr(ips[0].ip, "netmask", None) if ips and ips[0].ip is not None else None
+        ip = f" {addr}/{mask}" if addr and mask else (f" {addr}" if addr else "")
+        carried.setdefault(str(nic_id), []).append(f"{name} ({how or 'none'}{ip})")
+    rows = []
+    for n in sorted(nics, key=lambda n: (n.bonding is None, n.name or "")):
+        parts = []
+        if n.bonding is not None:
+            slaves = [
+                s.name or getattr(by_id.get(s.id), "name", s.id) for s in n.bonding.slaves or []
+            ]
+            opts = " ".join(f"{o.name}={o.value}" for o in n.bonding.options or [])
+            parts.append(f"bond of {', '.join(slaves)}" + (f" ({opts})" if opts else ""))
+        if n.id in bond_of:
+            parts.append(f"in {bond_of[n.id]}")
+        if carried.get(n.id):
+            parts.append("carries " + ", ".join(carried[n.id]))
+        rows.append((n.name or n.id, dc.enum_value(n.status) or "", "; ".join(parts)))
+    return rows
