@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim import render, xmlcache
+from ovtui.sim import render, routes, xmlcache
 from ovtui.sim.httptypes import HttpError, Response, bad_request, conflict
 from ovtui.sim.machine_base import RUNNING, MachineBase, RouteParts, _find_named, parse_body
 from ovtui.sim.records import GiB, href, mk, ref, set_private
@@ -271,35 +271,6 @@ def tag_ids_with_children(world: RecordStore, tag_ids: set[str]) -> set[str]:
     return out
 
 
-def tagged_names(world: RecordStore, obj: Any) -> list[str]:
-    """The names of the tags on a VM or host (the search's ``tag`` field)."""
-    return [
-        t.name for tid in getattr(obj, "_sim_tags", ()) if (t := world.get("tags", tid)) is not None
-    ]
-
-
-def tag_names_up(world: RecordStore, obj: Any) -> list[str]:
-    """The names of the tags on a VM or host and of every tag above them: ``tag=prod``
-    matches what is tagged ``prod`` or a tag below it, as the engine's tag search does."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for tid in getattr(obj, "_sim_tags", ()):
-        while tid and tid not in seen and (t := world.get("tags", tid)) is not None:
-            seen.add(tid)
-            out.append(t.name)
-            tid = t.parent.id if t.parent is not None else None
-    return out
-
-
-def tag_matches(world: RecordStore, obj: Any, wanted: Callable[[str], bool]) -> bool:
-    """Whether ``obj`` carries a tag whose name ``wanted`` accepts, or a tag below one."""
-    roots = {t.id for t in world.coll["tags"].values() if wanted(t.name or "")}
-    if not roots:
-        return False
-    ids = tag_ids_with_children(world, roots)
-    return any(tid in ids for tid in getattr(obj, "_sim_tags", ()))
-
-
 def assigned_tags(world: RecordStore, obj: Any, coll: str, attr: str) -> list[T.Tag]:
     """``/vms/ID/tags``: the tags on the object, each with the object's reference."""
     out = []
@@ -500,6 +471,18 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
     ("scheduling_policy", "weights"): ("weight", lambda w, o: policy_units(o.id, "weights")),
     ("scheduling_policy", "balances"): ("balance", lambda w, o: policy_units(o.id, "balances")),
 }
+
+
+def _register_children() -> None:
+    """Add these sub-collections to the API tree (``routes.CHILDREN``); routes does not
+    import this module (it would be a cycle through machine_base)."""
+    clash = set(routes.CHILDREN) & set(CHILDREN)
+    if clash:
+        raise RuntimeError(f"catalog_machine redeclares sub-collections {sorted(clash)}")
+    routes.CHILDREN.update(CHILDREN)
+
+
+_register_children()
 
 
 # ------------------------------------------------------------------ the machine
@@ -1227,6 +1210,4 @@ __all__ = [
     "policy_units",
     "seed_catalog",
     "storage_limits",
-    "tag_matches",
-    "tagged_names",
 ]

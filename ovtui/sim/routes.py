@@ -10,8 +10,16 @@ from typing import Any
 from ovirtsdk4 import types as T
 
 from ovtui.sim import admin_views as admin
-from ovtui.sim import catalog_machine as catalog
-from ovtui.sim import glance, image_transfer, levels, render, search, stats, xmlcache
+from ovtui.sim import (
+    glance,
+    image_transfer,
+    levels,
+    render,
+    search,
+    stats,
+    storage_server,
+    xmlcache,
+)
 from ovtui.sim.estate_views import cluster_networks
 from ovtui.sim.records import API, href, mk, ref, reported_devices
 from ovtui.sim.store import RecordStore
@@ -317,9 +325,10 @@ CHILDREN: dict[tuple[str, str], tuple[str, Callable[[RecordStore, Any], list[Any
         "vm",
         lambda w, o: [w.get("vms", v.id) for v in o.vms or [] if w.get("vms", v.id)],
     ),
-    **catalog.CHILDREN,  # tags, quotas, affinity, scheduling policies (sim/catalog_machine)
+    # sim/catalog_machine adds its own: tags, quotas, affinity, scheduling policies
     **admin.ADMIN_CHILDREN,  # permissions, permits, directory users (sim/admin_views)
     **glance.CHILDREN,  # a provider's images (sim/glance)
+    **storage_server.CHILDREN,  # the LUNs a host sees (sim/storage_server)
 }
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from ovirtsdk4 import types as T
 
-from ovtui.sim.catalog_machine import tag_names_up
 from ovtui.sim.store import RecordStore
 
 
@@ -62,6 +61,20 @@ def _sd_dc(w: RecordStore, o: Any) -> Any:
 
 def _sd_status(w: RecordStore, o: Any) -> Any:
     return _enum(getattr(o, "_sim_dc_status", None)) if o.data_centers else "unattached"
+
+
+def tag_names_up(world: RecordStore, obj: Any) -> list[str]:
+    """The names of the tags on a VM or host and of every tag above them: ``tag=prod``
+    matches what is tagged ``prod`` or a tag below it, as the engine's tag search does
+    (assignments are sim/catalog_machine's ``_sim_tags``)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for tid in getattr(obj, "_sim_tags", ()):
+        while tid and tid not in seen and (t := world.get("tags", tid)) is not None:
+            seen.add(tid)
+            out.append(t.name)
+            tid = t.parent.id if t.parent is not None else None
+    return out
 
 
 COMMON: dict[str, Getter] = {
