@@ -43,6 +43,16 @@ def listable(noun: str) -> bool:
     return registry.get(noun, "list") is not None
 
 
+def table_nouns(main_tabs: tuple[str, ...]) -> list[str]:
+    """The listable nouns that are not main tabs, by title (the palette's ``table ...``)."""
+    names = [n for n in NOUNS if n not in main_tabs and listable(n)]
+    return sorted(names, key=lambda n: NOUNS[n].title)
+
+
+def open_noun_table(app: Any, noun: str) -> None:
+    app.push_screen(NounTableScreen(noun))
+
+
 def _title(key: str) -> str:
     return key.replace("_", " ").replace(".", " ").strip().capitalize()
 

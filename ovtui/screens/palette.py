@@ -12,6 +12,7 @@ from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS
 from ovtui.widgets.safe import markup_escape, styled
 
+from .noun_table import open_noun_table, table_nouns
 from .verbs import visible_verbs
 
 
@@ -39,6 +40,9 @@ class OvtuiCommands(Provider):
                     )
         for i, n in enumerate(MAIN_TABS):
             out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), f"key {i + 1}"))
+        for n in table_nouns(MAIN_TABS):  # :tags, :quotas... (screens/noun_table.py)
+            title = NOUNS[n].title
+            out.append((f"table {title}", partial(open_noun_table, app, n), f":{NOUNS[n].plural}"))
         for name, spec in app.bookmarks().items():
             out.append((f"bookmark {name}", partial(app.goto_bookmark, spec), markup_escape(spec)))
         out.append(("pause/resume live refresh", app.action_pause, "key p"))
