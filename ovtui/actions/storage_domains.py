@@ -329,6 +329,49 @@ def destroy(ctx: ActionContext, target: Any) -> Result:
     return _gone(ctx, _fetch(ctx, target), {"destroy": True}, "destroy", "destroyed")
 
 
+LUN_COLUMNS = ("id", "size", "target", "address", "status", "storage_domain_id")
+
+
+@verb(
+    "storagedomain",
+    "luns",
+    "The LUNs a host sees (iSCSI): free ones to add a domain on (--lun), used ones",
+    params=(
+        HOST,
+        Param("iscsi_target", ("--target",), "only the LUNs of this target", "text"),
+        Param("free", ("--free",), "only the LUNs no storage domain uses", "flag"),
+    ),
+    target="none",
+    key="L",
+)
+def luns(
+    ctx: ActionContext,
+    target: Any,
+    host: str | None = None,
+    iscsi_target: str | None = None,
+    free: bool = False,
+) -> Result:
+    """What ``GET /hosts/ID/storage`` reports (after ``host discoverdomain --address``
+    found the portal's targets): one row per LUN."""
+    name = _pick_host(ctx, host)
+    with engine_errors(f"looking up host {name}"):
+        found = [
+            h for h in ctx.system.hosts_service().list(search=f"name={name}") if h.name == name
+        ]
+    if not found:
+        raise NoMatch(f"No host named {name!r}.", "List them with: ovtui run host list")
+    hs = ctx.system.hosts_service().host_service(found[0].id)
+    with engine_errors(f"listing the storage host {name} sees"):
+        storages = hs.storage_service().list()
+    rows = [lu for st in storages for lu in (st.logical_units or [])]
+    if iscsi_target:
+        rows = [lu for lu in rows if lu.target == iscsi_target]
+    if free:
+        rows = [lu for lu in rows if not lu.storage_domain_id]
+    return Result(True, f"{len(rows)} LUN(s) seen by host {name}", rows, columns=LUN_COLUMNS,
+                  root="logical_units")  # fmt: skip
+
+
 def storage_domain_named(ctx: ActionContext, name: str) -> types.StorageDomain:
     """The storage domain named ``name`` (or with that id); NoMatch when none."""
     with engine_errors(f"looking up storage domain {name}"):

@@ -33,6 +33,7 @@ from ovtui.sim.machine_base import (
     parse_body,
 )
 from ovtui.sim.records import GiB, href, mk, new_disk, ref, set_private
+from ovtui.sim.storage_server import visible_luns
 
 DCS = T.DataCenterStatus
 FILE_TYPES = {T.StorageType.NFS, T.StorageType.POSIXFS, T.StorageType.GLUSTERFS}
@@ -194,6 +195,20 @@ class StorageAdmin(MachineBase):
             for s in w.coll["storagedomains"].values()
             if key and _server_key(s.storage) == key
         ]
+        if st.type == T.StorageType.ISCSI:
+            seen = visible_luns(w)
+            unknown = [lu.id for lu in self._block_luns(st) if lu.id not in seen]
+            if unknown:
+                # VDSM PhysDevInitializationError, as the engine reports a failed VDS command
+                raise conflict(
+                    f"Error while executing action New {STORAGE_WORD[st.type]} Storage Domain: "
+                    "Physical device initialization failed. Please check that the device is "
+                    "empty and accessible by the host."
+                )
+            for lu in self._block_luns(st):  # the device's own size and address
+                dev = seen[lu.id][0]
+                lu.size, lu.target = dev.size, lu.target or dev.target
+                lu.address, lu.port = lu.address or dev.address, lu.port or dev.port
         if st.type in BLOCK_TYPES:
             used = {
                 lu.id: s.name

@@ -93,30 +93,52 @@ def test_nfs_domain_add_attach_detach_remove_import(sim, tmp_path, capsys) -> No
 
 def test_iscsi_domain_on_discovered_luns_and_destroy(sim, tmp_path, capsys) -> None:
     cfg = write_config(sim, tmp_path)
-    target = "iqn.2003-01.org.linux-iscsi.storage.x8664:lab"
+    # what the host's discovery finds on the portal: the seeded domain's target and a spare
+    code, out, err = run_cli(
+        capsys, cfg, "-o", "json", "host", "-n", "host01", "discoverdomain",
+        "--address", "iscsi.example.com",
+    )  # fmt: skip
+    assert code == 0, err
+    target = "iqn.2003-01.org.linux-iscsi.storage.x8664:spare"
+    assert target in out
+    # the LUNs the host sees there, free ones
+    code, out, err = run_cli(
+        capsys, cfg, "-o", "json", "sd", "luns", "--host", "host01", "--target", target, "--free"
+    )
+    assert code == 0, err
+    free = json.loads(out)
+    assert len(free) == 4 and {lu["size"] for lu in free} == {100 * 2**30}
+    lun1, lun2 = free[0]["id"], free[1]["id"]
     code, out, err = run_cli(
         capsys, cfg, "-o", "json", "sd", "add", "--name", "san-lab", "--storage-type", "iscsi",
-        "--address", "iscsi.example.com", "--target", target,
-        "--lun", "36001405aaaaaaaaaaaaaaaaaaaaaaaa1", "--lun", "36001405aaaaaaaaaaaaaaaaaaaaaaaa2",
+        "--address", "iscsi.example.com", "--target", target, "--lun", lun1, "--lun", lun2,
         "--dc", "Default",
     )  # fmt: skip
     assert code == 0, err
     got = json.loads(out)
     assert got["status"] == "active" and got["storage"]["type"] == "iscsi"
     luns = got["storage"]["volume_group"]["logical_units"]
-    assert sorted(lu["id"][-1] for lu in luns) == ["1", "2"]
+    assert sorted(lu["id"] for lu in luns) == sorted([lun1, lun2])
     assert {lu["target"] for lu in luns} == {target}
+    assert {lu["size"] for lu in luns} == {100 * 2**30}
+    # the host now sees them used by the new domain
+    code, out, _ = run_cli(capsys, cfg, "-o", "json", "sd", "luns", "--target", target)
+    used = {lu["id"]: lu.get("storage_domain_id") for lu in json.loads(out)}
+    assert used[lun1] == got["id"] and used[lun2] == got["id"]
+    # a LUN the storage does not have: VDSM's words through the engine
+    code, _, err = run_cli(
+        capsys, cfg, "sd", "add", "--name", "san-x", "--storage-type", "iscsi",
+        "--address", "iscsi.example.com", "--target", target, "--lun", "36001405nothere",
+    )  # fmt: skip
+    assert code == 1 and "Physical device initialization failed." in err
     # a LUN of an existing domain is refused, naming it
     code, _, err = run_cli(
         capsys, cfg, "sd", "add", "--name", "san-2", "--storage-type", "iscsi",
         "--address", "iscsi.example.com", "--target", target,
-        "--lun", "36001405aaaaaaaaaaaaaaaaaaaaaaaa2",
+        "--lun", lun2,
     )  # fmt: skip
     assert code == 1
-    assert (
-        "The following LUNs are already part of existing storage domains: "
-        "36001405aaaaaaaaaaaaaaaaaaaaaaaa2." in err
-    )
+    assert f"The following LUNs are already part of existing storage domains: {lun2}." in err
     # destroy is refused while active, then the engine forgets it
     code, _, err = run_cli(capsys, cfg, "-y", "sd", "-n", "san-lab", "destroy")
     assert (
