@@ -104,3 +104,23 @@ async def test_quotas_affinity_policies_open_as_tables(sim: Any) -> None:
             assert screen.noun == noun and expect in _names(screen)
             await pilot.press("escape")
             await wait_until(pilot, lambda: not isinstance(app.screen, NounTableScreen))
+
+
+@asynctest
+async def test_palette_table_tags_opens_the_tags_table(sim: Any) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: "CommandPalette" in type(app.screen).__name__)
+        await pilot.press(*"table Tags")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        screen = await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NounTableScreen) and app.screen.loaded_once and app.screen
+            ),
+            what="the tags table from the palette",
+        )
+        assert screen.noun == "tag" and {"production", "testing", "web"} <= set(_names(screen))
