@@ -76,6 +76,8 @@ def bond_options(options: Any) -> list[types.Option]:
     """Bonding options from ``-o NAME VALUE`` pairs or a template mapping / list."""
     if not options:
         return []
+    if isinstance(options, str):  # a form's field: "mode=4, miimon=100" or "mode 4"
+        options = [p.strip().replace(" ", "=", 1) for p in options.split(",") if p.strip()]
     if isinstance(options, dict):
         pairs = list(options.items())
     else:
