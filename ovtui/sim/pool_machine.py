@@ -292,6 +292,11 @@ class PoolMachine(MachineBase):
             vm.description = ""
             vm.comment = ""
             vm.os.type = tpl.os.type
+            topo = tpl.cpu.topology if tpl.cpu is not None else None
+            if topo is not None:  # the template's CPUs, not the seed generator's draw
+                vm.cpu.topology = T.CpuTopology(
+                    sockets=topo.sockets, cores=topo.cores, threads=topo.threads
+                )
             vm.stop_time = None
             if tpl.initialization is not None:
                 vm.initialization = tpl.initialization

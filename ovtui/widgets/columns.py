@@ -378,6 +378,16 @@ COLUMNS: dict[str, list[Column]] = {
         Column("mtu", "MTU", lambda o, n: _right(str(o.mtu) if o.mtu else "default")),
         Column("comment", "Comment", lambda o, n: o.comment or ""),
     ],
+    "vmpool": [  # webadmin's Pools tab (actions/vm_pools)
+        Column("name", "Name", lambda o, n: o.name or ""),
+        Column("size", "Assigned VMs", lambda o, n: _right(str(o.size or 0))),
+        Column("prestarted", "Prestarted", lambda o, n: _right(str(o.prestarted_vms or 0))),
+        Column("per_user", "VMs per User", lambda o, n: _right(str(o.max_user_vms or 1))),
+        Column("type", "Type", lambda o, n: enum(o.type)),
+        Column("stateful", "Stateful", lambda o, n: "yes" if o.stateful else "no"),
+        Column("cluster", "Cluster", lambda o, n: name_of(n, "cluster", o.cluster)),
+        Column("description", "Description", lambda o, n: o.description or ""),
+    ],
 }
 
 

@@ -62,6 +62,7 @@ def c_pool_add(sim: Any, conn: Any) -> None:
     assert [v.name for v in vms] == ["desk-01", "desk-02", "desk-03"]
     assert all(v.vm_pool.id == pool.id and v.template.id == tpl.id for v in vms)
     assert all(v.status == VS.DOWN and v.stateless for v in vms)
+    assert {v.cpu.topology.sockets for v in vms} == {tpl.cpu.topology.sockets}  # as made
     assert pool.id in [p.id for p in _sys(conn).vm_pools_service().list(search="name=desk-*")]
     pools = _sys(conn).vm_pools_service()
     blank = T.Template(name="Blank")
