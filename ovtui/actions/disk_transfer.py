@@ -61,11 +61,21 @@ def _mib(n: int) -> str:
     return f"{n / MiB:.1f} MiB"
 
 
-def _open(url: str) -> tuple[http.client.HTTPConnection, str]:
+def _tls(ctx: ActionContext) -> ssl.SSLContext:
+    """TLS for the transfer URL as for the engine: the config's ``ca_file`` (else the system's
+    CAs), no verification only with ``insecure = true`` (both kept by the SDK connection)."""
+    tls = ssl.create_default_context(cafile=getattr(ctx.connection, "_ca_file", None) or None)
+    if getattr(ctx.connection, "_insecure", False):
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+    return tls
+
+
+def _open(ctx: ActionContext, url: str) -> tuple[http.client.HTTPConnection, str]:
     parts = urlsplit(url)
     if parts.scheme == "https":
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.netloc, timeout=HTTP_TIMEOUT, context=ssl.create_default_context()
+            parts.netloc, timeout=HTTP_TIMEOUT, context=_tls(ctx)
         )
     elif parts.scheme == "http":
         conn = http.client.HTTPConnection(parts.netloc, timeout=HTTP_TIMEOUT)
@@ -149,7 +159,7 @@ def _finish(ctx: ActionContext, tsvc: Any, label: str, disk_id: str) -> Any:
 
 
 def _send(ctx: ActionContext, url: str, path: Path, size: int, label: str) -> None:
-    conn, target = _open(url)
+    conn, target = _open(ctx, url)
     sent = 0
     step = max(size // 50, CHUNK)  # about 50 progress lines at most
     shown = -step
@@ -283,7 +293,7 @@ def download(ctx: ActionContext, target: Any, file: str | None = None) -> Result
 
 
 def _receive(ctx: ActionContext, url: str, path: Path, label: str) -> int:
-    conn, target = _open(url)
+    conn, target = _open(ctx, url)
     got = 0
     try:
         try:

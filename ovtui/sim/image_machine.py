@@ -47,6 +47,7 @@ class ImageTransferMachine(MachineBase):
     """``/imagetransfers`` and the transfer URLs' bytes."""
 
     hold_uploads_after: int | None = None
+    transfer_scheme = "http"  # "https" when the simulator serves TLS (Simulator.start)
 
     def routes_image_transfer(self) -> RouteParts:
         self.world.coll.setdefault("imagetransfers", {})
@@ -106,7 +107,8 @@ class ImageTransferMachine(MachineBase):
             )
         tid = w.new_id()
         ticket = str(uuid.uuid4())
-        base = f"http://{req.headers.get('Host') or '127.0.0.1'}{IMAGES_PREFIX}{ticket}"
+        host_port = req.headers.get("Host") or "127.0.0.1"
+        base = f"{self.transfer_scheme}://{host_port}{IMAGES_PREFIX}{ticket}"
         tr = mk(
             T.ImageTransfer,
             id=tid,

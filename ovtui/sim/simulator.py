@@ -85,6 +85,7 @@ class Simulator:
             )
         self.port = server.server_address[1]
         self._server = server
+        self.machines.transfer_scheme = "https" if self.tls_cert else "http"  # image transfers
         self.machines.start()
         self._thread = threading.Thread(
             target=server.serve_forever,

@@ -98,3 +98,27 @@ def test_interrupted_upload_cancels_the_transfer_on_the_engine(sim, tmp_path) ->
     with sim.world.lock:
         events = [e.code for e in sim.world.coll["events"].values()]
     assert 1031 in events and 1033 in events and 1032 not in events
+
+
+def test_upload_over_tls_uses_the_engines_ca(make_sim, tmp_path, capsys) -> None:
+    from ovtui.sim.testing import self_signed_cert
+
+    cert, key = self_signed_cert(tmp_path)
+    sim = make_sim(vms=4, hosts=2, tls_cert=str(cert), tls_key=str(key))
+    cfg = tmp_path / "tls.ini"
+    cfg.write_text(
+        f"[api]\nurl = {sim.url}\nusername = {sim.username}\npassword = {sim.password}\n"
+        f"ca_file = {cert}\n"
+    )
+    cfg.chmod(0o600)
+    raw = tmp_path / "small.raw"
+    raw.write_bytes(os.urandom(3 * MiB + 512))
+    code, _, err = run_cli(capsys, cfg, "disk", "upload", str(raw), "--sd", "default-data1")
+    assert code == 0, err
+    disk = _sim_disk(sim, "small.raw")
+    assert disk.format.value == "raw" and disk.provisioned_size == raw.stat().st_size
+    with sim.world.lock:
+        assert _sha(bytes(disk._sim_image)) == _sha(raw.read_bytes())
+    with sim.world.lock:
+        urls = [t.transfer_url for t in sim.world.coll["imagetransfers"].values()]
+    assert urls and all(u.startswith("https://") for u in urls)
