@@ -108,3 +108,19 @@ def test_eval_readonly_refuses_writes(sim, run_script) -> None:
 def test_eval_missing_script_is_a_usage_error(sim, tmp_path, capsys) -> None:
     code, _, err = run_cli(capsys, write_config(sim, tmp_path), "eval", str(tmp_path / "no.py"))
     assert code == 2 and "does not exist" in err
+
+
+def test_eval_records_a_custom_event(sim, run_script) -> None:
+    code, out, err = run_script(
+        "ev = context.event.add(description='nightly check done', severity='warning',"
+        " vm='web01')[0]\n"
+        "print(ev.id, ev.code)\n"
+        "newest = context.event.list(max=1)[0]\n"
+        "print(newest.description)\n"
+    )
+    assert code == 0, err
+    event_id, code_text = out.splitlines()[0].split()
+    assert code_text == "9802" and out.splitlines()[1] == "nightly check done"
+    with sim.world.lock:
+        ev = sim.world.coll["events"][event_id]
+    assert ev.origin == "ovtui" and ev.vm.id == sim.world.find("vm", "web01").id
