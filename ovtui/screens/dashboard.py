@@ -116,7 +116,7 @@ class DashboardScreen(WorkerFailures, Screen):
     BINDINGS = [
         *[
             Binding(str(i + 1), f"tab('{n}')", SHORT[n], show=False)
-            for i, n in enumerate(MAIN_TABS)
+            for i, n in enumerate(MAIN_TABS[:9])  # 1..9; Pools (the 10th) by :pools
         ],
         Binding("0", "reload", "Dashboard", show=False),
         Binding("escape", "back", "Tabs"),
@@ -211,7 +211,8 @@ class DashboardScreen(WorkerFailures, Screen):
             else "[reverse][b] 0 Dash [/b][/reverse]"
         ]
         for i, n in enumerate(MAIN_TABS):
-            label = f"{i + 1} {TINY[n] if narrow else SHORT[n]}"
+            label = f"{i + 1} " if i < 9 else ""  # the 10th (Pools) has no digit key
+            label += TINY[n] if narrow else SHORT[n]
             parts.append(f"[@click=screen.tab('{n}')] {label} [/]")
         return "".join(parts)
 

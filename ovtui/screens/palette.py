@@ -39,7 +39,8 @@ class OvtuiCommands(Provider):
                         )
                     )
         for i, n in enumerate(MAIN_TABS):
-            out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), f"key {i + 1}"))
+            key = f"key {i + 1}" if i < 9 else f":{NOUNS[n].plural}"  # the 10th has no digit
+            out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), key))
         for n in table_nouns(MAIN_TABS):  # :tags, :quotas... (screens/noun_table.py)
             title = NOUNS[n].title
             out.append((f"table {title}", partial(open_noun_table, app, n), f":{NOUNS[n].plural}"))
