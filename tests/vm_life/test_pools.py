@@ -8,10 +8,14 @@ import json
 from typing import Any
 
 import pytest
+from ovirtsdk4 import types as T
 
-from ovtui.sim.testing import wait_for, write_config
+from ovtui.sim.testing import connect, wait_for, write_config
+from tests.support import asynctest
 
 from .helpers import run_cli
+
+VS = T.VmStatus
 
 
 @pytest.fixture
@@ -143,3 +147,61 @@ def test_remove_needs_yes_without_a_terminal(cli: Any) -> None:
     code, _, err = cli("vmpool", "-n", "keep", "remove")
     assert code == 2
     assert _show(cli, "keep")["size"] == 1
+
+
+@asynctest
+async def test_pools_tab_shows_the_pool_its_vms_and_allocates(sim: Any) -> None:
+    """The Pools main tab (the 10th: reached by :pools), its Virtual Machines sub-tab, and
+    ``A`` (allocate) on the highlighted pool, with the task's progress in the tasks pane."""
+    from ovtui.screens.detail import DetailScreen
+    from tests.support import wait_until
+    from tests.tui.helpers import loaded, make_app
+
+    conn = connect(sim)
+    try:
+        pools = conn.system_service().vm_pools_service()
+        (seeded,) = [p for p in pools.list() if p.name == "desktops"]
+        pools.pool_service(seeded.id).update(T.VmPool(size=2))
+        vms = conn.system_service().vms_service()
+        wait_for(
+            lambda: [v.status for v in vms.list(search="pool=desktops")] == [VS.DOWN, VS.DOWN],
+            what="the pool's two VMs made",
+        )
+        pool_vm_ids = {v.id for v in vms.list(search="pool=desktops")}
+    finally:
+        conn.close()
+    app = make_app(sim, live=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        m = await loaded(pilot, app)
+        await pilot.press("colon", *"pools", "enter")
+        await wait_until(
+            pilot,
+            lambda: m.current == "vmpool" and m.view.loaded_once and m.view.table.order,
+            what="the Pools tab",
+        )
+        assert m.view.table.order == [seeded.id]
+        tabbar = str(m.query_one("#tabbar").render())
+        assert "Pools" in tabbar and "10" not in tabbar  # keys 1..9 stay the contract
+        await pilot.press("enter")
+        detail = await wait_until(
+            pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen, what="detail"
+        )
+        await pilot.press("right_square_bracket")  # Virtual Machines
+        await wait_until(pilot, lambda: "sub-0" in detail.sub_objects, what="its VMs")
+        assert set(detail.sub_objects["sub-0"]) == pool_vm_ids
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is m, what="back to the tabs")
+        before = set(app.tasks)
+        await pilot.press("A")
+        task = await wait_until(
+            pilot, lambda: [t for i, t in app.tasks.items() if i not in before], what="a task"
+        )
+        await wait_until(pilot, lambda: not task[0].running, timeout=60, what="allocate ends")
+        assert task[0].state == "done", (task[0].state, task[0].step)
+    with sim.world.lock:
+        taken = [
+            v
+            for v in sim.world.coll["vms"].values()
+            if v.id in pool_vm_ids and getattr(v, "_sim_pool_user", None)
+        ]
+    assert len(taken) == 1 and taken[0].status == VS.UP
