@@ -193,3 +193,34 @@ def test_system_wide_permission(sim: Any, cli: Any) -> None:
     assert code == 0, err
     with sim.world.lock:
         assert given["id"] not in sim.world.coll["permissions"]
+
+
+def test_lost_replies_are_read_back_and_nothing_is_sent_twice(sim: Any, cli: Any) -> None:
+    """The engine does each write and its reply is lost: ovtui reads back what it did
+    (the user, the permission, the removal) and says so, sending nothing twice."""
+    sim.faults.apply_spec("lost_reply_rate=1")
+    mark = len(sim.requests.snapshot())
+    code, _, err = cli("user", "add", "--domain", "internal", "bob")
+    assert code == 0, err
+    assert "bob@internal" in db_users(sim)
+    code, _, err = cli("vm", "-n", "web01", "permission-add", "--role", "UserRole",
+                       "--user", "bob@internal")  # fmt: skip
+    assert code == 0, err
+    with sim.world.lock:
+        (perm,) = [p for p in sim.world.coll["permissions"].values() if p.vm is not None]
+    code, _, err = cli("vm", "-n", "web01", "permission-remove", perm.id)
+    assert code == 0, err
+    assert "read" in err.lower()  # it said it read the result back
+    with sim.world.lock:
+        assert perm.id not in sim.world.coll["permissions"]
+    writes = [
+        (r[0], r[1].split("/api/")[1])
+        for r in sim.requests.snapshot()[mark:]
+        if r[0] in ("POST", "DELETE") and "/api/" in r[1]
+    ]
+    vm_id = perm.vm.id
+    assert writes == [
+        ("POST", "users"),
+        ("POST", f"vms/{vm_id}/permissions"),
+        ("DELETE", f"vms/{vm_id}/permissions/{perm.id}"),
+    ], writes
