@@ -25,6 +25,7 @@ from ovtui.sim.store import RecordStore
 log = logging.getLogger("ovtui.sim")
 
 API_PREFIX = "/ovirt-engine/api"
+PKI_PATH = "/ovirt-engine/services/pki-resource"
 
 
 class Engine(Protocol):
@@ -36,6 +37,7 @@ class Engine(Protocol):
     negotiate: NegotiateAcceptor | None
     machines: Machines
     requests: RequestLog
+    tls_cert: str | None
 
     @property
     def world(self) -> RecordStore: ...
@@ -227,6 +229,9 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/ovirt-engine/sso/") or path == "/ovirt-engine/services/sso-logout":
                 self._send(self._sso(path, body))
                 return
+            if path == PKI_PATH:  # the engine's CA, unauthenticated (ovtui config init)
+                self._send(_pki(sim.tls_cert, params))
+                return
             if path.startswith(IMAGES_PREFIX):  # a disk image's transfer URL (sim/image_transfer)
                 self._send(sim.machines.serve_image(method, path, self.headers, body))
                 return
@@ -415,3 +420,14 @@ def _bad(user: str) -> dict[str, str]:
     from ovtui.sim.sso import bad_credentials
 
     return bad_credentials(user)
+
+
+def _pki(cert: str | None, params: dict[str, str]) -> Response:
+    """pki-resource?resource=ca-certificate&format=X509-PEM-CA: the CA of the TLS served
+    (the self-signed certificate is its own CA); 404 over plain HTTP or for other resources."""
+    if cert is None or params.get("resource") != "ca-certificate":
+        return Response(404, b"")
+    if params.get("format", "X509-PEM-CA") != "X509-PEM-CA":
+        return Response(404, b"")
+    with open(cert, "rb") as f:
+        return Response(200, f.read(), ctype="application/x-x509-ca-cert")
