@@ -200,7 +200,7 @@ def _send(ctx: ActionContext, url: str, path: Path, size: int, label: str) -> No
     "upload",
     "Upload a local image file (qcow2 or raw) as a new disk, through an image transfer",
     params=(
-        Param("file", ("file",), "the image file (qcow2 or raw)", "file"),
+        Param("file", ("file",), "the image file (qcow2 or raw)", "file", required=True),
         Param("storagedomain", ("--storagedomain", "--sd"), "the data domain for the disk",
               "storagedomain", required=True),
         Param("name", ("--name",), "the disk's name (default: the file's name)", "text"),
@@ -261,7 +261,7 @@ def upload(
     "disk",
     "download",
     "Download a disk's image to a local file, through an image transfer",
-    params=(Param("file", ("file",), "the file to write (must not exist)", "file"),),
+    params=(Param("file", ("file",), "the file to write (must not exist)", "file", required=True),),
     mutating=True,
     waits=True,
     wait=TRANSFER_WAIT,
