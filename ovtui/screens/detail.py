@@ -131,10 +131,11 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
             i = int(pane_id[4:])
             if pane_id not in self.loaded:
                 self._load_sub(i)
-            if self.query_one(TabbedContent).active == pane_id:
-                # not a tab already left (``]]`` typed fast): focusing a widget of a hidden
-                # pane makes TabbedContent show that pane again
-                event.pane.query_one(DataTable).focus()
+            # the table of the pane shown now, not the event's: a tab already left (``]]``
+            # typed fast) taking the focus would make TabbedContent show it again
+            active = self.query_one(TabbedContent).active
+            if active.startswith("tab-") and active[4:].isdigit():
+                self.query_one(f"#sub-{active[4:]}", DataTable).focus()
 
     def _load_sub(self, i: int) -> None:
         self.loaded.add(f"tab-{i}")

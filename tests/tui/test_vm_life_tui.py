@@ -30,9 +30,14 @@ async def open_vm(pilot: Any, app: Any, name: str) -> DetailScreen:
     key = next(k for k, o in m.view.objects.items() if o.name == name)
     table.move_cursor(row=table.get_row_index(key))
     await pilot.press("enter")
-    return await wait_until(
+    detail = await wait_until(
         pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen, what="VM detail"
     )
+    await wait_until(pilot, lambda: detail.query_one("#general", DataTable).row_count)
+    await wait_until(pilot, lambda: app.focused is detail.query_one("#general", DataTable))
+    for _ in range(3):
+        await pilot.pause()
+    return detail
 
 
 async def show_subtab(pilot: Any, detail: DetailScreen, title: str) -> DataTable:
@@ -276,3 +281,20 @@ def test_a_masked_value_reaches_the_verb_as_a_private_file_only_while_it_runs():
     import os
 
     assert not os.path.exists(seen["path"])
+
+
+@asynctest
+async def test_two_sub_tabs_passed_at_once_leave_the_second_shown(sim):
+    """``]]`` typed faster than the screen answers: the first tab's late focus does not bring
+    it back (then a form's closing would switch the operator to the wrong sub-tab)."""
+    app = make_app(sim, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_vm(pilot, app, vm_named(sim, "down"))
+        detail.action_subtab(1)
+        detail.action_subtab(1)  # before the first TabActivated is handled
+        await wait_until(pilot, lambda: "sub-1" in detail.sub_objects, what="Disks loaded")
+        for _ in range(5):
+            await pilot.pause()
+        assert detail.query_one(TabbedContent).active == "tab-1"
+        assert app.focused is detail.query_one("#sub-1", DataTable)
+        assert "disk-resize" in footer_verbs(detail)
