@@ -329,6 +329,56 @@ def destroy(ctx: ActionContext, target: Any) -> Result:
     return _gone(ctx, _fetch(ctx, target), {"destroy": True}, "destroy", "destroyed")
 
 
+@verb(
+    "storagedomain",
+    "update",
+    "Change a storage domain: name, description, comment, space thresholds, wipe/discard",
+    params=(
+        Param("new_name", ("--new-name",), "a new name", "text"),
+        Param("description", ("--description",), "description", "text"),
+        Param("comment", ("--comment",), "comment", "text"),
+        Param("warning", ("--warning-low-space",), "warn below this free space (%)", "int"),
+        Param("blocker", ("--critical-space-blocker",), "refuse writes below this (GiB)", "int"),
+        Param("wipe", ("--wipe-after-delete",), "yes or no", "choice", choices=("yes", "no")),
+        Param("discard", ("--discard-after-delete",), "yes or no", "choice",
+              choices=("yes", "no")),
+    ),
+    mutating=True,
+    key="U",
+)  # fmt: skip
+def update(ctx: ActionContext, target: Any, **p: Any) -> Result:
+    """Sent once; what the engine then shows is compared with what was asked."""
+    sd = _fetch(ctx, target)
+    spec = types.StorageDomain()
+    wanted: dict[str, Any] = {}
+    for attr, value in (
+        ("name", p.get("new_name")),
+        ("description", p.get("description")),
+        ("comment", p.get("comment")),
+        ("warning_low_space_indicator", p.get("warning")),
+        ("critical_space_action_blocker", p.get("blocker")),
+        ("wipe_after_delete", None if not p.get("wipe") else p["wipe"] == "yes"),
+        (
+            "discard_after_delete",
+            None if not p.get("discard") else p["discard"] == "yes",
+        ),
+    ):
+        if value is not None:
+            setattr(spec, attr, value)
+            wanted[attr] = value
+    if not wanted:
+        raise UsageError("Say what to change: --new-name, --description, --warning-low-space, ...")
+    what = f"storage domain {sd.name}"
+    send_action(ctx, _sd_service(ctx, sd.id), "update", what=what, storage_domain=spec)
+    after = _fetch(ctx, sd.id)
+    differs = [f"{k} is {getattr(after, k)!r}, not {v!r}" for k, v in wanted.items()
+               if getattr(after, k) != v]  # fmt: skip
+    if differs:
+        raise EngineRefused(f"{what}: the engine answered OK but shows " + "; ".join(differs) + ".")
+    ctx.progress("done", f"{what} updated", fraction=1.0)
+    return Result(True, f"{after.name}: updated", after, columns=SD_COLUMNS)
+
+
 LUN_COLUMNS = ("id", "size", "target", "address", "status", "storage_domain_id")
 
 

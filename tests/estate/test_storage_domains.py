@@ -160,3 +160,38 @@ def test_usage_errors_say_what_is_missing(sim, tmp_path, capsys) -> None:
     code, _, err = run_cli(capsys, cfg, "sd", "add", "--name", "x", "--storage-type", "fcp")
     assert code == 2 and "needs --lun" in err
     assert _sd(sim, "x") is None
+
+
+def test_update_then_the_engine_shows_it(sim, tmp_path, capsys) -> None:
+    cfg = write_config(sim, tmp_path)
+    code, out, err = run_cli(
+        capsys, cfg, "-o", "json", "sd", "-n", "default-data2", "update", "--new-name",
+        "bulk", "--description", "the big one", "--warning-low-space", "15",
+    )  # fmt: skip
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["name"], got["description"], got["warning_low_space_indicator"]) == (
+        "bulk",
+        "the big one",
+        15,
+    )
+    assert _sd(sim, "bulk") is not None and _sd(sim, "default-data2") is None
+    code, _, err = run_cli(capsys, cfg, "sd", "-n", "bulk", "update")
+    assert code == 2 and "Say what to change" in err
+
+
+def test_the_master_role_moves_when_the_master_goes_to_maintenance(sim, tmp_path, capsys):
+    cfg = write_config(sim, tmp_path)
+    master = _sd(sim, "default-data1")
+    assert master.master
+    code, _, err = run_cli(capsys, cfg, "-y", "sd", "-n", "default-data1", "deactivate")
+    assert code == 0, err
+    with sim.world.lock:
+        masters = [
+            s.name
+            for s in sim.world.coll["storagedomains"].values()
+            if s.master and s.data_centers and s.data_centers[0].id == master.data_centers[0].id
+        ]
+    assert len(masters) == 1 and masters[0] != "default-data1"
+    code, out, _ = run_cli(capsys, cfg, "-o", "json", "dc", "-n", "Default", "show")
+    assert json.loads(out)["status"] == "up"  # another active data domain holds the role
