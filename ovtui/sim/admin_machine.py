@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovirtsdk4 import types as T
 
+from ovtui.sim import events as ev
 from ovtui.sim import xmlcache
 from ovtui.sim.admin_views import (
     ACTION_GROUPS,
@@ -298,6 +299,7 @@ class AdminMachine(MachineBase):
         if req.method == "GET":
             return self._adm_view(access, _filtered(req), req, node)
         self._adm_authorize(access, req)
+        self._adm_acting = (req, access)  # who the events of this write name
         return None
 
     def _adm_view(self, access: Access, filtered: bool, req: Request, node: Node | None) -> Any:
@@ -434,6 +436,7 @@ class AdminMachine(MachineBase):
             set_private(user, _sim_login=login)
             w.coll["users"][uid] = user
         set_private(user, _sim_groups=self._adm_groups_of(d, entry.principal))
+        self._adm_event(req, 149, f"User '{entry.principal}' was added successfully to the system.")
         return self._adm_created(user, "user")
 
     def _adm_groups_of(self, d: Directory, principal: str) -> set[str]:
@@ -495,6 +498,8 @@ class AdminMachine(MachineBase):
             raise conflict("Cannot remove internal admin user or its permissions.")
         self._adm_drop_permissions("user", user.id)
         del self.world.coll["users"][user.id]
+        by = self._adm_who(req)
+        self._adm_event(req, 325, f"User {user.principal} was removed by {by}.")
         return Response(200, b"")
 
     def _adm_remove_group(self, req: Request, node: Node) -> Response:
@@ -505,6 +510,7 @@ class AdminMachine(MachineBase):
             held = getattr(u, "_sim_groups", None)
             if held and group.id in held:
                 held.discard(group.id)
+        self._adm_event(req, 408, f"Group {group.name} was removed by {self._adm_who(req)}.")
         return Response(200, b"")
 
     def _adm_drop_permissions(self, attr: str, holder_id: str) -> None:
@@ -542,6 +548,7 @@ class AdminMachine(MachineBase):
             rid, spec.name, spec.description or "", administrative, True, ids, mutable=True
         )
         w.coll["roles"][rid] = role
+        self._adm_event(req, 864, f"Role {role.name} was added by {self._adm_who(req)}")
         return self._adm_created(role, "role")
 
     def _adm_remove_role(self, req: Request, node: Node) -> Response:
@@ -554,6 +561,7 @@ class AdminMachine(MachineBase):
                 "- Please remove all Permissions first."
             )
         del self.world.coll["roles"][role.id]
+        self._adm_event(req, 858, f"Role {role.name} removed from {self._adm_who(req)}")
         return Response(200, b"")
 
     # ------------------------------------------------------------ permissions
@@ -621,6 +629,7 @@ class AdminMachine(MachineBase):
         else:
             perm.group = ref(T.Group, "groups", group_id or "")
         w.coll["permissions"][perm.id] = perm
+        self._adm_permission_event(req, perm, added=True)
         return self._adm_created(perm, "permission")
 
     def _adm_remove_permission(self, req: Request, node: Node) -> Response:
@@ -645,7 +654,66 @@ class AdminMachine(MachineBase):
                     " Everyone group"
                 )
         del perms[perm.id]
+        self._adm_permission_event(req, perm, added=False)
         return Response(200, b"")
+
+    # ------------------------------------------------------------ audit events
+    def _adm_who(self, req: Request) -> str:
+        """The login name of who sent ``req`` (the simulator's admin unless ``admit``
+        passed it for another user)."""
+        acting = getattr(self, "_adm_acting", None)
+        if acting is not None and acting[0] is req:
+            login: str = acting[1].login
+            return login
+        return "admin@internal"
+
+    def _adm_event(self, req: Request, code: int, text: str, **objs: Any) -> None:
+        """An audit event in the engine's words (AuditLogMessages), by who sent ``req``."""
+        event = ev.emit(self.world, code, **objs)
+        event.description = text
+        acting = getattr(self, "_adm_acting", None)
+        if acting is not None and acting[0] is req and acting[1].user is not None:
+            event.user = ref(T.User, "users", acting[1].user.id)
+
+    def _adm_permission_event(self, req: Request, perm: Any, added: bool) -> None:
+        w = self.world
+        role = w.get("roles", perm.role.id)
+        role_name = role.name if role is not None else perm.role.id
+        if perm.user is not None:
+            u = w.get("users", perm.user.id)
+            subject = u.principal if u is not None else perm.user.id
+            authz = u.domain.name if u is not None and u.domain is not None else ""
+        else:
+            g = w.get("groups", perm.group.id) if perm.group is not None else None
+            subject = g.name if g is not None else "?"
+            authz = g.domain.name if g is not None and g.domain is not None else ""
+        by = self._adm_who(req)
+        if perm._sim_obj is None:
+            if added:
+                text = (
+                    f"User/Group {subject} was granted permission for Role {role_name} on"
+                    f" System by {by}."
+                )
+            else:
+                text = f"User/Group {subject} Role {role_name} permission was removed from System by {by}"
+            self._adm_event(req, 866 if added else 868, text)
+            return
+        coll, oid = perm._sim_obj
+        obj = w.get(coll, oid) or (w.all_disks().get(oid) if coll == "disks" else None)
+        kind = OBJECT_WORDS.get(coll, coll)
+        name = getattr(obj, "name", None) or oid
+        link = {EVENT_LINKS[coll]: obj} if coll in EVENT_LINKS and obj is not None else {}
+        if added:
+            text = (
+                f"User/Group {subject}, Namespace *, Authorization provider: {authz} was granted"
+                f" permission for Role {role_name} on {kind} {name}, by {by}."
+            )
+        else:
+            text = (
+                f"User/Group {subject} Role {role_name} permission was removed from {kind}"
+                f" {name} by {by}"
+            )
+        self._adm_event(req, 850 if added else 852, text, **link)
 
     def _adm_created(self, obj: Any, tag: str) -> Response:
         from ovtui.sim import render
@@ -654,6 +722,28 @@ class AdminMachine(MachineBase):
         return Response(
             201, render.document(render.entity(obj, tag)), headers={"Location": obj.href}
         )
+
+
+# VdcObjectType's words in the engine's audit messages, and the event link of each
+OBJECT_WORDS = {
+    "vms": "VM",
+    "hosts": "Host",
+    "clusters": "Cluster",
+    "datacenters": "Data Center",
+    "storagedomains": "Storage",
+    "templates": "Template",
+    "disks": "Disk",
+    "networks": "Logical Network",
+    "vnicprofiles": "VM Network Interface Profile",
+}
+EVENT_LINKS = {
+    "vms": "vm",
+    "hosts": "host",
+    "clusters": "cluster",
+    "datacenters": "dc",
+    "storagedomains": "sd",
+    "templates": "template",
+}
 
 
 def _filtered(req: Request) -> bool:

@@ -146,6 +146,12 @@ def test_permission_on_a_host_add_list_remove(sim: Any, cli: Any) -> None:
         assert perm.role.id == "def00004-0000-0000-0000-def000000004"  # HostAdmin
         assert perm.host.id == sim.world.find("host", "host01").id
 
+    # the engine's audit event (AuditLogMessages USER_ADD_PERMISSION)
+    events = [e["description"] for e in data(cli, "event", "list", "--max", "5")]
+    assert (
+        "User/Group alice, Namespace *, Authorization provider: internal-authz was granted"
+        " permission for Role HostAdmin on Host host01, by admin@internal." in events
+    ), events
     # what the user holds, seen from the user
     roles = [r["name"] for r in data(cli, "user", "-n", "Alice", "roles")]
     assert roles == ["HostAdmin"]
