@@ -231,6 +231,7 @@ class Query:
         try:
             lex = shlex.shlex(text, posix=True, punctuation_chars="=!<>")
             lex.whitespace_split = True
+            lex.commenters = ""  # "#" is a character of a name, not a comment
             lex.wordchars += "*.-:/@+"
             tokens = list(lex)
         except ValueError as exc:
