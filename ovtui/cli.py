@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="debug log (passwords and tokens redacted) to ovtui.log in the user log dir;"
         " its path is printed at exit",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{demo,sim,run}")
+    sub = parser.add_subparsers(dest="command", metavar="{demo,sim,run,config,completion,plugins}")
 
     demo = sub.add_parser("demo", help="the TUI against an embedded simulated engine")
     demo.add_argument("--vms", type=int, default=50, help="number of VMs (default 50)")
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_global_options(run, suppress=False)
     add_noun_parsers(run)
+    from . import completion, config_init, plugins  # their own subcommands (docs/plugins.md)
+
+    config_init.add_parser(sub)
+    completion.add_parser(sub)
+    plugins.add_parser(sub)
     return parser
 
 
@@ -247,6 +252,13 @@ def _stdout_gone() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:  # the shell's Tab: cheap, no registry, no engine
+        from .completion import hidden_main
+
+        return hidden_main(argv[1:])
+    from .plugins import load_plugins
+
+    load_plugins()  # their verbs before the parser is built; a broken one is a warning
     try:
         check_argv(argv)
     except UsageError as err:
@@ -267,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 code = serve(args)
             elif args.command == "demo":
                 code = demo_command(args)
+            elif getattr(args, "handler", None) is not None:  # config, completion, plugins
+                code = args.handler(args)
             else:
                 code = tui_command(args)
             sys.stdout.flush()  # a reader gone away shows here, not at interpreter exit
@@ -331,6 +345,14 @@ def run_command(args: argparse.Namespace) -> int:
         return run_eval(args, debug, sys.modules[__name__])  # its helpers, without a cycle
     action = registry.get(registry.resolve_noun(args.noun).name, args.verb)
     assert action is not None  # argparse only offers registered verbs
+    from . import engines
+
+    if engines.wanted(args.profile):  # -p a,b or -p all: a read verb over several engines
+        try:
+            return engines.run_many(args, action, sys.modules[__name__])
+        except ActionError as err:
+            print_error(err)
+            return err.exit_code
     conn = None
     try:
         params = verb_params(args, action)
@@ -529,10 +551,14 @@ def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], 
     own_type = type(sample).__name__ == noun.type_name
     columns = first.columns or (noun.columns if own_type else ("name", "id"))
     names = first.names
-    if fmt == "table" and own_type and action.verb != "show":
+    if fmt in ("table", "csv") and own_type and action.verb != "show":
         payload = payload if isinstance(payload, list) else [payload]
         if names is None:
             names = reference_names(ctx, payload, columns)
+    if own_type and isinstance(payload, list):
+        from .completion import remember
+
+        remember(noun.name, payload)  # names for the shell's -n completion
     text = render(payload, fmt, columns=columns, root=first.root or noun.plural, names=names)
     if text:
         print(text)
@@ -545,8 +571,11 @@ def print_pages(ctx: ActionContext, first: Any, objs: PagedList, fmt: str, noun:
 
     columns = first.columns or noun.columns
     names = first.names
-    if fmt == "table" and names is None:
+    if fmt in ("table", "csv") and names is None:
         names = reference_names(ctx, objs.first, columns)
+    from .completion import remember
+
+    remember(noun.name, objs.first)  # names for the shell's -n completion (first page)
     writer = ListWriter(fmt, sys.stdout, columns)
     pages = objs.pieces(PageRenderer(fmt, columns, names))
     try:

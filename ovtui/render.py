@@ -10,11 +10,15 @@ the format's own escapes (``\\u001b`` in JSON, ``"\\e"`` in YAML, ``&#x202e;`` i
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import enum
+import io
 import json
+import os
 import re
 import shutil
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +32,30 @@ try:
 except ImportError:  # pragma: no cover - a dependency; the stdlib writes the same text
     orjson = None  # type: ignore[assignment]
 
-FORMATS = ("table", "json", "yaml", "xml")
+FORMATS = ("table", "json", "yaml", "xml", "csv")
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def color_on(stream: Any) -> bool:
+    """Style table headers: only on a terminal, and never when ``NO_COLOR`` is set (to any
+    value, as no-color.org asks) or ``TERM=dumb``."""
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _bold(line: str, color: bool) -> str:
+    return f"{BOLD}{line}{RESET}" if color else line
+
+
+def csv_text(rows: list[list[str]], headers: list[str]) -> str:
+    """CSV (RFC 4180, CRLF-free: one LF per record); cells are the table's cells, engine text
+    through visible() (a CR or newline in a name cannot start a record)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([visible(h) for h in headers])
+    w.writerows([[visible(c) for c in r] for r in rows])
+    return out.getvalue()
 
 
 def is_struct(value: Any) -> bool:
@@ -210,12 +237,14 @@ def cell(value: Any, column: str, names: dict[str, str] | None = None) -> str:
     return str(value)
 
 
-def table(rows: list[list[str]], headers: list[str], width: int | None = None) -> str:
+def table(
+    rows: list[list[str]], headers: list[str], width: int | None = None, color: bool = False
+) -> str:
     """A plain text table that fits ``width`` columns: the widest columns are cut first."""
     headers = [visible(h) for h in headers]
     rows = [[visible(c) for c in r] for r in rows]
     widths = fit_widths(rows, headers, width)
-    lines = [table_line([h.upper() for h in headers], widths)]
+    lines = [_bold(table_line([h.upper() for h in headers], widths), color)]
     lines.extend(table_line(r, widths) for r in rows)
     return "\n".join(lines)
 
@@ -269,11 +298,17 @@ class RowStream:
         if self.fmt == "xml":
             return xml(obj)
         cells = [visible(cell(dig(obj, c), c)) for c in self.columns]
+        if self.fmt == "csv":
+            text = csv_text([cells], headers_for(self.columns)).rstrip("\n")
+            if self.widths is None:
+                self.widths = []
+                return text
+            return text.split("\n", 1)[1]
         if self.widths is None:
             headers = [visible(h) for h in headers_for(self.columns)]
             self.widths = stream_widths([cells], headers, self.width)
             return (
-                table_line([h.upper() for h in headers], self.widths)
+                _bold(table_line([h.upper() for h in headers], self.widths), color_on(sys.stdout))
                 + "\n"
                 + (table_line(cells, self.widths))
             )
@@ -297,13 +332,30 @@ def render(
     if fmt == "xml":
         return xml(data, root=root)
     items = data if isinstance(data, list) else [data]
+    if fmt == "csv":
+        return _csv(data, items, list(columns), names)
+    color = color_on(sys.stdout)
     if items and not is_struct(items[0]):
-        return plain_table(items, width, columns)
+        return plain_table(items, width, columns, color)
     if not isinstance(data, list):
         return detail(data)
     cols = list(columns)
     rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
-    return table(rows, headers_for(cols), width)
+    return table(rows, headers_for(cols), width, color)
+
+
+def _csv(data: Any, items: list[Any], cols: list[str], names: dict[str, str] | None) -> str:
+    """``-o csv``: a list as the table's columns; one object as key,value records."""
+    if items and not is_struct(items[0]):
+        if isinstance(items[0], dict):
+            keys = list(dict.fromkeys(k for it in items for k in it))
+            return csv_text([[_scalar(it.get(k)) for k in keys] for it in items], keys).rstrip("\n")
+        return csv_text([[_scalar(i)] for i in items], ["value"]).rstrip("\n")
+    if not isinstance(data, list):
+        pairs = [line.split(": ", 1) for line in detail(data).split("\n") if ": " in line]
+        return csv_text([[k, v] for k, v in pairs], ["key", "value"]).rstrip("\n")
+    rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
+    return csv_text(rows, headers_for(cols)).rstrip("\n")
 
 
 def headers_for(columns: list[str]) -> list[str]:
@@ -316,14 +368,16 @@ def headers_for(columns: list[str]) -> list[str]:
     ]
 
 
-def plain_table(items: list[Any], width: int | None, columns: Iterable[str] = ()) -> str:
+def plain_table(
+    items: list[Any], width: int | None, columns: Iterable[str] = (), color: bool = False
+) -> str:
     """A table of dicts (or a list of scalars); ``columns`` picks keys when they are there."""
     if items and isinstance(items[0], dict):
         keys = list(dict.fromkeys(k for it in items for k in it))
         wanted = list(columns)
         headers = wanted if wanted and all(c in keys for c in wanted) else keys
         rows = [[_scalar(it.get(h)) for h in headers] for it in items]
-        return table(rows, headers, width)
+        return table(rows, headers, width, color)
     return "\n".join(visible(_scalar(i)) for i in items)
 
 
@@ -617,6 +671,9 @@ class ListWriter:
         elif self.fmt == "yaml":
             lead = "" if self.count == 0 else "\n"
             self.out.write(lead + "".join(pieces).rstrip("\n"))
+        elif self.fmt == "csv":
+            text = csv_text(pieces, self.headers)
+            self.out.write(text if self.count == 0 else text.split("\n", 1)[1])
         else:
             self._table_page(pieces)
         self.count += len(pieces)
@@ -626,7 +683,8 @@ class ListWriter:
         lines = []
         if self.widths is None:
             self.widths = stream_widths(rows, self.headers, self.width)
-            lines.append(table_line([h.upper() for h in self.headers], self.widths))
+            header = table_line([h.upper() for h in self.headers], self.widths)
+            lines.append(_bold(header, color_on(self.out)))
         lines.extend(table_line(r, self.widths) for r in rows)
         if lines:
             self.out.write(("\n" if self.count else "") + "\n".join(lines))
@@ -637,6 +695,9 @@ class ListWriter:
             self.out.write("\n]\n" if self.count else "[]\n")
         elif self.fmt == "yaml":
             self.out.write("\n" if self.count else "[]\n")
+        elif self.fmt == "csv":
+            if not self.count:
+                self.out.write(csv_text([], self.headers))
         else:
             if self.widths is None:
                 self._table_page([])

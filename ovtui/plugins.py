@@ -1,0 +1,144 @@
+"""Plugins: third-party packages that add verbs and main tabs (docs/plugins.md).
+
+A plugin is an installed distribution with an entry point in the group ``ovtui.plugins``::
+
+    [project.entry-points."ovtui.plugins"]
+    container = "ovtui_container_plugin"
+
+Loading it imports the module: its ``@verb`` declarations (:mod:`ovtui.actions.declare`, the
+same decorator as the built-in verbs) register in the action registry, so the verbs appear in
+``ovtui run NOUN -h``, the TUI footer, forms and the command palette. When the entry point
+names a callable (``module:register``), it is called with this module's :class:`PluginAPI`,
+whose ``add_tab(noun)`` adds a main tab for a new :class:`~ovtui.actions.nouns.Noun`.
+
+A plugin that fails to import (or whose ``register`` raises) is named in one warning line on
+stderr, whatever it registered is kept out, and everything else works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+GROUP = "ovtui.plugins"
+
+
+@dataclass
+class Plugin:
+    name: str
+    dist: str = ""
+    version: str = ""
+    verbs: list[str] = field(default_factory=list)
+    tabs: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def adds(self) -> str:
+        parts = [f"verb {v}" for v in self.verbs] + [f"tab {t}" for t in self.tabs]
+        return ", ".join(parts) or "nothing"
+
+
+LOADED: list[Plugin] = []
+_done = False
+
+
+class PluginAPI:
+    """What a plugin's ``register(api)`` is handed."""
+
+    def __init__(self, plugin: Plugin) -> None:
+        self.plugin = plugin
+
+    def add_tab(self, noun: Any) -> None:
+        """A main tab (after the built-in ones) for ``noun``, a new Noun."""
+        from .actions import browse, declare, nouns
+
+        if noun.name in nouns.NOUNS:
+            raise ValueError(f"noun {noun.name!r} exists already")
+        nouns.NOUNS[noun.name] = noun
+        declare.DECLARED.setdefault(noun.name, {})
+        old = browse.MAIN_TABS
+        new = (*old, noun.name)
+        for mod in list(sys.modules.values()):  # the screens keep their own reference
+            if getattr(mod, "MAIN_TABS", None) is old:
+                mod.MAIN_TABS = new  # type: ignore[attr-defined]
+        self.plugin.tabs.append(noun.name)
+
+
+def _snapshot() -> set[tuple[str, str]]:
+    from .actions.declare import DECLARED
+
+    return {(n, v) for n, verbs in DECLARED.items() for v in verbs}
+
+
+def _forget(before: set[tuple[str, str]]) -> None:
+    """Take back what a failed plugin registered before it failed."""
+    from .actions.declare import DECLARED
+
+    for noun, verbs in DECLARED.items():
+        for v in [v for v in verbs if (noun, v) not in before]:
+            del verbs[v]
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name)
+
+
+def load_plugins(warn: bool = True) -> list[Plugin]:
+    """Load every plugin once (later calls return the same list)."""
+    global _done
+    if _done:
+        return LOADED
+    _done = True
+    from .actions import registry  # the built-in verbs first
+
+    del registry
+    for ep in _entry_points():
+        dist = getattr(ep, "dist", None)
+        plugin = Plugin(
+            name=ep.name,
+            dist=getattr(dist, "name", "") or "",
+            version=getattr(dist, "version", "") or "",
+        )
+        before = _snapshot()
+        try:
+            obj = ep.load()
+            if callable(obj):
+                obj(PluginAPI(plugin))
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break ovtui
+            _forget(before)
+            first = (str(exc).splitlines() or [""])[0][:200]
+            plugin.error = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+            if warn:
+                print(
+                    f"ovtui: warning: plugin {ep.name} ({ep.value}) failed to load,"
+                    f" skipped: {plugin.error}",
+                    file=sys.stderr,
+                )
+        else:
+            plugin.verbs = [f"{n} {v}" for n, v in sorted(_snapshot() - before)]
+        LOADED.append(plugin)
+    return LOADED
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plugins", help="list the installed plugins and what they add")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .textsafe import visible
+
+    plugins = load_plugins()
+    if not plugins:
+        print(f"No plugins installed (entry point group {GROUP}; see docs/plugins.md).")
+        return 0
+    rows = [("NAME", "VERSION", "ADDS")]
+    for p in plugins:
+        adds = f"FAILED: {p.error}" if p.error else p.adds()
+        rows.append((p.name, p.version or "-", adds))
+    width = [max(len(visible(r[i])) for r in rows) for i in range(2)]
+    for r in rows:
+        print(f"{visible(r[0]):<{width[0]}}  {visible(r[1]):<{width[1]}}  {visible(r[2])}")
+    return 1 if any(p.error for p in plugins) else 0
