@@ -150,6 +150,8 @@ class DashboardScreen(WorkerFailures, Screen):
         self.fetches = 0  # answers shown
         self.failures = 0
         self.in_flight = False
+        self._ready = False  # mounted: an answer that comes before waits (_pending)
+        self._pending: Dashboard | None = None
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
@@ -191,6 +193,9 @@ class DashboardScreen(WorkerFailures, Screen):
             t.add_column("Memory", key="memory")
         self._layout()
         self.query_one(".card-total", CardLink).focus()
+        self._ready = True
+        if self._pending is not None:
+            self.show(self._pending)
 
     def on_screen_resume(self) -> None:
         self._layout()
@@ -200,6 +205,8 @@ class DashboardScreen(WorkerFailures, Screen):
         self._layout()
 
     def _layout(self) -> None:
+        if not self.query("#dash-cards"):
+            return  # not composed yet
         narrow = bool(self.size.width) and self.size.width < 120
         self.query_one("#dash-cards", Grid).set_class(narrow, "narrow")
         self.query_one("#tabbar", Static).update(self.tabbar_text(narrow))
@@ -250,6 +257,10 @@ class DashboardScreen(WorkerFailures, Screen):
     def show(self, data: Dashboard) -> None:
         """On the UI thread: the new figures, one more point on each chart."""
         self.in_flight = False
+        if not self._ready:
+            self._pending = data
+            return
+        self._pending = None
         self.data = data
         self.fetches += 1
         self.app.conn_state = "connected"

@@ -91,7 +91,7 @@ class Chart(Widget):
             return human_rate(v)
         return f"{v:.1f} {self.unit}".strip()
 
-    def label(self) -> Text:
+    def label(self, width: int = 1000) -> Text:
         if not self.headline:
             n = len(self.points)
             t = Text(f"trend, {n} sample{'s' if n != 1 else ''}", style="dim")
@@ -108,16 +108,15 @@ class Chart(Widget):
         if self.note:
             t.append(f"  {self.note}", style="dim")
         if len(self.points) > 1:
-            t.append(
-                f"  min {self.fmt(min(self.points))} max {self.fmt(max(self.points))}",
-                style="dim",
-            )
+            span = f"  min {self.fmt(min(self.points))} max {self.fmt(max(self.points))}"
+            if len(t) + len(span) <= width:  # only whole: a cut number would mislead
+                t.append(span, style="dim")
         return t
 
     def render(self) -> Text:
         width = max(1, self.size.width - 2)
         rows = max(1, self.size.height - 1)
-        out = self.label()
+        out = self.label(width + 2)
         out.truncate(width + 2)
         pts = list(self.points)[-width:]
         top = self.maximum if self.maximum else max(pts + [1e-9])

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import time as _time
-
-import pytest
-
-from ovtui.sim.clock import FrozenClock
-
 FROZEN = 1_790_000_000.0
 SIZE = (160, 45)
 
@@ -17,13 +11,3 @@ async def settle(pilot) -> None:
     for _ in range(5):
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
-
-
-@pytest.fixture
-def frozen_sim(make_sim, monkeypatch):
-    # the TUI shows times in the local zone: UTC, whatever the machine
-    monkeypatch.setenv("TZ", "UTC")
-    _time.tzset()
-    yield make_sim(vms=40, hosts=4, seed=7, speed=0.001, clock=FrozenClock(FROZEN))
-    monkeypatch.delenv("TZ")
-    _time.tzset()

@@ -13,7 +13,7 @@ from ovtui.widgets.charts import Chart
 from tests.support import asynctest, wait_until
 from tests.tui.helpers import make_app
 
-from .helpers import SIZE, frozen_sim, settle  # noqa: F401 - a fixture
+from .helpers import SIZE, settle
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -90,7 +90,7 @@ async def test_a_chart_gains_a_point_at_each_refresh(sim):
         dash = await wait_until(
             pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash"
         )
-        cpu = dash.query_one("#chart-cpu", Chart)
+        cpu = await wait_until(pilot, lambda: dash.query_one("#chart-cpu", Chart), what="chart")
         await wait_until(pilot, lambda: len(cpu.points) >= 1, what="first point")
         first = len(cpu.points)
         await wait_until(pilot, lambda: len(cpu.points) >= first + 3, what="3 more points")
