@@ -124,8 +124,8 @@ def _wait_phase(ctx: ActionContext, svc: Any, wanted: set[str], what: str, gone_
         ctx.sleep(ctx.poll_interval)
 
 
-def _start(ctx: ActionContext, disk: Any, direction: str, fmt: Any) -> tuple[Any, Any, str]:
-    """(transfer service, transfer, label) of a new transfer, once it is transferring."""
+def _begin(ctx: ActionContext, disk: Any, direction: str, fmt: Any) -> tuple[Any, str]:
+    """(transfer service, label) of a new transfer (it still has to reach ``transferring``)."""
     svc = ctx.system.image_transfers_service()
     label = f"{direction} disk {disk.name}"
     spec = types.ImageTransfer(
@@ -134,9 +134,19 @@ def _start(ctx: ActionContext, disk: Any, direction: str, fmt: Any) -> tuple[Any
         format=fmt,
     )
     tr, _cid, _ = add_once(ctx, svc, spec, label, lambda: None)
-    tsvc = svc.image_transfer_service(tr.id)
-    tr = _wait_phase(ctx, tsvc, {"transferring"}, label, gone_ok=False)
-    return tsvc, tr, label
+    return svc.image_transfer_service(tr.id), label
+
+
+def _drop_disk(ctx: ActionContext, disk_id: str, label: str) -> None:
+    """Remove the disk an upload made before its transfer began; never raises."""
+    try:
+        send_action(
+            ctx, ctx.system.disks_service().disk_service(disk_id), "remove",
+            what=f"the new disk ({label})", verb="remove",
+        )  # fmt: skip
+        ctx.progress("cancelled", f"{label}: stopped; the new disk is removed", level="warning")
+    except Exception as exc:  # noqa: BLE001 - the interruption is what the user must see
+        ctx.progress("cancelled", f"{label}: could not remove the new disk: {exc}", level="error")
 
 
 def _cancel(ctx: ActionContext, tsvc: Any, label: str) -> None:
@@ -237,20 +247,21 @@ def upload(
     svc = ctx.system.disks_service()
     label = f"upload {path.name}"
     disk, cid, follower = add_once(ctx, svc, spec, f"create disk {disk_name}", lambda: None)
-    disk = wait_disk(ctx, disk.id, f"create disk {disk_name}", follower, cid)
-    ctx.progress("info", f"{label}: {fmt} image, {_mib(size)} to send ({_mib(virtual)} virtual)")
     tsvc = None
     try:
-        tsvc, tr, label = _start(ctx, disk, "upload", types.DiskFormat(fmt))
+        disk = wait_disk(ctx, disk.id, f"create disk {disk_name}", follower, cid)
+        ctx.progress(
+            "info", f"{label}: {fmt} image, {_mib(size)} to send ({_mib(virtual)} virtual)"
+        )
+        tsvc, label = _begin(ctx, disk, "upload", types.DiskFormat(fmt))
+        tr = _wait_phase(ctx, tsvc, {"transferring"}, label, gone_ok=False)
         _send(ctx, _transfer_url(tr), path, size, label)
         final = _finish(ctx, tsvc, label, disk.id)
-    except (KeyboardInterrupt, Cancelled):
+    except (KeyboardInterrupt, Cancelled, EngineRefused):
         if tsvc is not None:
-            _cancel(ctx, tsvc, label)
-        raise
-    except EngineRefused:
-        if tsvc is not None:
-            _cancel(ctx, tsvc, label)
+            _cancel(ctx, tsvc, label)  # the engine removes a cancelled upload's disk
+        else:
+            _drop_disk(ctx, disk.id, label)
         raise
     message = f"disk {final.name}: {_mib(size)} uploaded from {path.name}"
     ctx.progress("done", message, fraction=1.0)
@@ -279,7 +290,8 @@ def download(ctx: ActionContext, target: Any, file: str | None = None) -> Result
     label = f"download disk {disk.name}"
     got = 0
     try:
-        tsvc, tr, label = _start(ctx, disk, "download", disk.format)
+        tsvc, label = _begin(ctx, disk, "download", disk.format)
+        tr = _wait_phase(ctx, tsvc, {"transferring"}, label, gone_ok=False)
         got = _receive(ctx, _transfer_url(tr), path, label)
         _finish(ctx, tsvc, label, disk.id)
     except (KeyboardInterrupt, Cancelled, EngineRefused):

@@ -122,3 +122,25 @@ def test_upload_over_tls_uses_the_engines_ca(make_sim, tmp_path, capsys) -> None
     with sim.world.lock:
         urls = [t.transfer_url for t in sim.world.coll["imagetransfers"].values()]
     assert urls and all(u.startswith("https://") for u in urls)
+
+
+def test_a_cancelled_task_cancels_the_transfer_too(sim, tmp_path) -> None:
+    """The TUI's cancel (the task's ``c``) sets the context's cancel: the same as Ctrl-C."""
+    import pytest
+
+    from ovtui.actions import disk_transfer
+    from ovtui.actions.base import Cancelled
+    from tests.support import make_ctx
+
+    image = write_qcow2(tmp_path / "tui.qcow2", 16 * MiB)
+    ctx, rec = make_ctx(sim)
+    rec.when(lambda p: p.step == "bytes", lambda p: ctx.cancel.set())
+    with pytest.raises(Cancelled):
+        disk_transfer.upload(ctx, None, file=str(image), storagedomain="default-data1")
+    assert "upload disk tui.qcow2: interrupted; the transfer is cancelled on the engine" in (
+        rec.text()
+    )
+    with sim.world.lock:
+        trs = list(sim.world.coll["imagetransfers"].values())
+    wait_for(lambda: trs[0].phase.value == "cancelled_user", what="cancelled")
+    wait_for(lambda: _sim_disk(sim, "tui.qcow2") is None, what="the disk removed")
