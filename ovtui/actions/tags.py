@@ -163,7 +163,9 @@ def tag_create(
     )
     tags = all_tags(ctx)
     where = tag_names(tags).get(tag.parent.id, "root") if tag.parent is not None else "root"
-    return done(ctx, f"tag {tag.name} created below {where}", tag, root="tags")
+    return done(
+        ctx, f"tag {tag.name} created below {where}", tag, names=tag_names(tags), root="tags"
+    )
 
 
 @verb(
@@ -196,7 +198,7 @@ def tag_update(
     send_action(ctx, svc, "update", what=f"tag {found.name}", tag=spec)
     with engine_errors(f"reading tag {found.name}"):
         now = svc.get()
-    return done(ctx, f"tag {now.name} updated", now, root="tags")
+    return done(ctx, f"tag {now.name} updated", now, names=tag_names(all_tags(ctx)), root="tags")
 
 
 @verb(
@@ -257,7 +259,8 @@ def _assign(ctx: ActionContext, noun: str, obj: Any, tag: str, on: bool) -> Resu
         ctx,
         f"tag {found.name} {word_done} {word} {obj.name} (its tags: {names})",
         now,
-        columns=("name", "description", "id"),
+        columns=("name", "parent", "description", "id"),
+        names=tag_names(all_tags(ctx)),
         root="tags",
     )
 

@@ -53,7 +53,12 @@ def open_noun_table(app: Any, noun: str) -> None:
     app.push_screen(NounTableScreen(noun))
 
 
+TITLES = {"vcpus": "vCPUs", "vms": "VMs", "vms_rule": "VMs rule", "id": "ID"}
+
+
 def _title(key: str) -> str:
+    if key in TITLES:
+        return TITLES[key]
     return key.replace("_", " ").replace(".", " ").strip().capitalize()
 
 
