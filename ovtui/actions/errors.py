@@ -152,15 +152,13 @@ def _by_code(exc: ovirtsdk4.Error, prefix: str, said: str) -> ActionError:
             "Send less at once (fewer objects, shorter values).",
         )
     if "insufficient permissions" in said:  # an admin query by a user who is not an admin
-        return EngineRefused(f"{prefix}{said}", FILTER_HINT)
+        # in the message, not a hint: the TUI's tabs show the message only
+        return EngineRefused(f"{prefix}{said} {FILTER_HINT}")
     return EngineRefused(f"{prefix}{said}")
 
 
 # QueriesCommandBase's answer to a query a non-admin user sends without Filter: true
-FILTER_HINT = (
-    "The engine serves this to administrators only. A user who is not one sets"
-    " filter = true under [api] in the config to see what they have permissions on."
-)
+FILTER_HINT = "(For administrators only; other users set filter = true under [api].)"
 
 
 def _not_xml(exc: xmlsafe.NotXmlAnswer, prefix: str) -> ActionError:
