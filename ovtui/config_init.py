@@ -20,9 +20,13 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from .actions.base import EXIT_OK, ActionError, UsageError
+
+if TYPE_CHECKING:
+    from .config import Profile
 
 PKI_PATH = "/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA"
 CA_MAX_BYTES = 64 * 1024  # a CA certificate is 1-2 KiB
@@ -169,17 +173,23 @@ def _test_login(url: str, username: str, password: str, ca_file: str | None) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    from .config import check_url
+    explicit = args.init_config or getattr(args, "config", None)
+    interactive(explicit, args.init_profile or getattr(args, "profile", None))
+    return EXIT_OK
+
+
+def interactive(explicit: str | None, profile: str | None) -> Profile:
+    """Ask, check, write; the new profile (its password set) once written."""
+    from .config import check_url, load_profile
     from .textsafe import visible
 
-    path = Path(args.init_config or getattr(args, "config", None) or default_path()).expanduser()
+    path = Path(explicit or default_path()).expanduser()
     sections = _sections(path)
     print(f"ovtui config init: writing {path}", file=sys.stderr)
     url = normalize_url(ask("Engine URL (https://ENGINE/ovirt-engine/api, or the host name)"))
     check_url(url, "Engine URL")
     username = ask("User", "admin@internal")
     host = urlsplit(url).hostname or "engine"
-    profile = args.init_profile or getattr(args, "profile", None)
     if "api" in sections:
         taken = {s.split(":", 1)[1] for s in sections if s.startswith("profile:")}
         if not profile:
@@ -233,6 +243,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote [{section}] to {path} (mode 600).", file=sys.stderr)
     if ca_text is not None:
         print(f"Wrote the CA to {ca_path}.", file=sys.stderr)
-    cfg = f" -c {path}" if args.init_config else ""
+    cfg = f" -c {path}" if explicit else ""
     print(f"Try: ovtui{cfg}{use}   or   ovtui run{cfg}{use} vm list", file=sys.stderr)
-    return EXIT_OK
+    written = load_profile(str(path), None if section == "api" else profile)
+    written.password = password
+    return written

@@ -29,6 +29,7 @@ def _paths() -> list[str]:
 class ConnectScreen(Screen):
     BINDINGS = [
         Binding("d", "demo", "Start the demo"),
+        Binding("c", "config_init", "Set up an engine"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -47,9 +48,15 @@ class ConnectScreen(Screen):
                 markup=True,
             )
             yield Static(EXAMPLE, markup=False, classes="example")
+            yield Static(
+                "Or let ovtui write it: c (or `ovtui config init`) asks the engine URL and"
+                " user, shows the engine CA's fingerprint, tests the login.",
+                markup=False,
+            )
             yield Static("Or try it now on the embedded engine simulator (50 VMs, 4 hosts).")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start the demo [d]", variant="primary", id="demo")
+                yield Button("Set up an engine [c]", id="config-init")
                 yield Button("Quit [q]", id="quit")
         yield Footer()
 
@@ -59,9 +66,27 @@ class ConnectScreen(Screen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "demo":
             self.action_demo()
+        elif event.button.id == "config-init":
+            self.action_config_init()
         else:
             self.app.exit()
 
     def action_demo(self) -> None:
         self.query_one("#demo", Button).label = "Starting the simulator..."
         self.app.start_demo()
+
+    def action_config_init(self) -> None:
+        """``ovtui config init`` on the terminal (the TUI suspended), then that engine."""
+        from ovtui import config_init
+        from ovtui.actions.base import ActionError
+
+        profile = None
+        with self.app.suspend():
+            try:
+                profile = config_init.interactive(None, None)
+            except (ActionError, EOFError, KeyboardInterrupt) as err:
+                lines = err.lines() if isinstance(err, ActionError) else ["interrupted"]
+                print("ovtui: " + "\n".join(lines))
+                input("Press Enter to return to ovtui. ")
+        if profile is not None:
+            self.app._open(profile)  # type: ignore[attr-defined]
