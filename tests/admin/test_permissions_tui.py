@@ -135,3 +135,48 @@ async def test_a_hosts_permissions_subtab_shows_inherited_ones(sim):
         assert any("UserProfileEditor" in r and "group Everyone" in r for r in rows), rows
         assert any("inherited from the system" in r for r in rows), rows
         assert "permission-remove" in footer_verbs(detail)
+
+
+@asynctest
+async def test_a_filtered_user_browses_what_they_may_see(sim):
+    """bob with filter = true: his VM in the VMs tab, the Hosts tab says it has nothing for
+    him, and a tab the user-level API does not serve says so in the engine's words."""
+    from ovtui.app import OvtuiApp
+    from ovtui.config import Profile
+    from ovtui.sim.sso import DIRECTORY_PASSWORD
+    from ovtui.sim.testing import connect
+
+    bob_id = add_bob(sim)
+    conn = connect(sim)
+    try:
+        from ovirtsdk4 import types as T
+
+        vms = conn.system_service().vms_service()
+        web01 = vms.list(search="name=web01")[0]
+        vms.vm_service(web01.id).permissions_service().add(
+            T.Permission(role=T.Role(name="UserRole"), user=T.User(id=bob_id))
+        )
+    finally:
+        conn.close()
+    profile = Profile(name="bob", url=sim.url, username="bob@internal",
+                      password=DIRECTORY_PASSWORD, filter=True, refresh=1.0)  # fmt: skip
+    app = OvtuiApp(profile, live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        assert [o.name for o in m.view.objects.values()] == ["web01"]
+        m = await loaded(pilot, app, "host")
+        assert m.view.objects == {}
+        assert m.view.status.text == "Nothing here."
+        await pilot.press("colon")
+        await pilot.press(*"macpools", "enter")
+        said = await wait_until(
+            pilot,
+            lambda: (
+                "insufficient permissions"
+                in " ".join(s.text for s in app.screen.query("StatusLine"))
+                and " ".join(s.text for s in app.screen.query("StatusLine"))
+            ),
+            what="the engine's refusal shown",
+        )
+        assert "Query execution failed due to insufficient permissions." in said
+        assert "filter = true" in said
