@@ -658,14 +658,17 @@ class AdminMachine(MachineBase):
         return Response(200, b"")
 
     # ------------------------------------------------------------ audit events
-    def _adm_who(self, req: Request) -> str:
-        """The login name of who sent ``req`` (the simulator's admin unless ``admit``
-        passed it for another user)."""
+    def acting_login(self, req: Request) -> str:
+        """The login name of who sent the write ``req`` (the simulator's admin unless
+        ``admit`` passed it for another user): the user the engine's events name."""
         acting = getattr(self, "_adm_acting", None)
         if acting is not None and acting[0] is req:
             login: str = acting[1].login
             return login
         return "admin@internal"
+
+    def _adm_who(self, req: Request) -> str:
+        return self.acting_login(req)
 
     def _adm_event(self, req: Request, code: int, text: str, **objs: Any) -> None:
         """An audit event in the engine's words (AuditLogMessages), by who sent ``req``."""

@@ -162,7 +162,7 @@ class Machines(
                 raise not_found()
             verb = req.segs[-1]
             action = parse_body(req.body, T.Action) if req.body.strip() else T.Action()
-            ctx = Ctx(action, req.correlation_id)
+            ctx = Ctx(action, req.correlation_id, self.acting_login(req))  # sim/admin_machine
             tag = node.actions_tag or node.tag
             fn = self.verbs.get((tag, verb))
             if fn is None:

@@ -179,6 +179,8 @@ def test_filtered_user_sees_only_what_is_theirs(sim: Any, admin: Any, bob: Any) 
     assert events, "bob sees the events of his VM"
     vm_id = sim.world.find("vm", vm).id
     assert all((e.get("vm") or {}).get("id") == vm_id for e in events), events
+    # the engine's events of bob's start name him
+    assert any(e["code"] == 153 and "bob@internal" in e["description"] for e in events), events
 
 
 def test_group_permission_reaches_its_members(sim: Any, admin: Any, tmp_path: Path,
