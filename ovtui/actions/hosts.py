@@ -510,12 +510,12 @@ def _fence(ctx: ActionContext, target: Any, how: str) -> Result:
         ),
     ),  # fmt: skip
     mutating=True,
-    dangerous=True,
     waits=True,
     wait=FENCE_TIMEOUT,
 )
 def fence(ctx: ActionContext, target: Any, how: str = "status") -> Result:
-    """stop needs the host in maintenance; start brings it back to maintenance."""
+    """stop needs the host in maintenance (the engine refuses otherwise: no VM is killed, so
+    it does not ask first); start brings it back to maintenance."""
     return _fence(ctx, target, how or "status")
 
 

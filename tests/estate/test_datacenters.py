@@ -100,3 +100,26 @@ def test_remove_with_every_domain_in_maintenance_needs_force_for_several(
     assert (
         "Cannot remove Data Center while there are Hosts that are not in Maintenance mode." in err
     )
+
+
+def test_lost_replies_are_read_back_and_nothing_is_sent_twice(sim, tmp_path, capsys) -> None:
+    """The engine does each write and the reply is lost: the verb reads back what the engine
+    did (the object by name, the job of its correlation id) and ends done, sent once."""
+    cfg = write_config(sim, tmp_path)
+    sim.faults.apply_spec("lost_reply_rate=1")
+    mark = len(sim.requests.snapshot())
+    code, _, err = run_cli(capsys, cfg, "datacenter", "create", "--name", "lost")
+    assert code == 0, err
+    assert "the reply was lost" in err and "the engine has it" in err
+    code, _, err = run_cli(capsys, cfg, "datacenter", "-n", "lost", "update", "--description", "d")
+    assert code == 0, err
+    code, _, err = run_cli(capsys, cfg, "-y", "datacenter", "-n", "lost", "remove")
+    assert code == 0, err
+    sim.faults.apply_spec("lost_reply_rate=0")
+    writes = [
+        (r[0], r[1].split("/api/")[1].split("/")[0])
+        for r in sim.requests.snapshot()[mark:]
+        if r[0] in ("POST", "PUT", "DELETE") and "/api/" in r[1]
+    ]
+    assert writes == [("POST", "datacenters"), ("PUT", "datacenters"), ("DELETE", "datacenters")]
+    assert run_cli(capsys, cfg, "datacenter", "-n", "lost", "show")[0] == 4

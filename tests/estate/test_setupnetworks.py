@@ -197,7 +197,7 @@ def test_fence_where_power_management_is_configured(sim, tmp_path, capsys) -> No
         hosts.host_service(h.id).update(T.Host(power_management=T.PowerManagement(enabled=True)))
     finally:
         conn.close()
-    code, out, err = run_cli(capsys, cfg, "-o", "json", "host", "-n", "host04", "power-status")
+    code, out, err = run_cli(capsys, cfg, "-o", "json", "host", "-n", "host04", "fence", "status")
     assert code == 0, err
     assert json.loads(out)["power"] == "on"
     code, _, err = run_cli(capsys, cfg, "-y", "host", "-n", "host04", "fence", "stop")
