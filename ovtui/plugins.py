@@ -119,7 +119,39 @@ def load_plugins(warn: bool = True) -> list[Plugin]:
         else:
             plugin.verbs = [f"{n} {v}" for n, v in sorted(_snapshot() - before)]
         LOADED.append(plugin)
+    if any(p.verbs for p in LOADED):
+        _rebind_screens()
     return LOADED
+
+
+def _rebind_screens() -> None:
+    """Screens imported before the plugins loaded (a test, an embedding program) built their
+    verb keys then: give them the registry's keys now. (``ovtui`` loads the plugins before
+    it imports any screen, so there this does nothing.)"""
+    verbs_mod = sys.modules.get("ovtui.screens.verbs")
+    if verbs_mod is None:
+        return
+    fresh = verbs_mod.verb_bindings()
+
+    def walk(cls: type) -> list[type]:
+        out: list[type] = []
+        subs: list[type] = cls.__subclasses__()
+        for sub in subs:
+            out += [sub, *walk(sub)]
+        return out
+
+    hosts = walk(verbs_mod.VerbHost)
+    for cls in hosts:
+        own = cls.__dict__.get("BINDINGS")
+        if own is None:
+            continue
+        kept = [b for b in own if not str(getattr(b, "action", "")).startswith("verb(")]
+        if len(kept) < len(own):  # it lists verb_bindings(): the fresh ones instead
+            cls.BINDINGS = kept + fresh  # type: ignore[attr-defined]
+    for cls in hosts:
+        merge = getattr(cls, "_merge_bindings", None)
+        if merge is not None:
+            cls._merged_bindings = merge()  # type: ignore[attr-defined]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
