@@ -36,6 +36,7 @@ class OvtuiApp(WorkerFailures, App):
         Binding("ctrl+p", "command_palette", "Palette", show=True),
         # Ctrl-C ends ovtui wherever the focus is (Textual's default only says how to quit)
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+e", "switch_engine", "Engines", show=False),  # ovtui/engines.py
     ]
     ENABLE_COMMAND_PALETTE = True
     CLOSE_WAIT = 1.0  # seconds the logout may take at exit
@@ -241,6 +242,11 @@ class OvtuiApp(WorkerFailures, App):
         while main is not None and self.screen is not main:
             self.pop_screen()
         self.push_screen("dashboard")
+
+    def action_switch_engine(self) -> None:
+        from ovtui.engines import switch_engine
+
+        switch_engine(self)
 
     def action_show_dashboard(self) -> None:
         self.show_dashboard()

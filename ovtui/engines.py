@@ -149,3 +149,114 @@ def render_many(
     if fmt == "csv":
         return render.csv_text(rows, headers).rstrip("\n")
     return render.table(rows, headers, None, color=render.color_on(sys.stdout))
+
+
+# --------------------------------------------------------------------------- the TUI: ctrl+e
+def tui_profiles(app: Any) -> list[str]:
+    """The profiles of the config the TUI was started with (none for the demo)."""
+    source = getattr(app.profile, "source", None)
+    if source is None:
+        return []
+    try:
+        return profile_names(str(source), "all")
+    except ActionError:
+        return []
+
+
+def switch_engine(app: Any) -> None:
+    """``ctrl+e``: pick another configured profile; each keeps its own main screen (tab,
+    search, page, tasks) and connections while another is shown."""
+    names = tui_profiles(app)
+    current = getattr(app.profile, "name", "default")
+    if len(names) < 2:
+        app.notify(
+            "One engine only: add [profile:NAME] sections (ovtui config init) to switch.",
+            timeout=4,
+        )
+        return
+
+    def chosen(name: str | None) -> None:
+        if name and name != current:
+            switch_to(app, name)
+
+    app.push_screen(picker_screen(names, current), callback=chosen)
+
+
+def switch_to(app: Any, name: str) -> None:
+    from . import config, connection
+
+    states: dict[str, tuple[Any, Any, Any]] = app.__dict__.setdefault("_engine_states", {})
+    new = states.get(name)
+    if new is None:
+        try:
+            profile = config.load_profile(str(app.profile.source), name)
+            profile.password = connection.read_password(profile, interactive=False)
+        except ActionError as err:
+            app.notify(" ".join(err.lines()), severity="error", timeout=8)
+            return
+    main = app.main_screen()
+    if main is None:
+        return
+    while app.screen is not main:
+        app.pop_screen()
+    current = app.profile.name
+    key = f"engine:{current}"
+    if not app.is_screen_installed(key):
+        app.install_screen(main, name=key)  # kept (with its tabs) while another is shown
+    states[current] = (app.profile, app.pool, app.browser)
+    if new is not None:
+        app.profile, app.pool, app.browser = new
+        app._browser_profile = app.profile
+        app.switch_screen(f"engine:{name}")
+    else:
+        from .screens.main import MainScreen
+
+        app.profile = profile
+        app._make_browser(profile)
+        app.switch_screen(MainScreen())
+    app.readonly = app.readonly or bool(getattr(app.profile, "readonly", False))
+    app.engine_info = ""
+    app.conn_state = "connecting"
+    app._fetch_system()
+    app.notify(f"Engine {name}: {app.profile.engine_label}", timeout=3)
+
+
+def picker_screen(names: list[str], current: str) -> Any:
+    """A modal list of the profiles (enter picks, escape keeps the current one)."""
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.containers import Vertical
+    from textual.screen import ModalScreen
+    from textual.widgets import OptionList, Static
+    from textual.widgets.option_list import Option
+
+    from .textsafe import visible
+
+    class EnginePicker(ModalScreen[str | None]):
+        BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+        DEFAULT_CSS = """
+        EnginePicker { align: center middle; }
+        EnginePicker > Vertical { width: 60; height: auto; max-height: 80%;
+            border: round $accent; background: $surface; padding: 0 1; }
+        """
+
+        def compose(self) -> ComposeResult:
+            with Vertical():
+                yield Static("Switch engine (enter; escape cancels)", markup=False)
+                yield OptionList(
+                    *(
+                        Option(visible(n) + ("  (shown)" if n == current else ""), id=n)
+                        for n in names
+                    ),
+                    id="engines",
+                )
+
+        def on_mount(self) -> None:
+            ol = self.query_one(OptionList)
+            ol.highlighted = names.index(current) if current in names else 0
+            ol.focus()
+
+        def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+            self.dismiss(event.option.id)
+
+    return EnginePicker()
