@@ -1,0 +1,79 @@
+"""ctrl+e in the TUI: switch between the config's profiles without restarting; each engine
+keeps its own tab state (Pilot, two simulators)."""
+
+from __future__ import annotations
+
+import os
+
+from ovtui.app import OvtuiApp
+from ovtui.config import load_profile
+from ovtui.engines import tui_profiles
+from ovtui.sim.testing import connect
+from tests.support import asynctest, wait_until
+from tests.tui.helpers import loaded
+
+SIZE = (160, 45)
+
+
+def _ids(sim, what: str) -> set[str]:
+    conn = connect(sim)
+    try:
+        svc = getattr(conn.system_service(), f"{what}_service")()
+        return {o.id for o in svc.list()}
+    finally:
+        conn.close()
+
+
+@asynctest
+async def test_ctrl_e_switches_engines_and_keeps_each_tab(tmp_path, make_sim):
+    a = make_sim(vms=4, hosts=2, seed=1)
+    b = make_sim(vms=3, hosts=3, seed=2)
+    cfg = tmp_path / "ovtui.ini"
+    cfg.write_text(
+        f"[api]\nurl = {a.url}\nusername = {a.username}\npassword = {a.password}\n\n"
+        f"[profile:lab]\nurl = {b.url}\nusername = {b.username}\npassword = {b.password}\n"
+    )
+    os.chmod(cfg, 0o600)
+    app = OvtuiApp(load_profile(str(cfg)), live=False)
+    assert tui_profiles(app) == ["default", "lab"]
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "host")  # engine a: the Hosts tab
+        assert set(m.view.table.order) == _ids(a, "hosts")
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "EnginePicker")
+        await pilot.press("down", "enter")  # lab
+        await wait_until(pilot, lambda: app.profile.name == "lab", what="switched to lab")
+        m2 = await loaded(pilot, app)
+        assert m2 is not m and m2.current == "vm"  # a fresh main screen for lab
+        await wait_until(pilot, lambda: set(m2.view.table.order) == _ids(b, "vms"))
+        # back to default: its Hosts tab as it was left
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "EnginePicker")
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: app.profile.name == "default", what="back to default")
+        assert app.main_screen() is m and m.current == "host"
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: not m.view.in_flight)
+        assert set(m.view.table.order) == _ids(a, "hosts")
+        # and lab again: its own state (the VMs tab) kept
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "EnginePicker")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: app.profile.name == "lab")
+        assert app.main_screen() is m2
+
+
+@asynctest
+async def test_ctrl_e_with_one_engine_says_how_to_add_one(sim, tmp_path):
+    from ovtui.sim.testing import write_config
+
+    cfg = write_config(sim, tmp_path)
+    app = OvtuiApp(load_profile(str(cfg)), live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app, "vm")
+        await pilot.press("ctrl+e")
+        await wait_until(
+            pilot,
+            lambda: any("One engine only" in str(n.message) for n in app._notifications),
+            what="the notice",
+        )
