@@ -37,7 +37,7 @@ API_KEYS = (
     "filter",
 )
 KERBEROS_KEYS = ("keytab", "ccache", "principal")
-OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size")
+OVTUI_KEYS = ("refresh", "readonly", "theme", "page_size", "start")
 LOGGING_KEYS = ("filters",)
 # ovirtcmd's [logging] filters: the kinds of libcurl debug output written to the debug log
 # (its CurlDebugType names). The SDK never logs TLS data, so "ssl" adds nothing.
@@ -83,6 +83,7 @@ class Profile:
     readonly: bool = False
     theme: str | None = None
     page_size: int = 100
+    start: str = "vms"  # [ovtui] start: the TUI's first screen, vms or dashboard
     kerberos_set: bool = field(default=False, repr=False)  # kerberos = was written
     keytab_from: str | None = field(default=None, repr=False)  # where keytab was set
     bookmarks: dict[str, str] = field(default_factory=dict)
@@ -219,6 +220,13 @@ def _apply_ovtui(profile: Profile, path: Path, section: str, items: dict[str, st
             profile.theme = value.strip() or None
         elif key == "page_size":
             profile.page_size = int(_number(path, section, key, value, int))
+        elif key == "start":
+            profile.start = value.strip().lower()
+            if profile.start not in ("vms", "dashboard"):
+                raise UsageError(
+                    f"{path}: [{section}] start = {value!r} is not a screen.",
+                    "Use vms or dashboard.",
+                )
         else:
             _unknown_key(profile, path, section, key, OVTUI_KEYS)
 
