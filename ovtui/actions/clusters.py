@@ -617,12 +617,11 @@ def _check_roles(
         )
 
 
-NET_ROLE_PARAMS = (
-    Param("network", ("--network",), "the network", "network", required=True),
-    Param(
-        "role", ("--role",), "role in the cluster (repeat)", "choice", choices=ROLES, repeat=True
-    ),
+ROLE = Param(
+    "role", ("--role",), "role in the cluster (repeat)", "choice", choices=ROLES, repeat=True
 )
+# on the Logical Networks sub-tab the selected row fills it (its id), hence text
+ATTACHED = Param("network", ("--network",), "the network: its name or id", "text", required=True)
 
 
 @verb(
@@ -630,11 +629,13 @@ NET_ROLE_PARAMS = (
     "network-attach",
     "Attach a network of the cluster's data center to the cluster, with roles",
     params=(
-        *NET_ROLE_PARAMS,
+        Param("network", ("--network",), "the network", "network", required=True),
+        ROLE,
         Param("not_required", ("--not-required",), "hosts may be up without it", "flag"),
     ),
     mutating=True,
     key="N",
+    subtab="cluster_networks",  # the cluster's Logical Networks sub-tab
 )
 def network_attach(
     ctx: ActionContext,
@@ -668,10 +669,14 @@ def network_attach(
     "network-update",
     "Change a network's roles in the cluster, or whether it is required",
     params=(
-        *NET_ROLE_PARAMS,
+        ATTACHED,
+        ROLE,
         Param("required", ("--required",), "required: yes or no", "choice", choices=("yes", "no")),
     ),
     mutating=True,
+    key="G",
+    subtab="cluster_networks",
+    subject="network",  # the selected row
 )
 def network_update(
     ctx: ActionContext,
@@ -704,9 +709,12 @@ def network_update(
     "cluster",
     "network-detach",
     "Detach a network from the cluster (never the management network)",
-    params=(Param("network", ("--network",), "the network", "network", required=True),),
+    params=(ATTACHED,),
     mutating=True,
     dangerous=True,
+    key="Z",
+    subtab="cluster_networks",
+    subject="network",
 )
 def network_detach(ctx: ActionContext, target: Any, network: str | None = None) -> Result:
     cl = dc.get_obj(ctx, "cluster", target)

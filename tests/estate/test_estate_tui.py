@@ -131,3 +131,53 @@ async def test_host_network_interfaces_show_bonds_and_networks(sim):
         assert rows["eno3"] == "in bond1"
         assert "carries ovirtmgmt (static" in rows["eno1"]
         del m
+
+
+@asynctest
+async def test_detach_a_network_from_the_clusters_logical_networks_subtab(sim):
+    """The cluster network verbs live on its Logical Networks sub-tab: Z detaches the
+    selected network (after the question), the task shows, the sub-tab loses the row."""
+    from ovtui.actions.browse import SUBTABS
+    from ovtui.screens.modals import ConfirmScreen
+
+    app = make_app(sim, live=True, refresh=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "cluster")
+        key = next(k for k, o in m.view.objects.items() if o.name == "cluster02")
+        m.view.table.move_cursor(row=m.view.table.get_row_index(key))
+        await pilot.press("enter")
+        detail = await wait_until(
+            pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen, what="detail"
+        )
+        await wait_until(pilot, lambda: detail.query_one("#general", DataTable).row_count)
+        i = [t for t, _k, _j in SUBTABS["cluster"]].index("Logical Networks")
+        for _ in range(i + 1):
+            await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: f"sub-{i}" in detail.sub_objects, what="networks loaded")
+        table = detail.query_one(f"#sub-{i}", DataTable)
+        objs = detail.sub_objects[f"sub-{i}"]
+        assert {o.name for o in objs.values()} == {"ovirtmgmt", "vmnet", "storage"}
+        storage = next(k for k, o in objs.items() if o.name == "storage")
+        table.move_cursor(row=table.get_row_index(storage))
+        before = set(app.tasks)
+        await pilot.press("Z")
+        form = await wait_until(
+            pilot, lambda: isinstance(app.screen, VerbForm) and app.screen, what="the form"
+        )
+        assert form.query_one("#p-network", Input).value == storage  # the selected row
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="question")
+        await pilot.press("y")
+        task = await wait_until(
+            pilot, lambda: [t for i_, t in app.tasks.items() if i_ not in before], what="task"
+        )
+        await wait_until(pilot, lambda: not task[0].running, timeout=60, what="detach to end")
+        assert task[0].state == "done", task[0].step
+        await wait_until(
+            pilot,
+            lambda: (
+                {o.name for o in detail.sub_objects[f"sub-{i}"].values()} == {"ovirtmgmt", "vmnet"}
+            ),
+            what="the sub-tab reloaded without storage",
+        )
+        assert app.screen is detail
