@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +292,12 @@ def _root_password(password_file: str | None, password_prompt: bool) -> str | No
         except UnicodeDecodeError:
             raise UsageError(f"root password file {password_file} is not UTF-8 text.") from None
     if password_prompt:
+        if threading.current_thread() is not threading.main_thread():
+            # the TUI runs verbs in worker threads: its screen owns the terminal
+            raise UsageError(
+                "--password-prompt asks on the terminal, which the TUI is using.",
+                "Give a password file (--password-file FILE) or --ssh-key.",
+            )
         if not sys.stdin.isatty():
             raise UsageError(
                 "--password-prompt needs a terminal.", "Give --password-file FILE instead."
