@@ -115,9 +115,9 @@ class OvtuiApp(WorkerFailures, App):
     @work(thread=True, exclusive=True, group="demo")
     def _start_demo(self) -> None:
         from ovtui.config import Profile
-        from ovtui.sim import Simulator
+        from ovtui.sim.demo_life import demo_simulator
 
-        sim = Simulator(vms=50, hosts=4, speed=1.0, seed=0).start()
+        sim = demo_simulator()  # as ovtui demo: life under way
         self.demo, self._own_demo = sim, True
         profile = Profile(name="demo", url=sim.url, username=sim.username, password=sim.password)
         self.call_from_thread(self._open, profile)

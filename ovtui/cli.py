@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="the TUI against an embedded simulated engine")
     demo.add_argument("--vms", type=int, default=50, help="number of VMs (default 50)")
-    demo.add_argument("--hosts", type=int, default=4, help="number of hosts (default 4)")
+    demo.add_argument("--hosts", type=int, default=6, help="number of hosts (default 6)")
     demo.add_argument("--speed", type=float, default=1.0, help="simulated clock speed")
     demo.add_argument("--seed", type=int, default=0, help="world seed")
     demo.add_argument("--readonly", action="store_true", help="hide and refuse mutating verbs")
@@ -598,10 +598,9 @@ def _flatten(data: list[Any]) -> list[Any]:
 def demo_command(args: argparse.Namespace) -> int:
     """``ovtui demo``: start the simulator in this process, then the TUI on it."""
     from .config import Profile
-    from .sim import Simulator
+    from .sim.demo_life import demo_simulator  # a migration, its job and events under way
 
-    sim = Simulator(vms=args.vms, hosts=args.hosts, speed=args.speed, seed=args.seed)
-    sim.start()
+    sim = demo_simulator(vms=args.vms, hosts=args.hosts, speed=args.speed, seed=args.seed)
     try:
         profile = Profile(name="demo", url=sim.url, username=sim.username, password=sim.password)
         return _run_app(profile, readonly=args.readonly, demo=sim, debug=bool(args.debug))

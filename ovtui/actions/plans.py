@@ -44,8 +44,24 @@ def placement_lines(placement: Placement, out: Preview, indent: str = "   ") -> 
         for p in placement.stuck:
             by_reason.setdefault(p.reason, []).append(p.vm)
         n = len(placement.placements)
-        out.blocked.append(f"{placement.host}: {len(placement.stuck)} of {n} VM(s) cannot move:")
+        out.blocked.append(f"{placement.host}: {len(placement.stuck)} of {_vms(n)} cannot move:")
         out.blocked += [f"  {why}: {', '.join(vms)}" for why, vms in by_reason.items()]
+
+
+def _vms(n: int) -> str:
+    return f"{n} VM" if n == 1 else f"{n} VMs"
+
+
+def move_heading(placement: Placement) -> str:
+    """The plan's heading, counting truthfully: "9 VMs will move:" only when all can;
+    "3 of 9 VMs can move:" when some cannot; "none of the 9 VMs can move:" when none can."""
+    n = len(placement.placements)
+    movable = n - len(placement.stuck)
+    if movable == n:
+        return f"{_vms(n)} will move:" if n != 1 else "1 VM will move:"
+    if movable == 0:
+        return f"none of the {_vms(n)} can move:" if n != 1 else "its 1 VM cannot move:"
+    return f"{movable} of {_vms(n)} can move:"
 
 
 def host_preview(
@@ -65,7 +81,7 @@ def host_preview(
         if not placement.placements:
             out.lines.append(f"{head}: runs no VMs; nothing to migrate.")
             return
-        out.lines.append(f"{head}: {len(placement.placements)} VM(s) will move:")
+        out.lines.append(f"{head}: {move_heading(placement)}")
         placement_lines(placement, out)
         return
     vms = sorted(v.name for v in vms_on_host(ctx, host))

@@ -53,7 +53,7 @@ class ConnectScreen(Screen):
                 " user, shows the engine CA's fingerprint, tests the login.",
                 markup=False,
             )
-            yield Static("Or try it now on the embedded engine simulator (50 VMs, 4 hosts).")
+            yield Static("Or try it now on the embedded engine simulator (50 VMs, 6 hosts).")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start the demo [d]", variant="primary", id="demo")
                 yield Button("Set up an engine [c]", id="config-init")
