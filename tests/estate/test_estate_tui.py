@@ -111,7 +111,7 @@ async def test_host_network_interfaces_show_bonds_and_networks(sim):
         conn.close()
     app = make_app(sim, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        m = await loaded(pilot, app, "host")
+        await loaded(pilot, app, "host")
         with sim.world.lock:
             host = sim.world.find("host", "host02")
         app.push_screen(DetailScreen("host", host))
@@ -130,7 +130,6 @@ async def test_host_network_interfaces_show_bonds_and_networks(sim):
         assert "carries vmnet (dhcp" in rows["bond1"]
         assert rows["eno3"] == "in bond1"
         assert "carries ovirtmgmt (static" in rows["eno1"]
-        del m
 
 
 @asynctest
