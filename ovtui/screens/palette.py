@@ -38,6 +38,7 @@ class OvtuiCommands(Provider):
                             "with options: " + a.help,
                         )
                     )
+        out.append(("dashboard", app.show_dashboard, "key 0"))
         for i, n in enumerate(MAIN_TABS):
             key = f"key {i + 1}" if i < 9 else f":{NOUNS[n].plural}"  # the 10th has no digit
             out.append((f"tab {NOUNS[n].title}", partial(app.goto_tab, n, None), key))
