@@ -239,7 +239,7 @@ def complete_command(
     lead = text[: len(text) - len(body)]
     word, sep, rest = body.partition(" ")
     if not sep:
-        opts = TAB_WORDS + sorted(bookmarks or [], key=str.lower) + ["quit"]
+        opts = TAB_WORDS + ["dashboard"] + sorted(bookmarks or [], key=str.lower) + ["quit"]
         return Completion(lead, word, _match(word, opts), "tab")
     noun = TAB_NOUN.get(word.lower())
     if noun is None:

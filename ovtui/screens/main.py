@@ -247,6 +247,9 @@ class MainScreen(VerbHost, Screen):
         if word in ("q", "quit"):
             self.app.exit()
             return
+        if word in ("dashboard", "dash"):
+            self.app.show_dashboard()
+            return
         noun = resolve_noun(word)
         if noun is not None and noun.name not in MAIN_TABS and listable(noun.name):
             self.app.push_screen(NounTableScreen(noun.name, rest.strip()))  # :tags, :quotas...
