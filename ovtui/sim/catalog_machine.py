@@ -434,6 +434,52 @@ def _mac_int(text: str) -> int:
     return int("".join(parts), 16)
 
 
+def _used_macs(world: RecordStore, vm_id: str) -> set[int]:
+    """Every VM NIC's MAC. Only a cluster with its own pool asks, and then every VM's NICs
+    are made; not those of ``vm_id`` when it has none yet (a VM being created)."""
+    used: set[int] = set()
+    for vm in list(world.coll["vms"].values()):
+        nics = (
+            world.sub("vms", vm, "nics") if vm.id != vm_id else world.made_sub("vms", vm_id, "nics")
+        )
+        for nic in nics or []:
+            if nic.mac is not None and nic.mac.address:
+                try:
+                    used.add(_mac_int(nic.mac.address))
+                except ValueError:
+                    pass
+    return used
+
+
+def _mac_text(n: int) -> str:
+    text = f"{n:012x}"
+    return ":".join(text[i : i + 2] for i in range(0, 12, 2))
+
+
+def mac_for_vm(world: RecordStore, vm_id: str) -> str:
+    """A MAC for a new NIC of VM ``vm_id``, from its cluster's MAC pool: the simulator's own
+    sequence for the Default pool (whose range covers it), else the next free address of
+    the pool's ranges after the last one handed out, wrapping once to the start
+    (MAC_POOL_NOT_ENOUGH_MAC_ADDRESSES when none is free)."""
+    vm = world.get("vms", vm_id)
+    cl = world.get("clusters", vm.cluster.id) if vm is not None and vm.cluster else None
+    pool = world.get("macpools", cl.mac_pool.id) if cl is not None and cl.mac_pool else None
+    if pool is None or pool.default_pool:
+        return world.next_mac()
+    used = _used_macs(world, vm_id)
+    spans = [(_mac_int(r.from_), _mac_int(r.to)) for r in pool.ranges or []]
+    cursor = getattr(pool, "_sim_cursor", None)
+    # from the cursor on, then once more from the start of every range
+    for lo, hi, after in [(lo, hi, True) for lo, hi in spans] + [(lo, hi, False) for lo, hi in spans]:  # fmt: skip
+        n = max(lo, cursor) if after and cursor is not None else lo
+        while n <= hi:
+            if n not in used:
+                set_private(pool, _sim_cursor=n + 1)
+                return _mac_text(n)
+            n += 1
+    raise conflict("Cannot add Interface. Not enough MAC addresses left in MAC Address Pool.")
+
+
 def _label_refs(world: RecordStore, obj: Any, attr: str) -> list[Any]:
     return [
         world.get("affinitylabels", lab.id)
@@ -488,6 +534,11 @@ _register_children()
 # ------------------------------------------------------------------ the machine
 class CatalogMachine(MachineBase):
     """Adds, updates and removes of the catalog objects."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # new NICs take their MAC from their cluster's pool (crud, records.copied_nics)
+        self.world.mac_allocator = lambda vm_id: mac_for_vm(self.world, vm_id)
 
     if TYPE_CHECKING:  # Crud's, through Machines' bases
 

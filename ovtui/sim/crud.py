@@ -307,7 +307,7 @@ class Crud(HostMachine):
                 T.Mac,
                 address=nic_in.mac.address
                 if nic_in.mac is not None and nic_in.mac.address
-                else w.next_mac(),
+                else w.mac_for_vm(vm.id),
             ),
             vm=ref(T.Vm, "vms", vm.id),
             vnic_profile=ref(T.VnicProfile, "vnicprofiles", profile.id) if profile else None,

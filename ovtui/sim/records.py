@@ -521,7 +521,7 @@ def copied_nics(world: RecordStore, nics: list[T.Nic], vm_id: str, keep_state: b
             interface=src.interface,
             linked=src.linked if keep_state else True,
             plugged=src.plugged if keep_state else True,
-            mac=mk(T.Mac, address=world.next_mac()),
+            mac=mk(T.Mac, address=world.mac_for_vm(vm_id)),
             vm=ref(T.Vm, "vms", vm_id),
             vnic_profile=src.vnic_profile,
         )

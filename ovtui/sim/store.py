@@ -67,6 +67,7 @@ class RecordStore:
         self.mac_counter = 0
         self.ip_counter = 10
         self.disks_complete = False
+        self.mac_allocator: Callable[[str], str] | None = None  # see mac_for_vm
 
     def now(self) -> dt.datetime:
         """The engine's current time (the injected clock)."""
@@ -85,6 +86,11 @@ class RecordStore:
         return (
             f"56:6f:{(n >> 24) & 255:02x}:{(n >> 16) & 255:02x}:{(n >> 8) & 255:02x}:{n & 255:02x}"
         )
+
+    def mac_for_vm(self, vm_id: str) -> str:
+        """A MAC for a new NIC of the VM: from its cluster's MAC pool once the machines are
+        there (sim/catalog_machine sets ``mac_allocator``), else the next of the sequence."""
+        return self.mac_allocator(vm_id) if self.mac_allocator else self.next_mac()
 
     def next_ip(self) -> str:
         self.ip_counter += 1
@@ -139,6 +145,10 @@ class RecordStore:
         if items is None:
             raise KeyError(f"{coll} have no sub-collection {name!r}")
         return items
+
+    def made_sub(self, coll: str, parent_id: str, name: str) -> list[Any] | None:
+        """A sub-collection's items if they were made already (None: not yet; none made)."""
+        return self._subs.get((coll, parent_id, name))
 
     def set_sub(self, coll: str, parent_id: str, name: str, items: list[Any]) -> None:
         self._subs[(coll, parent_id, name)] = items

@@ -236,6 +236,7 @@ def c_add_mac_pool(sim: Any, conn: Any) -> None:
         "Cannot add MAC Pool. MAC Pool must contain at least one MAC address range.",
     )
     _refused(lambda: _pool(conn), 409)  # name in use
+    _pool_macs(sim, conn)
     overlap = [
         T.Range(from_="04:00:00:00:00:00", to="04:00:00:00:00:ff"),
         T.Range(from_="04:00:00:00:00:10", to="04:00:00:00:01:00"),
@@ -245,6 +246,31 @@ def c_add_mac_pool(sim: Any, conn: Any) -> None:
         409,
         "Cannot add MAC Pool. MAC pool cannot contain overlapping ranges.",
     )
+
+
+def _pool_macs(sim: Any, conn: Any) -> None:
+    """Called by c_add_mac_pool: a cluster's own pool hands out its free addresses, then
+    refuses (MAC_POOL_NOT_ENOUGH_MAC_ADDRESSES)."""
+    mps = _sys(conn).mac_pools_service()
+    tiny = mps.add(
+        T.MacPool(name="tiny", ranges=[T.Range(from_="0a:00:00:00:00:01", to="0a:00:00:00:00:02")])
+    )
+    cl = _cluster(conn)
+    cs = _sys(conn).clusters_service().cluster_service(cl.id)
+    cs.update(T.Cluster(mac_pool=T.MacPool(id=tiny.id)))
+    vm = _sys(conn).vms_service().list(search=f"cluster={cl.name} and status=down")[0]
+    nics = _sys(conn).vms_service().vm_service(vm.id).nics_service()
+    prof = nics.list()[0].vnic_profile
+    got = [nics.add(T.Nic(name=f"pool{i}", vnic_profile=prof)).mac.address for i in (1, 2)]
+    assert got == ["0a:00:00:00:00:01", "0a:00:00:00:00:02"]
+    _refused(
+        lambda: nics.add(T.Nic(name="pool3", vnic_profile=prof)),
+        409,
+        "Cannot add Interface. Not enough MAC addresses left in MAC Address Pool.",
+    )
+    # a freed address is handed out again
+    nics.nic_service(next(n.id for n in nics.list() if n.name == "pool1")).remove()
+    assert nics.add(T.Nic(name="pool4", vnic_profile=prof)).mac.address == "0a:00:00:00:00:01"
 
 
 def c_update_mac_pool(sim: Any, conn: Any) -> None:
