@@ -33,9 +33,9 @@ class SearchBar(Input):
     entered line in the history of its mode."""
 
     BINDINGS = [
-        Binding("up", "older", "Older", show=False),
+        Binding("tab", "accept", "Complete"),
+        Binding("up", "older", "History"),
         Binding("down", "newer", "Newer", show=False),
-        Binding("tab", "accept", "Complete", show=False),
     ]
 
     def __init__(
