@@ -47,9 +47,18 @@ async def permissions_tab(pilot: Any, detail: DetailScreen, noun: str) -> tuple[
     i = [t for t, _k, _j in SUBTABS[noun]].index("Permissions")
     tabs = detail.query_one(TabbedContent)
     for k in range(i + 1):  # ] to the next sub-tab, as an operator goes
-        await pilot.press("right_square_bracket")
-        await wait_until(pilot, lambda: tabs.active == f"tab-{k}", what=f"sub-tab {k}")
-    await wait_until(pilot, lambda: f"sub-{i}" in detail.sub_objects, what="Permissions loaded")
+        for _ in range(5):  # a key pressed while the screen is still busy may be dropped
+            if tabs.active == f"tab-{k}":
+                break
+            await pilot.press("right_square_bracket")
+            try:
+                await wait_until(pilot, lambda: tabs.active == f"tab-{k}", timeout=5)
+            except AssertionError:
+                continue
+        assert tabs.active == f"tab-{k}", tabs.active
+    await wait_until(
+        pilot, lambda: f"sub-{i}" in detail.sub_objects, timeout=60, what="Permissions loaded"
+    )
     return detail.query_one(f"#sub-{i}", DataTable), f"sub-{i}"
 
 
