@@ -427,6 +427,47 @@ def check_quota(world: RecordStore, vm: Any) -> None:
         raise conflict("Cannot run VM. Quota has insufficient cluster resources.")
 
 
+def affinity_refusal(world: RecordStore, vm: Any, host: Any) -> str | None:
+    """Why the enforcing affinity groups of ``vm`` keep it off ``host`` (the engine's
+    VmAffinityGroups / VmToHostsAffinityGroups filters), as the scheduler's reason
+    (SCHEDULING_HOST_FILTERED_REASON_WITH_DETAIL); None when they let it run there."""
+    failed: dict[tuple[str, str], list[str]] = {}
+    for g in world.coll["affinitygroups"].values():
+        if g.cluster is None or vm.cluster is None or g.cluster.id != vm.cluster.id:
+            continue
+        if all(r.id != vm.id for r in g.vms or []):
+            continue
+        rule = g.vms_rule
+        if rule is not None and rule.enabled and rule.enforcing:
+            others = {
+                o.host.id
+                for r in g.vms or []
+                if r.id != vm.id
+                and (o := world.get("vms", r.id)) is not None
+                and o.status in RUNNING
+                and o.host is not None
+            }
+            if rule.positive and others and host.id not in others:
+                failed.setdefault(("VmAffinityGroups", "positive"), []).append(g.name)
+            if not rule.positive and host.id in others:
+                failed.setdefault(("VmAffinityGroups", "negative"), []).append(g.name)
+        hrule = g.hosts_rule
+        if hrule is not None and hrule.enabled and hrule.enforcing and g.hosts:
+            listed = any(h.id == host.id for h in g.hosts)
+            if hrule.positive and not listed:
+                failed.setdefault(("VmToHostsAffinityGroups", "positive"), []).append(g.name)
+            if not hrule.positive and listed:
+                failed.setdefault(("VmToHostsAffinityGroups", "negative"), []).append(g.name)
+    if not failed:
+        return None
+    (unit, kind), groups = next(iter(failed.items()))
+    what = "it did not match positive" if kind == "positive" else "it matched negative"
+    return (
+        f"The host {host.name} did not satisfy internal filter {unit} because {what} "
+        f"affinity rules {', '.join(groups)}."
+    )
+
+
 def _mac_int(text: str) -> int:
     parts = text.strip().split(":")
     if len(parts) != 6 or not all(re.fullmatch(r"[0-9A-Fa-f]{2}", p) for p in parts):
@@ -1256,6 +1297,7 @@ def _writer_body(obj: Any) -> bytes:
 __all__ = [
     "CatalogMachine",
     "POLICIES",
+    "affinity_refusal",
     "check_quota",
     "cluster_limits",
     "policy_units",

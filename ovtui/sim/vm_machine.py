@@ -10,7 +10,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import records, routes
-from ovtui.sim.catalog_machine import check_quota
+from ovtui.sim.catalog_machine import affinity_refusal, check_quota
 from ovtui.sim.httptypes import bad_request, conflict
 from ovtui.sim.machine_base import (
     HS,
@@ -44,6 +44,8 @@ class VmMachine(MachineBase):
         for h in self.world.coll["hosts"].values():
             if h.cluster.id != vm.cluster.id or h.status != HS.UP or (exclude and h.id in exclude):
                 continue
+            if affinity_refusal(self.world, vm, h):  # enforcing affinity (sim/catalog_machine)
+                continue
             free = self.world.host_free_memory(h) - (reserved or {}).get(h.id, 0)
             if free >= (vm.memory or 0) and free > best_free:
                 best, best_free = h, free
@@ -60,7 +62,8 @@ class VmMachine(MachineBase):
         ]
         for h in hosts:
             parts.append(
-                f"The host {h.name} did not satisfy internal filter Memory because its available memory is too low ({max(0, self.world.host_free_memory(h)) // 2**20} MB) to run the VM."
+                affinity_refusal(self.world, vm, h)
+                or f"The host {h.name} did not satisfy internal filter Memory because its available memory is too low ({max(0, self.world.host_free_memory(h)) // 2**20} MB) to run the VM."
             )
         return conflict(", ".join(parts))
 
@@ -98,6 +101,7 @@ class VmMachine(MachineBase):
                 wanted.status != HS.UP
                 or wanted.cluster.id != vm.cluster.id
                 or w.host_free_memory(wanted) < (vm.memory or 0)
+                or affinity_refusal(w, vm, wanted)
             ):
                 raise self._no_host("run", vm)
             host = wanted
@@ -311,6 +315,7 @@ class VmMachine(MachineBase):
                 dst.status != HS.UP
                 or dst.cluster.id != vm.cluster.id
                 or self.world.host_free_memory(dst) < (vm.memory or 0)
+                or affinity_refusal(self.world, vm, dst)
             ):
                 raise self._no_host("migrate", vm, src.id)
         else:

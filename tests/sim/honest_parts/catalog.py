@@ -330,6 +330,37 @@ def c_add_affinity_group(sim: Any, conn: Any) -> None:
         _refused(lambda: ags.add(T.AffinityGroup(name="x", vms=[T.Vm(id=other[0].id)])), 409)
 
 
+def _enforced(sim: Any, conn: Any) -> None:
+    """Enforcing rules keep VMs where they say (called by c_update_affinity_group): two VMs
+    bound to one host and kept apart from each other: the first runs there, the second is
+    refused with the scheduler's reason."""
+    cl = _cluster(conn)
+    host = _sys(conn).hosts_service().list(search=f"cluster={cl.name} and status=up")[0]
+    a, b = _sys(conn).vms_service().list(search=f"cluster={cl.name} and status=down")[:2]
+    for v in (a, b):
+        _sys(conn).vms_service().vm_service(v.id).update(T.Vm(memory=GiB // 4))
+    _groups(conn).add(
+        T.AffinityGroup(
+            name="pinned-apart",
+            vms=[T.Vm(id=a.id), T.Vm(id=b.id)],
+            hosts=[T.Host(id=host.id)],
+            vms_rule=T.AffinityRule(enabled=True, positive=False, enforcing=True),
+            hosts_rule=T.AffinityRule(enabled=True, positive=True, enforcing=True),
+        )
+    )
+    vs_a = _sys(conn).vms_service().vm_service(a.id)
+    vs_a.start()
+    wait_for(lambda: vs_a.get().host is not None, what="A placed")
+    assert vs_a.get().host.id == host.id
+    with pytest.raises(sdk.Error) as info:
+        _sys(conn).vms_service().vm_service(b.id).start()
+    assert info.value.code == 409
+    assert (
+        f"The host {host.name} did not satisfy internal filter VmAffinityGroups because it "
+        "matched negative affinity rules pinned-apart." in info.value.fault.detail
+    )
+
+
 def c_update_affinity_group(sim: Any, conn: Any) -> None:
     ags = _groups(conn)
     g = ags.add(T.AffinityGroup(name="g1", positive=False, enforcing=False))
@@ -344,6 +375,7 @@ def c_update_affinity_group(sim: Any, conn: Any) -> None:
     got = ags.group_service(g.id).get()
     assert got.name == "g2" and [h.id for h in got.hosts] == [host.id]
     assert got.hosts_rule.positive is True
+    _enforced(sim, conn)
 
 
 def c_remove_affinity_group(sim: Any, conn: Any) -> None:
