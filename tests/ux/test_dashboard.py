@@ -133,3 +133,34 @@ def test_dashboard_snapshot_80x24(snap_compare, frozen_sim):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@asynctest
+async def test_start_dashboard_in_the_config_opens_on_it_and_vms_by_default(sim):
+    app = make_app(sim, live=False, start="dashboard")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen), what="dash")
+    app = make_app(sim, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await wait_until(pilot, lambda: app.main_screen(), what="main")
+        await wait_until(pilot, lambda: m.view.loaded_once, what="vms")
+        assert app.screen is m and m.current == "vm"
+
+
+@asynctest
+async def test_a_failed_refresh_is_said_on_the_dashboard_and_the_figures_stay(sim):
+    app = make_app(sim, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.main_screen() is not None, what="main")
+        app.show_dashboard()
+        dash = await wait_until(
+            pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash"
+        )
+        await wait_until(pilot, lambda: dash.fetches >= 1, what="figures")
+        vms_total = dash.query_one("#card-vm .card-total").render()
+        sim.stop()
+        dash.reload()
+        msg = dash.query_one("#dash-message")
+        await wait_until(pilot, lambda: dash.failures >= 1, what="the failure")
+        assert "Dashboard not refreshed" in msg.text
+        assert str(dash.query_one("#card-vm .card-total").render()) == str(vms_total)
