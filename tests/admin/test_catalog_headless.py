@@ -252,3 +252,31 @@ def test_vm_start_without_quota_in_an_enforced_dc_uses_the_default_quota(
     code, out, err = cli("vm", "-n", vm, "start")
     assert code == 0, err
     wait_for(lambda: _json(cli, "vm", "-n", vm, "show")["status"] == "up", what="VM up")
+
+
+def test_an_enforcing_negative_group_refuses_the_second_vm_on_the_same_host(
+    sim: Any, cli: Any
+) -> None:
+    host = _json(cli, "host", "-s", "cluster=Default and status=up", "list")[0]["name"]
+    vms = [v["name"] for v in _json(cli, "vm", "-s", "cluster=Default and status=down", "list")]
+    a, b = vms[:2]
+    conn = connect(sim)
+    try:  # small VMs: memory is not what keeps them off the host
+        for v in conn.system_service().vms_service().list(search=f"name={a} or name={b}"):
+            conn.system_service().vms_service().vm_service(v.id).update(T.Vm(memory=2**28))
+    finally:
+        conn.close()
+    code, out, err = cli(
+        "affinitygroup", "create", "--name", "apart", "--cluster", "Default",
+        "--vms-rule", "negative", "--hosts-rule", "positive", "--enforcing", "yes",
+        "--vm", a, "--vm", b, "--host", host,
+    )  # fmt: skip
+    assert code == 0, err
+    assert cli("vm", "-n", a, "start")[0] == 0
+    assert _json(cli, "vm", "-n", a, "show")["host"]["id"] == _json(cli, "host", "-n", host, "show")["id"]  # fmt: skip
+    code, out, err = cli("vm", "-n", b, "start")
+    assert code == 1
+    assert (
+        f"The host {host} did not satisfy internal filter VmAffinityGroups because it matched "
+        "negative affinity rules apart." in err
+    )
