@@ -49,6 +49,7 @@ class Task:
     done_count: int = 0
     stage: str = ""  # the current host and step of a rolling upgrade
     subjects: dict[str, str] = field(default_factory=dict)  # VM/host -> its last line
+    where: tuple[int, str | None] = (0, None)  # the screen and tab it was started from
 
     @property
     def running(self) -> bool:
@@ -206,8 +207,11 @@ class TasksPane(WorkerFailures, VerticalScroll):
     }
     """
 
+    LONG_TASK = 10.0  # seconds: a task this long that ends elsewhere rings the bell
+
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
+        self.bells = 0  # times the bell was rung for a task that ended elsewhere
         self.tasks: dict[int, Task] = {}
         self._ids = itertools.count(1)
         self._task_of: dict[Worker, Task] = {}
@@ -232,7 +236,7 @@ class TasksPane(WorkerFailures, VerticalScroll):
         started = []
         for obj in targets:
             name = (getattr(obj, "name", None) or getattr(obj, "id", "")) if obj is not None else ""
-            task = Task(next(self._ids), action.label, name, total=total)
+            task = Task(next(self._ids), action.label, name, total=total, where=self._where())
             self.tasks[task.id] = task
             self.add_task(task)
             worker = self.run_worker(
@@ -285,7 +289,24 @@ class TasksPane(WorkerFailures, VerticalScroll):
         self._task_of = {w: t for w, t in self._task_of.items() if t is not task}
         self.update_task(task)
         sev = {"done": "information", "failed": "error", "cancelled": "warning"}[event.state]
+        took = time.monotonic() - task.started
+        if took >= self.LONG_TASK and self._where() != task.where and event.state != "cancelled":
+            # a long task ended while the operator is on another screen or tab: say so louder
+            self.bells += 1
+            self.app.bell()
+            self.app.notify(
+                f"{task.label} {task.target}: {event.text}",
+                title=f"Task {event.state} after {took:.0f} s",
+                severity=sev,
+                timeout=15,
+            )
+            return
         self.app.notify(f"{task.label} {task.target}: {event.text}", severity=sev, timeout=6)
+
+    def _where(self) -> tuple[int, str | None]:
+        """Where the operator is: the screen shown and its tab (main screen) if any."""
+        screen = self.app.screen
+        return id(screen), getattr(screen, "current", None)
 
     def running(self) -> list[Task]:
         return [t for t in self.tasks.values() if t.running]
