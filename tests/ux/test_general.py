@@ -92,11 +92,12 @@ async def test_vm_general_names_linked_objects_and_shows_cloud_init_not_the_pass
         assert general(d) == rows
 
 
+@pytest.mark.parametrize("noun", ["host", "vm"])
 @asynctest
-async def test_host_statistics_chart_cpu_memory_network_as_the_screen_refreshes(sim):
+async def test_statistics_chart_cpu_memory_network_as_the_screen_refreshes(sim, noun):
     app = make_app(sim, live=True, refresh=0.5)
     async with app.run_test(size=SIZE) as pilot:
-        d = await open_detail(pilot, app, "host")
+        d = await open_detail(pilot, app, noun, "status=up")
         charts = d.query_one(StatsCharts)
         pane = next(a for a in charts.ancestors if a.id and a.id.startswith("tab-"))
         d.query_one("TabbedContent").active = pane.id
@@ -105,10 +106,10 @@ async def test_host_statistics_chart_cpu_memory_network_as_the_screen_refreshes(
         net = d.query_one("#chart-network", Chart)
         mem = d.query_one("#chart-memory", Chart)
         assert all(0 <= p <= 100 for p in cpu.points)
-        assert len(net.points) >= 3  # the refresh follows the NICs' statistics
+        assert len(net.points) >= 3  # the refresh follows the (NICs') statistics
         await wait_until(pilot, lambda: mem.size.width > 40, what="the chart laid out")
         label = mem.render().plain.split("\n")[0]
-        assert re.search(r"Memory  \d+\.\d%  [\d.]+ GiB of [\d.]+ GiB", label), label
+        assert re.search(r"Memory  \d+\.\d%  [\d.]+ [GM]iB of [\d.]+ GiB", label), label
 
 
 @pytest.mark.parametrize("noun", [n for n in MAIN_TABS if n in CURATED and n != "event"])
