@@ -21,7 +21,7 @@ from ovtui.widgets.columns import Column, enum, fmt_time
 from ovtui.widgets.tasks_pane import Task, TaskRow
 
 WATCH_EVERY = 0.25  # seconds between two looks at the tasks started here (in memory)
-STRIP_TASKS = 3  # the strip shows the last few tasks started from this screen
+STRIP_TASKS = 2  # the strip shows the last few tasks started from this screen
 
 
 def _yes(value: Any) -> str:
@@ -93,16 +93,24 @@ class SubtabTasks(VerticalScroll):
     }
     """
 
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.rows: list[TaskRow] = []  # shown (the ones being removed are not here)
+
     def add(self, task: Task) -> None:
-        rows = list(self.query(TaskRow))
-        for old in rows[: max(0, len(rows) - STRIP_TASKS + 1)]:
+        row = TaskRow(task)
+        self.rows.append(row)
+        for old in self.rows[:-STRIP_TASKS]:
             old.remove()
-        self.mount(TaskRow(task))
+        self.rows = self.rows[-STRIP_TASKS:]
+        self.mount(row)
         self.add_class("shown")
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def sync(self) -> None:
-        for row in self.query(TaskRow):
-            row.sync()
+        for row in self.rows:
+            if row.is_mounted:  # composed: its bar and lines are there
+                row.sync()
 
 
 class SubtabVerbs:
