@@ -299,8 +299,8 @@ def vm_card(summary: Any, attention: list[Any]) -> Card:
         Bucket("down", max(0, (total or 0) - up), _or(VM_DOWN), "down", capped),
         Bucket("attention", need, _or(VM_ATTENTION), "warn", capped),
     ]
-    if migrating:
-        buckets.insert(1, Bucket("migrating", migrating, "status=migrating", "warn", capped))
+    if migrating:  # among the up ones
+        buckets.insert(2, Bucket("migrating", migrating, "status=migrating", "warn", capped))
     return Card("vm", "Virtual Machines", total, buckets)
 
 
