@@ -48,11 +48,7 @@ class ConnectScreen(Screen):
                 markup=True,
             )
             yield Static(EXAMPLE, markup=False, classes="example")
-            yield Static(
-                "Or let ovtui write it: c (or `ovtui config init`) asks the engine URL and"
-                " user, shows the engine CA's fingerprint, tests the login.",
-                markup=False,
-            )
+            yield Static("Or press c to have it written (ovtui config init).", markup=False)
             yield Static("Or try it now on the embedded engine simulator (50 VMs, 6 hosts).")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start the demo [d]", variant="primary", id="demo")
