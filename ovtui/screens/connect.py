@@ -48,7 +48,6 @@ class ConnectScreen(Screen):
                 markup=True,
             )
             yield Static(EXAMPLE, markup=False, classes="example")
-            yield Static("Or press c to have it written (ovtui config init).", markup=False)
             yield Static("Or try it now on the embedded engine simulator (50 VMs, 6 hosts).")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start the demo [d]", variant="primary", id="demo")
