@@ -57,7 +57,13 @@ class PluginAPI:
         if noun.name in nouns.NOUNS:
             raise ValueError(f"noun {noun.name!r} exists already")
         nouns.NOUNS[noun.name] = noun
+        for word in (noun.name, noun.plural, *noun.aliases):
+            nouns._ALIASES.setdefault(word, noun.name)  # :PLURAL and ovtui run PLURAL
         declare.DECLARED.setdefault(noun.name, {})
+        from .screens import main as main_screen  # its tab bar labels (textual loads here)
+
+        main_screen.SHORT.setdefault(noun.name, noun.title)
+        main_screen.TINY.setdefault(noun.name, noun.title[:6])
         old = browse.MAIN_TABS
         new = (*old, noun.name)
         for mod in list(sys.modules.values()):  # the screens keep their own reference
