@@ -55,6 +55,8 @@ def run_many(args: argparse.Namespace, action: Action, cli: Any) -> int:
     if args.output == "xml":
         raise UsageError("-o xml is one engine's document; use -o json, yaml, csv or table.")
     params = cli.verb_params(args, action)
+    if params.get("follow"):
+        raise UsageError("--follow streams one engine's events: use -p NAME.")
     selector = Selector(args.sel_id, args.sel_name, args.sel_search)
     check_selector(selector)
     names = profile_names(args.config, args.profile)

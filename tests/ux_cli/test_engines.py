@@ -81,3 +81,9 @@ def test_writes_refused_over_several_engines(capsys, tmp_path, make_sim):
     assert code == 2
     assert "one profile" in err
     assert len(a.requests) == before  # nothing was sent
+
+
+def test_follow_refused_over_several_engines(capsys, tmp_path, make_sim):
+    a, b, cfg = _two(tmp_path, make_sim)
+    code, _, err = run_cli(capsys, cfg, "-p", "all", "event", "list", "--follow")
+    assert code == 2 and "--follow" in err
