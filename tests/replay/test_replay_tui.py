@@ -27,7 +27,7 @@ SIZE = (160, 45)
 DETAIL_NOUNS = ("host", "vm", "cluster", "datacenter", "storagedomain")
 # Sub-tabs whose engine paths are recorded for the first object: these must show rows.
 RECORDED_SUBTABS = {
-    "host": {"host_vms", "nics", "statistics"},
+    "host": {"host_vms", "host_nics", "statistics"},
     "vm": {"nics", "snapshots", "applications"},
     "cluster": {"cluster_hosts", "cluster_vms"},
     "datacenter": {"dc_storage"},
@@ -67,7 +67,10 @@ async def test_every_main_tab_shows_the_recorded_objects(replay):
         await wait_until(pilot, lambda: app.main_screen() is not None, what="main screen")
         m = app.main_screen()
         for i, noun in enumerate(MAIN_TABS):
-            await pilot.press(str(i + 1))
+            if i < 9:
+                await pilot.press(str(i + 1))  # keys 1..9 (DESIGN); the tenth, Pools, has none
+            else:
+                m.show_tab(noun)
             await wait_until(
                 pilot,
                 lambda: (
@@ -78,10 +81,10 @@ async def test_every_main_tab_shows_the_recorded_objects(replay):
                 what=f"{noun} tab answered",
             )
             view = m.view
-            if noun == "event":
+            if noun in ("event", "vmpool"):  # not in the recordings: the engine answered 404
                 assert not view.loaded_once
                 msg = text_of(view.query_one(".view-message"))
-                assert "does not serve /events" in msg, msg
+                assert f"does not serve /{NOUNS[noun].plural}" in msg, msg
                 assert "not available on this engine" in msg, msg
                 continue
             assert view.loaded_once, (noun, text_of(view.query_one(".view-message")))

@@ -31,7 +31,10 @@ async def test_every_main_tab_lists_the_engine_objects(sim):
     async with app.run_test(size=SIZE) as pilot:
         m = await loaded(pilot, app)
         for i, noun in enumerate(MAIN_TABS):
-            await pilot.press(str(i + 1))
+            if i < 9:
+                await pilot.press(str(i + 1))  # keys 1..9 (DESIGN); the tenth, Pools, has none
+            else:
+                m.show_tab(noun)
             await wait_until(pilot, lambda: m.current == noun and m.view.loaded_once, what=noun)
             view = m.view
             expected = sdk_list(sim, noun, max=100)
