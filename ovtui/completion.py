@@ -74,6 +74,12 @@ def registry_data() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[st
     return verbs, opts, canon
 
 
+def helper() -> str:
+    """The command that lists names: this Python running ovtui.completion (no registry, no
+    engine: a Tab answers in a fraction of a second). ``ovtui __complete`` does the same."""
+    return f"{shlex.quote(sys.executable)} -m ovtui.completion"
+
+
 def _words(items: Iterable[str]) -> str:
     return " ".join(i for i in items if _SAFE.match(i))
 
@@ -102,6 +108,7 @@ def script(shell: str) -> str:
         f"_ovtui_global_opts={shlex.quote(_words(GLOBAL_OPTS))}",
         f"_ovtui_noun_opts={shlex.quote(_words(NOUN_OPTS))}",
         f"_ovtui_value_opts=' {_words(VALUE_OPTS)} '",
+        f"_ovtui_helper=({helper()})",
         BASH_FUNCTION,
     ]
     if shell == "zsh":
@@ -134,11 +141,11 @@ _ovtui() {
     case $prev in
         -o|--output) COMPREPLY=($(compgen -W "$_ovtui_formats" -- "$cur")); return ;;
         -c|--config|-T|--template) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        -p|--profile) COMPREPLY=($(compgen -W "all $(ovtui __complete profiles 2>/dev/null)" -- "$cur")); return ;;
+        -p|--profile) COMPREPLY=($(compgen -W "all $("${_ovtui_helper[@]}" profiles 2>/dev/null)" -- "$cur")); return ;;
         -n|--name)
             if ((run)) && [[ -n $noun && -z $verb ]]; then
                 local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ovtui __complete names "${_ovtui_canon[$noun]:-$noun}" 2>/dev/null)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$("${_ovtui_helper[@]}" names "${_ovtui_canon[$noun]:-$noun}" 2>/dev/null)" -- "$cur"))
             fi
             return ;;
         -i|--id|-s|--search) return ;;
@@ -207,7 +214,7 @@ function __ovtui_at
 end
 function __ovtui_names
     set -l s (string split '|' -- (__ovtui_state))
-    ovtui __complete names $s[2] 2>/dev/null
+    {helper} names $s[2] 2>/dev/null
 end
 complete -c ovtui -f
 complete -c ovtui -n '__fish_use_subcommand' -a '{commands}'
@@ -228,6 +235,7 @@ def _fish(
         FISH_HEAD.replace("{commands}", _words(COMMANDS))
         .replace("{nouns}", _words(verbs))
         .replace("{formats}", _words(formats))
+        .replace("{helper}", helper())
     ]
     by_noun: dict[str, list[str]] = {}
     for word, noun in canon.items():
@@ -292,3 +300,7 @@ def hidden_main(argv: list[str]) -> int:
     except Exception:  # noqa: BLE001 - a Tab press never shows an error
         return 0
     return 0
+
+
+if __name__ == "__main__":  # the scripts call `python -m ovtui.completion names NOUN`: no registry
+    sys.exit(hidden_main(sys.argv[1:]))
