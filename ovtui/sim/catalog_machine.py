@@ -581,9 +581,10 @@ class CatalogMachine(MachineBase):
         # new NICs take their MAC from their cluster's pool (crud, records.copied_nics)
         self.world.mac_allocator = lambda vm_id: mac_for_vm(self.world, vm_id)
 
-    if TYPE_CHECKING:  # Crud's, through Machines' bases
+    if TYPE_CHECKING:  # Crud's and EstateMachine's, through Machines' bases
 
         def _update_plain(self, req: Request, node: Node) -> Response: ...
+        def check_cluster_update(self, cl: Any, cl_in: Any) -> None: ...
 
     def routes_catalog(self) -> RouteParts:
         return RouteParts(
@@ -1012,6 +1013,7 @@ class CatalogMachine(MachineBase):
         w = self.world
         cl = node.obj
         c_in = parse_body(req.body, T.Cluster)
+        self.check_cluster_update(cl, c_in)  # UpdateCluster's own refusals (sim/estate_machine)
         if c_in.name and c_in.name != cl.name:
             # checked before anything changes (the plain update checks it again)
             self._unique("clusters", c_in.name, "Cluster", "edit")
@@ -1055,6 +1057,9 @@ class CatalogMachine(MachineBase):
             cl.custom_scheduling_policy_properties = [
                 mk(T.Property, name=p.name, value=p.value) for p in props
             ]
+        if c_in.version is not None and c_in.version.major is not None:
+            # checked above; the plain merge keeps "version" read-only (a host's, a DC's)
+            cl.version = mk(T.Version, major=c_in.version.major, minor=c_in.version.minor)
         c_in.mac_pool = c_in.scheduling_policy = None
         c_in.custom_scheduling_policy_properties = None
         req.body = _writer_body(c_in)

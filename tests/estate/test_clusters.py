@@ -120,3 +120,20 @@ def test_network_attach_roles_update_detach(sim, tmp_path, capsys) -> None:
     assert code == 0, err
     assert "Network vmnet detached from Cluster lab" in err
     assert list(_usages(capsys, cfg, "lab")) == ["ovirtmgmt"]
+
+
+def test_cluster_version_is_raised(sim, tmp_path, capsys) -> None:
+    cfg = write_config(sim, tmp_path)
+    code, _, err = run_cli(
+        capsys, cfg, "datacenter", "create", "--name", "dc46", "--version", "4.6"
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        capsys, cfg, "cluster", "create", "--name", "old", "--dc", "dc46", "--version", "4.6",
+        "--cpu-type", "AMD EPYC",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run_cli(capsys, cfg, "cluster", "-n", "old", "update", "--version", "4.7")
+    assert code == 0, err
+    shown = _json(capsys, cfg, "cluster", "-n", "old", "show")
+    assert (shown["version"]["major"], shown["version"]["minor"]) == (4, 7)
