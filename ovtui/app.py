@@ -126,6 +126,9 @@ class OvtuiApp(WorkerFailures, App):
         """Stop waiting for tasks; close the connections (a logout) and the app's own demo
         engine in a helper thread given ``CLOSE_WAIT`` seconds: an engine that stopped
         answering must not hold the terminal."""
+        from ovtui.engines import close_other_engines
+
+        close_other_engines(self)  # ctrl+e: the engines not shown (their tasks, their logout)
         for t in self.tasks.values():
             t.cancel.set()
         pool, demo = self.pool, (self.demo if self._own_demo else None)

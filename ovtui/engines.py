@@ -223,6 +223,36 @@ def switch_to(app: Any, name: str) -> None:
     app.notify(f"Engine {name}: {app.profile.engine_label}", timeout=3)
 
 
+def close_other_engines(app: Any) -> None:
+    """At exit: stop waiting for the tasks of the engines not shown and log out of them, in a
+    helper thread given the app's ``CLOSE_WAIT`` (an engine that stopped answering must not
+    hold the terminal)."""
+    import threading
+
+    states: dict[str, tuple[Any, Any, Any]] = app.__dict__.get("_engine_states", {})
+    current = getattr(app.profile, "name", None)
+    pools = []
+    for name, (_profile, pool, _browser) in states.items():
+        if name == current:
+            continue
+        key = f"engine:{name}"
+        if app.is_screen_installed(key):
+            for task in getattr(app.get_screen(key), "tasks", {}).values():
+                task.cancel.set()
+        if pool is not None and pool is not app.pool:
+            pools.append(pool)
+    if not pools:
+        return
+
+    def close() -> None:
+        for pool in pools:
+            pool.close()
+
+    closer = threading.Thread(target=close, name="ovtui-close-engines", daemon=True)
+    closer.start()
+    closer.join(getattr(app, "CLOSE_WAIT", 1.0))
+
+
 def picker_screen(names: list[str], current: str) -> Any:
     """A modal list of the profiles (enter picks, escape keeps the current one)."""
     from textual.app import ComposeResult
