@@ -298,3 +298,58 @@ async def test_two_sub_tabs_passed_at_once_leave_the_second_shown(sim):
         assert detail.query_one(TabbedContent).active == "tab-1"
         assert app.focused is detail.query_one("#sub-1", DataTable)
         assert "disk-resize" in footer_verbs(detail)
+
+
+@asynctest
+async def test_run_once_from_the_form_sends_the_cloud_init_payload_and_the_masked_password(sim):
+    """The start form's cloud-init section, filled in (the password in the masked field):
+    the engine gets ``use_cloud_init`` with the payload, the password included, once; the
+    private file that carried the password is gone afterwards."""
+    from ovirtsdk4 import types as T
+    from ovirtsdk4.reader import Reader
+
+    name = vm_named(sim, "down")
+    with sim.world.lock:
+        vm_id = next(v.id for v in sim.world.coll["vms"].values() if v.name == name)
+    app = make_app(sim, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        m = await loaded(pilot, app, "vm")
+        table = m.view.table
+        key = next(k for k, o in m.view.objects.items() if o.name == name)
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("s")
+        form = await run_form(pilot, app)
+        form.query_one("#section-cloud-init", Collapsible).collapsed = False
+        await pilot.pause()
+        form.query_one("#p-ci_hostname", Input).focus()
+        await pilot.press(*"once.example.org")
+        form.query_one("#p-ci_password_prompt", Input).focus()
+        await pilot.press(*"Pw-masked-1")
+        masked = form.query_one("#p-ci_password_prompt", Input)
+        host = form.query_one("#p-ci_hostname", Input)
+        drawn = lambda w: "".join(  # noqa: E731
+            "".join(seg.text for seg in w.render_line(y)) for y in range(w.size.height)
+        )
+        assert "once.example.org" in drawn(host)
+        assert masked.value == "Pw-masked-1" and "Pw-masked-1" not in drawn(masked)
+        mark = sim.requests.mark()
+        before = set(app.tasks)
+        await pilot.press("enter")  # enter in a field runs
+        task = await wait_until(
+            pilot, lambda: [t for i, t in app.tasks.items() if i not in before], what="the task"
+        )
+        await wait_until(pilot, lambda: not task[0].running, timeout=60, what="the start")
+        assert task[0].state == "done", task[0].step
+    starts = [
+        r
+        for r in sim.requests.records(since=mark, method="POST")
+        if r.path.endswith(f"/vms/{vm_id}/start")
+    ]
+    assert len(starts) == 1
+    action = Reader.read(starts[0].text())
+    assert isinstance(action, T.Action)
+    assert action.use_cloud_init is True
+    init = action.vm.initialization
+    assert init.host_name == "once.example.org"
+    assert init.root_password == "Pw-masked-1"
+    assert init.user_name == "root"
