@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -64,6 +66,66 @@ class ResourceTable(DataTable):
         self.sort_col: int | None = None
         self.sort_reverse = False
         self._raw: list[Row] = []
+        # rendered cells by place and value (see _render_cell)
+        self._cell_lines: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(8000)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Any:
+        """A body cell's lines, rendered again only when its value (the same object: an
+        unchanged cell keeps the one it has) or its look changed. DataTable's own cache is
+        keyed by its update count, so one changed cell of a refresh had every visible cell
+        rendered again on the UI thread: keys typed meanwhile waited for it."""
+        column_key = self._column_locations.get_key(column_index) if column_index >= 0 else None
+        if column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if row_index == -1:  # the header: its label
+            row_key, datum, height = self._header_row_key, self.columns[column_key].label, -1
+        else:
+            row_key = self._row_locations.get_key(row_index)
+            row = self.rows.get(row_key) if row_key is not None else None
+            if row_key is None or row is None:
+                return super()._render_cell(
+                    row_index, column_index, base_style, width, cursor, hover
+                )
+            datum, height = self._data[row_key].get(column_key), row.height
+        key = (
+            row_key,
+            column_key,
+            row_index,
+            column_index,
+            base_style,
+            width,
+            height,
+            self.header_height,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self.show_cursor,
+            self._pseudo_class_state,
+        )
+        hit = self._cell_lines.get(key)
+        if hit is not None and hit[0] is datum:
+            return hit[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cell_lines[key] = (datum, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_lines.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        cells = getattr(self, "_cell_lines", None)  # (before __init__ ends)
+        if cells is not None:
+            cells.clear()
 
     def set_columns(self, cols: list[tuple[str, str]]) -> None:
         """(key, title) columns after the mark column; clears rows."""
