@@ -61,6 +61,12 @@ async def test_ctrl_e_switches_engines_and_keeps_each_tab(tmp_path, make_sim):
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: app.profile.name == "lab")
         assert app.main_screen() is m2
+    # at exit every login was logged out, on the engine shown and on the one left behind
+    for engine in (a, b):
+        paths = [r.path for r in engine.requests.records()]
+        logins = sum(p.endswith("/sso/oauth/token") for p in paths)
+        logouts = sum(p.endswith("/sso-logout") for p in paths)
+        assert logins and logouts >= logins, (engine.url, logins, logouts)
 
 
 @asynctest
