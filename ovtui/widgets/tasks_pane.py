@@ -304,8 +304,14 @@ class TasksPane(WorkerFailures, VerticalScroll):
         self.app.notify(f"{task.label} {task.target}: {event.text}", severity=sev, timeout=6)
 
     def _where(self) -> tuple[int, str | None]:
-        """Where the operator is: the screen shown and its tab (main screen) if any."""
-        screen = self.app.screen
+        """Where the operator is: the screen shown (under any dialog: a verb's form or
+        confirmation is not elsewhere) and its tab (main screen) if any."""
+        from textual.screen import ModalScreen
+
+        stack = self.app.screen_stack
+        screen = next(
+            (s for s in reversed(stack) if not isinstance(s, ModalScreen)), self.app.screen
+        )
         return id(screen), getattr(screen, "current", None)
 
     def running(self) -> list[Task]:
