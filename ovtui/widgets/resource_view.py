@@ -52,6 +52,7 @@ class ResourceView(WorkerFailures, Vertical):
         self.generation = 0
         self.sort: tuple[str, bool] | None = None  # engine sort: (column key, descending)
         self.sort_unconfirmed = False  # no answer yet with this sortby
+        self._title: Text | None = None  # the title shown (a refresh seldom changes it)
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), classes="view-title")
@@ -163,7 +164,11 @@ class ResourceView(WorkerFailures, Vertical):
             return 0
 
     def update_title(self) -> None:
-        self.query_one(".view-title", Static).update(self.title_text())
+        # unchanged (most refreshes): not updated, as each update lays the screen out again
+        title = self.title_text()
+        if title != self._title:
+            self._title = title
+            self.query_one(".view-title", Static).update(title)
 
     @property
     def status(self) -> StatusLine:
@@ -231,8 +236,8 @@ class ResourceView(WorkerFailures, Vertical):
             if self.page > 1:
                 empty = styled(f"No rows on page {self.page}: ", Text("[", "bold"), " goes back.")
             self.status.say(empty)
-        else:
-            self.status.say("")
+        elif self.status.has_class("shown") or self.status.has_class("error"):
+            self.status.say("")  # (hidden already: not laid out again on every refresh)
         self.update_title()
 
     def on_resource_view_failed(self, event: Failed) -> None:
