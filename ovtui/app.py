@@ -237,14 +237,15 @@ class OvtuiApp(WorkerFailures, App):
         their points between visits."""
         from .screens.dashboard import DashboardScreen
 
-        if not self.is_screen_installed("dashboard"):
-            self.install_screen(DashboardScreen(), name="dashboard")
-        if self.screen is self.get_screen("dashboard"):
+        name = f"dashboard:{getattr(self.profile, 'name', 'default')}"  # one per engine
+        if not self.is_screen_installed(name):
+            self.install_screen(DashboardScreen(), name=name)
+        if self.screen is self.get_screen(name):
             return
         main = self.main_screen()
         while main is not None and self.screen is not main:
             self.pop_screen()
-        self.push_screen("dashboard")
+        self.push_screen(name)
 
     def action_switch_engine(self) -> None:
         from ovtui.engines import switch_engine
