@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,6 +21,10 @@ def pytest_configure(config: pytest.Config) -> None:
     a table test reads the same in a narrow terminal, in CI and in an xdist worker (which
     inherits COLUMNS=80). Tests that need another width set their own."""
     os.environ["COLUMNS"] = "120"
+    # the search/command history (ovtui/history.py) of tests never lands in the user's own
+    # state dir
+    state = tempfile.mkdtemp(prefix="ovtui-test-state-")
+    os.environ["XDG_STATE_HOME"] = state
     # The Ctrl-C tests send SIGINT to child processes, which inherit the disposition: a suite
     # started in the background by a non-interactive shell (`pytest &`, nohup) ignores SIGINT,
     # and so would every child. Start them as from a terminal.

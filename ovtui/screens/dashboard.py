@@ -120,6 +120,8 @@ class DashboardScreen(WorkerFailures, Screen):
         ],
         Binding("0", "reload", "Dashboard", show=False),
         Binding("escape", "back", "Tabs"),
+        Binding("colon", "bar('command')", "Cmd", show=False),
+        Binding("slash", "bar('search')", "Search", show=False),
         Binding("ctrl+r", "reload", "Refresh"),
         Binding("p", "app.pause", "Pause"),
         Binding("down,right", "app.focus_next", "Next", show=False),
@@ -314,6 +316,14 @@ class DashboardScreen(WorkerFailures, Screen):
 
     def action_back(self) -> None:
         self.app.goto_tab(self.app.main_screen().current if self.app.main_screen() else "vm")
+
+    def action_bar(self, mode: str) -> None:
+        """``:`` and ``/`` work here as on the tabs: back to them, with the bar open (typed
+        ``:quotas`` must never reach ``q``, which quits)."""
+        self.action_back()
+        main = self.app.main_screen()
+        if main is not None:
+            main.action_command() if mode == "command" else main.action_search()
 
     def action_reload(self) -> None:
         self.reload()

@@ -80,6 +80,12 @@ async def test_demo_opens_on_the_dashboard_and_a_card_opens_its_tab_presearched(
         # 0 comes back to the same dashboard (its charts keep their points)
         await pilot.press("0")
         await wait_until(pilot, lambda: app.screen is dash, what="dashboard again")
+        # ':' works on the dashboard too: ':tags' opens the Tags table, its 'q' never quits
+        await pilot.press("colon", *"tags", "enter")
+        await wait_until(
+            pilot, lambda: type(app.screen).__name__ == "NounTableScreen", what=":tags table"
+        )
+        assert app.is_running
         app.demo = None  # the fixture stops its simulator, not the app
 
 
