@@ -128,3 +128,23 @@ def test_no_color_in_headless_output(sim, tmp_path):
     p = PtyProcess(ovtui("run", "-c", str(cfg), "vm", "list"), env=env)
     assert p.wait() == 0, p.output
     assert "NAME" in p.output and "\x1b[" not in p.output
+
+
+def test_csv_stream_and_follow(capsys, sim, tmp_path):
+    """`event list -o csv` is CSV; a stream (--follow) prints the header once."""
+    from ovirtsdk4 import types
+
+    from ovtui.render import RowStream
+
+    stream = RowStream("csv", ("id", "description"))
+    first = stream.text(types.Event(id="1", description='a "quoted", \x1b[31mred'))
+    second = stream.text(types.Event(id="2", description="two"))
+    rows = list(csv.reader(io.StringIO(first + "\n" + second + "\n")))
+    assert rows == [["id", "description"], ["1", 'a "quoted", \\x1b[31mred'], ["2", "two"]]
+    code, out, err = run_cli(capsys, write_config(sim, tmp_path), "-o", "csv", "event", "list")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    from ovtui.render import headers_for
+
+    assert rows[0] == headers_for(list(registry.NOUNS["event"].columns))
+    assert len(rows) > 2 and all(len(r) == len(rows[0]) for r in rows)
