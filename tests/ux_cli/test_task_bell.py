@@ -47,5 +47,9 @@ async def test_long_task_ending_elsewhere_rings_the_bell(make_sim, monkeypatch):
         await wait_until(pilot, lambda: m.current == "host")
         await wait_until(pilot, lambda: not app.running_tasks(), timeout=60, what="task 2")
         await wait_until(pilot, lambda: pane.bells == 1, what="the bell")
-        toasts = [n for n in app._notifications if n.title.startswith("Task done after")]
-        assert len(toasts) == 1 and away.name in toasts[0].message
+
+        def toasts() -> list:
+            return [n for n in app._notifications if n.title.startswith("Task done after")]
+
+        await wait_until(pilot, toasts, what="the toast")
+        assert len(toasts()) == 1 and away.name in toasts()[0].message
