@@ -94,6 +94,12 @@ def world_build_s(vms: int, hosts: int) -> float:
     return float(subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout)
 
 
+def sim_rss_mb(pid: int) -> float:
+    """The simulator process's resident set (MB): its world, and what it cached serving."""
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024
+
+
 def sim_list_s(url: str) -> tuple[float, int]:
     body = "grant_type=password&scope=ovirt-app-api&username=admin%40internal&password=admin"
     sso = url.replace("/api", "/sso/oauth/token")
@@ -242,6 +248,7 @@ def run(vms: int, hosts: int, repeat: int = 3, headless_lists: bool = True) -> l
         rows.append(Row("simulator: build the world", build, None, "s"))
         rows.append(Row("simulator: serve the whole VM list", sim_s, None, "s"))
         rows.append(Row("  its size", sim_bytes, None, "bytes"))
+        rows.append(Row("simulator: RSS at the end", sim_rss_mb(sim.pid), None, "MB"))
     finally:
         sim.terminate()
         sim.wait(10)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from ovirtsdk4 import Struct
 from ovirtsdk4 import types as T
 
+from ovtui.sim import xmlcache
+
 if TYPE_CHECKING:
     from ovtui.sim.store import RecordStore
 
@@ -33,20 +35,21 @@ def href(*parts: str) -> str:
     return "/".join([API, *parts])
 
 
-_BLANKS: dict[type, dict[str, Any]] = {}
+_BLANKS: dict[type, Any] = {}  # SDK type -> its lean subclass
 S = TypeVar("S", bound=Struct)
 V = TypeVar("V", T.Vm, T.Template)
 
 
 def mk(cls: type[S], href: str | None = None, **kw: Any) -> S:
     """Build an SDK object, as ``cls(**kw)`` with ``href`` set (the constructors do not take
-    it). Fast: the attributes of a blank ``cls()`` are copied, then ``kw`` set through the
-    same properties the constructor uses (a 10,000-VM world builds ~300,000 of these)."""
-    blank = _BLANKS.get(cls)
-    if blank is None:
-        blank = _BLANKS[cls] = dict(vars(cls()))
-    obj = cls.__new__(cls)
-    obj.__dict__.update(blank)
+    it). Fast and small: an instance of ``cls``'s lean subclass (``xmlcache.lean_class``:
+    same name, its unset attributes None at class level, so the object holds only what is
+    set), then ``kw`` set through the same properties the constructor uses (a 10,000-VM
+    world builds ~300,000 of these; four in five of their attributes are None)."""
+    lean: Any = _BLANKS.get(cls)
+    if lean is None:
+        lean = _BLANKS[cls] = xmlcache.lean_class(cls)
+    obj: S = lean.__new__(lean)
     for name, value in kw.items():
         setattr(obj, name, value)
     if href is not None:

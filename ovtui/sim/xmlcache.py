@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ovirtsdk4.writer import Writer
+
 from ovtui.sim import render
 
 _SLOT = "_sim_xml"  # (key, bytes) on the record's __dict__
 _TRACKED: dict[type, type] = {}
 _SDK_TYPE: dict[type, type] = {}
+_LEAN: dict[type, type] = {}  # SDK type -> lean subclass
+_LEAN_SDK: dict[type, type] = {}  # lean subclass -> SDK type
 
 
 def _tracked_setattr(self: Any, name: str, value: Any) -> None:
@@ -26,8 +30,43 @@ def _tracked_setattr(self: Any, name: str, value: Any) -> None:
         self.__dict__.pop(_SLOT, None)
 
 
+class _Lean(type):
+    """The lean subclasses' type: a lean class equals its SDK type, as the SDK's setters
+    check a value's type with ``==`` (``_check_type``) and must take a lean record."""
+
+    def __eq__(cls, other: object) -> bool:
+        return cls is other or _LEAN_SDK.get(cls) is other or _SDK_TYPE.get(cls) is other
+
+    __hash__ = type.__hash__
+
+
+def lean_class(cls: type) -> type:
+    """The lean subclass of SDK type ``cls`` (made once per type; ``records.mk`` builds its
+    records as these): same name, and each attribute that a blank ``cls()`` leaves None is
+    None at class level, so that an instance's ``__dict__`` holds only what was set (a
+    100,000-VM world is some 1.5 GiB less). Tracked like ``cls`` when first rendered."""
+    lean = _LEAN.get(cls)
+    if lean is None:
+        blank = vars(cls())
+        lean = _Lean(
+            cls.__name__,
+            (cls,),
+            {
+                **{k: None for k, v in blank.items() if v is None},
+                "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__,
+            },
+        )
+        if any(v is not None for v in blank.values()):  # (none of the SDK's types)
+            return cls
+        _LEAN[cls] = lean
+        _LEAN_SDK[lean] = cls
+        _sdk_writes(lean, cls)
+    return lean
+
+
 def tracked_class(cls: type) -> type:
-    """The tracked subclass of SDK type ``cls`` (made once per type)."""
+    """The tracked subclass of SDK type ``cls`` or of its lean subclass (made once per type)."""
     if cls in _SDK_TYPE:
         return cls
     tracked = _TRACKED.get(cls)
@@ -43,14 +82,23 @@ def tracked_class(cls: type) -> type:
             },
         )
         _TRACKED[cls] = tracked
-        _SDK_TYPE[tracked] = cls
+        _SDK_TYPE[tracked] = _LEAN_SDK.get(cls, cls)
+        _sdk_writes(tracked, _SDK_TYPE[tracked])
     return tracked
 
 
+def _sdk_writes(sub: type, cls: type) -> None:
+    """The SDK's ``Writer.write`` (keyed by exact type) writes ``sub`` as ``cls``."""
+    writers = Writer._writers  # noqa: SLF001 - the SDK's own registry
+    if cls in writers:
+        writers[sub] = writers[cls]
+
+
 def sdk_type(obj: Any) -> type[Any]:
-    """The SDK type of a record, tracked or not (what the SDK's reader makes of its XML)."""
+    """The SDK type of a record, tracked, lean or neither (what the SDK's reader makes of
+    its XML)."""
     cls = type(obj)
-    return _SDK_TYPE.get(cls, cls)
+    return _SDK_TYPE.get(cls) or _LEAN_SDK.get(cls, cls)
 
 
 def touch(obj: Any) -> None:
