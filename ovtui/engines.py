@@ -173,7 +173,7 @@ def switch_engine(app: Any) -> None:
     if len(names) < 2:
         app.notify(
             "One engine only: add [profile:NAME] sections (ovtui config init) to switch.",
-            timeout=4,
+            timeout=8,
         )
         return
 
