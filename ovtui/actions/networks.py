@@ -63,7 +63,9 @@ NET_FIELDS = (
         *NET_FIELDS,
         Param("non_vm", ("--non-vm",), "not a VM network (hosts only: storage, migration)", "flag"),
         Param(
-            "not_required", ("--not-required",), "hosts may be up without it (default: required)",
+            "not_required",
+            ("--not-required",),
+            "hosts may be up without it (default: required)",
             "flag",
         ),
     ),
@@ -119,9 +121,7 @@ def network_create(
         "required": not not_required,
     }
     dc.check_applied(f"network {name}", asked, _state(net))
-    return _done(
-        ctx, net, f"network {net.name} created in data center {the_dc.name}", NET_COLUMNS
-    )
+    return _done(ctx, net, f"network {net.name} created in data center {the_dc.name}", NET_COLUMNS)
 
 
 @verb(
@@ -201,7 +201,9 @@ def network_remove(ctx: ActionContext, target: Any) -> Result:
         Param("name", ("--name",), "name of the profile", "text", required=True),
         Param("network", ("--network",), "its network", "network", required=True),
         Param(
-            "datacenter", ("--datacenter", "--dc"), "the network's data center (when names repeat)",
+            "datacenter",
+            ("--datacenter", "--dc"),
+            "the network's data center (when names repeat)",
             "datacenter",
         ),
         Param("description", ("--description",), "description", "text"),
