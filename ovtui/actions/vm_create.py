@@ -19,6 +19,7 @@ from .base import (
     ActionError,
     ConnectError,
     EngineRefused,
+    NoMatch,
     Param,
     ReplyLost,
     Result,
@@ -71,6 +72,8 @@ CREATE_PARAMS = (
     Param("name", ("--name",), "name of the new VM", "text"),
     Param("cluster", ("--cluster",), "cluster to create it in", "cluster"),
     Param("template", ("--from-template",), "template to base it on (YAML key: template)", "template", "Blank"),
+    Param("template_version", ("--template-version",),
+          "version of the template: its number, or latest (default: the base version)", "text"),
     Param("memory", ("--memory",), "memory: MiB, or with a unit (2G, 512M)", "text"),
     Param("cores", ("--cores",), "CPU cores per socket", "int"),
     Param("sockets", ("--sockets",), "CPU sockets", "int"),
@@ -284,6 +287,8 @@ def wait_disks_ok(ctx: ActionContext, vm: Any, follower: EventFollower, deadline
 def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
     """Adds the VM, then its NICs and disks, and waits until it is down with disks ok."""
     spec = build_vm(params)
+    if params.get("template_version") not in (None, ""):
+        spec.template = template_version(ctx, spec.template.name, params["template_version"])
     disks = as_list(params.get("disk"))
     check_disks(disks, params.get("storagedomain"))  # before anything exists on the engine
     cid = new_correlation_id("create")
@@ -314,6 +319,27 @@ def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
         with _created(vm, "starting it"):
             return start(ctx, vm)
     return finished(ctx, vm, f"VM {vm.name} created (id {vm.id})")
+
+
+def template_version(ctx: ActionContext, name: str, wanted: Any) -> Any:
+    """The ``types.Template`` (by id) of version ``wanted`` (a number or ``latest``) of the
+    template ``name``: the engine makes a VM from a version when given that version's id."""
+    from ovirtsdk4 import types
+
+    text = str(wanted).strip().lower()
+    number = None if text == "latest" else _int(text, "--template-version")
+    with engine_errors(f"looking up the versions of template {name}"):
+        found = [
+            t for t in ctx.system.templates_service().list(search=f"name={name}") if t.name == name
+        ]
+    numbered = {(t.version.version_number if t.version else 1) or 1: t for t in found}
+    if not numbered:
+        raise NoMatch(f"No template named {name!r}.")
+    pick = max(numbered) if number is None else number
+    if pick not in numbered:
+        have = ", ".join(str(n) for n in sorted(numbered))
+        raise NoMatch(f"Template {name!r} has no version {pick} (it has {have}).")
+    return types.Template(id=numbered[pick].id)
 
 
 def check_disks(sizes: list[str], storagedomain: str | None) -> None:

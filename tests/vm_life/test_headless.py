@@ -153,6 +153,21 @@ def test_clone_and_template_create_update_remove(sim: Any, cli: Any) -> None:
         t["version"]["version_number"] for t in _json(cli, "template", "-s", "name=golden", "list")
     )
     assert versions == [1, 2]
+    by_version = {
+        t["version"]["version_number"]: t["id"]
+        for t in _json(cli, "template", "-s", "name=golden", "list")
+    }
+    # a VM made from a chosen version of the template, and from the latest
+    for wanted, number in (("2", 2), ("latest", 2), ("1", 1)):
+        vm_name = f"from-golden-{wanted}"
+        code, _, err = cli("vm", "create", "--name", vm_name, "--cluster", "Default",
+                           "--from-template", "golden", "--template-version", wanted)  # fmt: skip
+        assert code == 0, err
+        assert _json(cli, "vm", "-n", vm_name, "show")["template"]["id"] == by_version[number]
+        assert cli("vm", "-n", vm_name, "remove", "-y")[0] == 0
+    code, _, err = cli("vm", "create", "--name", "nope", "--cluster", "Default",
+                       "--from-template", "golden", "--template-version", "7")  # fmt: skip
+    assert code == 4 and "Template 'golden' has no version 7 (it has 1, 2)." in err
     code, _, err = cli("template", "-n", "Blank", "remove", "-y")
     assert code == 1 and "Removing Blank Template is not allowed." in err
     code, _, err = cli("vm", "-n", "the-clone", "remove", "-y")
