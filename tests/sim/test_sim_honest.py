@@ -16,6 +16,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import connect, wait_for
 from tests.sim.honest_parts import all_checks
+from tests.sim.honest_parts.common import refused
 
 VS, HS = T.VmStatus, T.HostStatus
 
@@ -49,14 +50,6 @@ def _sd(conn: Any, name: str) -> Any:
 
 def _dc(conn: Any, name: str = "Default") -> Any:
     return _sys(conn).data_centers_service().list(search=f"name={name}")[0]
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    if detail is not None:
-        assert info.value.fault.detail == f"[{detail}]"
 
 
 def _codes(conn: Any, cid: str) -> list[int]:
@@ -125,7 +118,7 @@ def c_vm_migrate(sim: Any, conn: Any) -> None:
 
 def c_vm_cancelmigration(sim: Any, conn: Any) -> None:
     vs = _vs(conn, _vm(conn, "status=up"))
-    _refused(vs.cancel_migration, 409, "Cannot cancel migration for VM. VM is not being migrated.")
+    refused(vs.cancel_migration, 409, "Cannot cancel migration for VM. VM is not being migrated.")
 
 
 def c_vm_ticket(sim: Any, conn: Any) -> None:
@@ -171,7 +164,7 @@ def c_host_upgradecheck(sim: Any, conn: Any) -> None:
 
 def c_host_upgrade(sim: Any, conn: Any) -> None:
     hs = _hs(conn, _host(conn, "status=up and update_available=false"))
-    _refused(hs.upgrade, 409, "There are no available updates for the host.")
+    refused(hs.upgrade, 409, "There are no available updates for the host.")
 
 
 def c_host_install(sim: Any, conn: Any) -> None:
@@ -245,7 +238,7 @@ def c_asd_refreshluns(sim: Any, conn: Any) -> None:
 def c_sd_refreshluns(sim: Any, conn: Any) -> None:
     sd = _sd(conn, "default-data1")
     svc = _sys(conn).storage_domains_service().storage_domain_service(sd.id)
-    _refused(lambda: svc.refresh_luns(logical_units=[]), 409)
+    refused(lambda: svc.refresh_luns(logical_units=[]), 409)
 
 
 def c_dc_setmaster(sim: Any, conn: Any) -> None:
@@ -386,7 +379,7 @@ def c_update_tag(sim: Any, conn: Any) -> None:
     svc.update(T.Tag(name="renamed-tag"))
     assert svc.get().name == "renamed-tag"
     other = _sys(conn).tags_service().list()[1]
-    _refused(lambda: svc.update(T.Tag(name=other.name)), 409)
+    refused(lambda: svc.update(T.Tag(name=other.name)), 409)
 
 
 def c_update_vm_nic(sim: Any, conn: Any) -> None:
@@ -410,7 +403,7 @@ def c_remove_vm(sim: Any, conn: Any) -> None:
 
 def c_remove_host(sim: Any, conn: Any) -> None:
     h = _host(conn)
-    _refused(_hs(conn, h).remove, 409)
+    refused(_hs(conn, h).remove, 409)
     h = _maintenance_host(conn)
     _hs(conn, h).remove()
     assert h.id not in [x.id for x in _sys(conn).hosts_service().list()]
@@ -437,7 +430,7 @@ def c_remove_vm_nic(sim: Any, conn: Any) -> None:
     ns.nic_service(nic.id).remove()
     assert nic.id not in [n.id for n in ns.list()]
     up = _vs(conn, _vm(conn, "status=up")).nics_service()
-    _refused(up.nic_service(up.list()[0].id).remove, 409)
+    refused(up.nic_service(up.list()[0].id).remove, 409)
 
 
 def c_remove_disk_attachment(sim: Any, conn: Any) -> None:
@@ -460,13 +453,13 @@ def c_nic_deactivate(sim: Any, conn: Any) -> None:
     ns.nic_service(nic.id).deactivate(query={"correlation_id": "c-unplug"})
     assert ns.nic_service(nic.id).get().plugged is False
     assert _codes(conn, "c-unplug") == [1014]
-    _refused(ns.nic_service(nic.id).deactivate, 409)
+    refused(ns.nic_service(nic.id).deactivate, 409)
 
 
 def c_nic_activate(sim: Any, conn: Any) -> None:
     ns = _vs(conn, _vm(conn, "status=up")).nics_service()
     nic = ns.list()[0]
-    _refused(
+    refused(
         ns.nic_service(nic.id).activate, 409,
         "Cannot activate Interface. The Network Interface is already plugged.",
     )  # fmt: skip
@@ -482,7 +475,7 @@ def c_disk_move(sim: Any, conn: Any) -> None:
     other = next(
         s for s in _sys(conn).storage_domains_service().list(search="type=data") if s.id != here
     )
-    _refused(
+    refused(
         lambda: ds.move(storage_domain=T.StorageDomain(id=here)), 409,
         "Cannot move Virtual Disk. The source and target storage domains are the same.",
     )  # fmt: skip
@@ -509,7 +502,7 @@ def _previewed(conn: Any) -> tuple[Any, Any, Any]:
 
 def c_vm_previewsnapshot(sim: Any, conn: Any) -> None:
     _vm_, vs, snap = _previewed(conn)
-    _refused(
+    refused(
         lambda: vs.preview_snapshot(snapshot=T.Snapshot(id=snap.id)), 409,
         "Cannot preview Snapshot. VM is previewing a Snapshot.",
     )  # fmt: skip
@@ -517,7 +510,7 @@ def c_vm_previewsnapshot(sim: Any, conn: Any) -> None:
 
 def c_vm_commitsnapshot(sim: Any, conn: Any) -> None:
     other = _vs(conn, _vm(conn, "status=down and name!=" + _vm(conn, "status=down").name))
-    _refused(other.commit_snapshot, 409, "Cannot revert to Snapshot. VM's Snapshot does not exist.")
+    refused(other.commit_snapshot, 409, "Cannot revert to Snapshot. VM's Snapshot does not exist.")
     vm, vs, snap = _previewed(conn)
     vs.commit_snapshot()
     _status(vs, VS.DOWN)
@@ -556,7 +549,7 @@ def c_vm_clone(sim: Any, conn: Any) -> None:
     atts = _vs(conn, clone).disk_attachments_service().list()
     disks = [_sys(conn).disks_service().disk_service(a.disk.id).get() for a in atts]
     assert disks and all(d.storage_domains[0].id == sd.id for d in disks)
-    _refused(lambda: _vs(conn, vm).clone(vm=T.Vm(name="honest-clone")), 409)
+    refused(lambda: _vs(conn, vm).clone(vm=T.Vm(name="honest-clone")), 409)
 
 
 def c_add_template(sim: Any, conn: Any) -> None:
@@ -572,13 +565,13 @@ def c_add_template(sim: Any, conn: Any) -> None:
     )  # fmt: skip
     assert ts.template_service(v2.id).get().version.version_number == 2
     up = _vm(conn, "status=up")
-    _refused(lambda: ts.add(T.Template(name="t-up", vm=T.Vm(id=up.id))), 409)
+    refused(lambda: ts.add(T.Template(name="t-up", vm=T.Vm(id=up.id))), 409)
 
 
 def c_remove_template(sim: Any, conn: Any) -> None:
     ts = _sys(conn).templates_service()
     blank = ts.template_service("00000000-0000-0000-0000-000000000000")
-    _refused(blank.remove, 409, "Cannot remove Template. Removing Blank Template is not allowed.")
+    refused(blank.remove, 409, "Cannot remove Template. Removing Blank Template is not allowed.")
     vm = _vm(conn, "status=down")
     tpl = ts.add(T.Template(name="gone-tpl", vm=T.Vm(id=vm.id)))
     wait_for(lambda: ts.template_service(tpl.id).get().status == T.TemplateStatus.OK)
@@ -591,7 +584,7 @@ def test_running_vm_update_hot_plugs_next_runs_or_refuses(sim, conn) -> None:
     vs = _vs(conn, vm)
     vs.update(T.Vm(memory=vm.memory * 2), query={"correlation_id": "c-hot"})
     assert vs.get().memory == vm.memory * 2 and 2039 in _codes(conn, "c-hot")
-    _refused(
+    refused(
         lambda: vs.update(T.Vm(time_zone=T.TimeZone(name="Asia/Tokyo"))), 409,
         "There was an attempt to change VM values while the VM is not down. Please shut down the"
         " VM in order to modify these properties.",
@@ -718,7 +711,7 @@ def test_route_changes_the_world_or_is_refused(make_sim, route) -> None:
 def test_what_is_not_declared_is_refused(sim, conn) -> None:
     vm = _vm(conn, "status=down")
     # an action the engine has and the simulator does not do
-    _refused(
+    refused(
         lambda: _vs(conn, vm).reorder_mac_addresses(),
         409,
         "Cannot reordermacaddresses VM. This operation is not supported.",
@@ -731,7 +724,7 @@ def test_what_is_not_declared_is_refused(sim, conn) -> None:
     assert resp.code == 405
     # a DELETE of something the simulator cannot remove
     cl = _sys(conn).clusters_service().list()[0]
-    _refused(_sys(conn).clusters_service().cluster_service(cl.id).remove, 409)
+    refused(_sys(conn).clusters_service().cluster_service(cl.id).remove, 409)
     assert cl.id in [c.id for c in _sys(conn).clusters_service().list()]
 
 
@@ -754,7 +747,7 @@ def test_disk_extend_and_deactivate(sim, conn) -> None:
     )
     wait_for(lambda: ds.get().provisioned_size == size + 2**30, what="the disk to grow")
     assert ds.get().status == T.DiskStatus.OK
-    _refused(
+    refused(
         lambda: das.attachment_service(att.id).update(
             T.DiskAttachment(disk=T.Disk(provisioned_size=size))
         ),
@@ -768,7 +761,7 @@ def test_disk_extend_and_deactivate(sim, conn) -> None:
 def test_bond_appears_and_carries_the_network(sim, conn) -> None:
     host = _host(conn)
     hs = _hs(conn, host)
-    _refused(
+    refused(
         lambda: hs.setup_networks(
             modified_bonds=[
                 T.HostNic(
@@ -810,7 +803,7 @@ def test_bond_appears_and_carries_the_network(sim, conn) -> None:
 def test_setmaster_moves_the_master_role(sim, conn) -> None:
     dc = _dc(conn)
     dcs = _sys(conn).data_centers_service().data_center_service(dc.id)
-    _refused(
+    refused(
         lambda: dcs.set_master(storage_domain=T.StorageDomain(name="default-data1")),
         409,
         "Cannot switch master storage domain. The storage domain is already the master storage domain.",
@@ -825,13 +818,13 @@ def test_vm_and_template_export_fill_the_export_domain(sim, conn) -> None:
     sds = _sys(conn).storage_domains_service().storage_domain_service(exp.id)
     assert sds.vms_service().list() == [] and sds.templates_service().list() == []
     up = _vm(conn, "status=up and datacenter=Default")
-    _refused(
+    refused(
         lambda: _vs(conn, up).export(storage_domain=T.StorageDomain(name="default-export")),
         409,
         "Cannot export VM. At least one of the VMs is not down.",
     )
     vm = _vm(conn, "status=down and datacenter=Default")
-    _refused(
+    refused(
         lambda: _vs(conn, vm).export(storage_domain=T.StorageDomain(name="default-data1")),
         409,
         "Cannot export VM. The specified domain 'default-data1' is not an export domain.",
@@ -849,7 +842,7 @@ def test_vm_and_template_export_fill_the_export_domain(sim, conn) -> None:
 def test_host_moves_to_another_cluster(sim, conn) -> None:
     other = _sys(conn).clusters_service().list(search="name!=Default")[0]
     up = _host(conn, "status=up and cluster=Default")
-    _refused(
+    refused(
         lambda: _hs(conn, up).update(T.Host(cluster=T.Cluster(name=other.name))),
         409,
         "Cannot edit Host. Host parameters cannot be modified while Host is operational. "
@@ -892,7 +885,7 @@ def test_vm_update_keeps_every_field(sim, conn) -> None:
         50,
         2,
     )
-    _refused(
+    refused(
         lambda: vs.update(T.Vm(placement_policy=T.VmPlacementPolicy(hosts=[T.Host(name="nope")]))),
         404,
     )
@@ -934,7 +927,7 @@ def test_user_ssh_public_keys(sim, conn) -> None:
     assert [k.content for k in keys.list()] == ["ssh-ed25519 AAAAC3Nza me@example"]
     keys.key_service(key.id).update(T.SshPublicKey(content="ssh-rsa AAAAB3 me@example"))
     assert keys.key_service(key.id).get().content == "ssh-rsa AAAAB3 me@example"
-    _refused(lambda: keys.add(T.SshPublicKey(content="not a key")), 400)
+    refused(lambda: keys.add(T.SshPublicKey(content="not a key")), 400)
     keys.key_service(key.id).remove()
     assert keys.list() == []
 
@@ -955,7 +948,7 @@ def test_shutdown_of_a_suspended_vm_and_stop_of_a_down_vm(sim, conn) -> None:
 
 def test_activate_of_an_up_host_is_refused(sim, conn) -> None:
     hs = _hs(conn, _host(conn))
-    _refused(hs.activate, 409, "Cannot activate Host. Host in Up status.")
+    refused(hs.activate, 409, "Cannot activate Host. Host in Up status.")
 
 
 def test_search_qualified_fields_and_bare_words(sim, conn) -> None:
@@ -971,7 +964,7 @@ def test_search_qualified_fields_and_bare_words(sim, conn) -> None:
     }
     some = vms.list()[0].name
     assert some in [v.name for v in vms.list(search=some[:-1])]
-    _refused(lambda: vms.list(search="Vms.bogus=1"), 400)
+    refused(lambda: vms.list(search="Vms.bogus=1"), 400)
 
 
 def test_custom_events(sim, conn) -> None:
@@ -996,8 +989,8 @@ def test_custom_events(sim, conn) -> None:
     )
     assert got.vm.id == vm.id
     assert ev.id in [e.id for e in es.list(search=f"vm.name={vm.name}")]
-    _refused(lambda: es.add(T.Event(description="x")), 400)
-    _refused(
+    refused(lambda: es.add(T.Event(description="x")), 400)
+    refused(
         lambda: es.add(
             T.Event(description="x", severity=T.LogSeverity.NORMAL, origin="oVirt", custom_id=1)
         ),

@@ -10,23 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ovirtsdk4 as sdk
-import pytest
 from ovirtsdk4 import types as T
+
+from .common import refused
 
 USER_ROLE = "00000000-0000-0000-0001-000000000001"
 
 
 def _sys(conn: Any) -> Any:
     return conn.system_service()
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    if detail is not None:
-        assert info.value.fault.detail == f"[{detail}]"
 
 
 def _user(conn: Any, name: str = "bob@internal") -> Any:
@@ -39,8 +31,8 @@ def add_user(sim: Any, conn: Any) -> None:
     added = users.add(T.User(user_name="carol", domain=T.Domain(name="example.com-authz")))
     assert added.user_name == "carol@example.com" and added.last_name == "Danvers"
     assert any(u.id == added.id for u in users.list())
-    _refused(lambda: users.add(T.User(user_name="nobody@internal")), 400)
-    _refused(
+    refused(lambda: users.add(T.User(user_name="nobody@internal")), 400)
+    refused(
         lambda: users.add(T.User(user_name="bob")), 400, "User [domain.id|name] required for add"
     )
 
@@ -55,7 +47,7 @@ def remove_user(sim: Any, conn: Any) -> None:
     assert all(u.id != bob.id for u in users.list())
     assert all(p.user is None or p.user.id != bob.id for p in perms.list())  # with its permissions
     admin = next(u for u in users.list() if u.user_name == "admin@internal")
-    _refused(
+    refused(
         lambda: users.user_service(admin.id).remove(),
         409,
         "Cannot remove internal admin user or its permissions.",
@@ -66,7 +58,7 @@ def add_group(sim: Any, conn: Any) -> None:
     groups = _sys(conn).groups_service()
     dev = groups.add(T.Group(name="developers", domain=T.Domain(name="example.com-authz")))
     assert dev.name == "developers" and any(g.id == dev.id for g in groups.list())
-    _refused(
+    refused(
         lambda: groups.add(T.Group(name="nobody", domain=T.Domain(name="example.com-authz"))),
         400,
         "No such group: nobody in domain example.com-authz",
@@ -90,12 +82,12 @@ def add_role(sim: Any, conn: Any) -> None:
     permits = roles.role_service(role.id).permits_service().list()
     assert sorted(p.name for p in permits) == ["login", "run_vm"]
     assert role.mutable is True
-    _refused(
+    refused(
         lambda: roles.add(T.Role(name="Starter", permits=[T.Permit(id="1300")])),
         409,
         "Cannot add Role. The Role name is already in use, please choose a unique name and try again.",
     )
-    _refused(lambda: roles.add(T.Role(name="X", permits=[T.Permit(id="99999")])), 400)
+    refused(lambda: roles.add(T.Role(name="X", permits=[T.Permit(id="99999")])), 400)
 
 
 def remove_role(sim: Any, conn: Any) -> None:
@@ -103,7 +95,7 @@ def remove_role(sim: Any, conn: Any) -> None:
     role = roles.add(T.Role(name="Gone", administrative=False, permits=[T.Permit(id="1300")]))
     roles.role_service(role.id).remove()
     assert all(r.id != role.id for r in roles.list())
-    _refused(
+    refused(
         lambda: roles.role_service(USER_ROLE).remove(),
         409,
         "Cannot remove Role. The Role is Read-Only.",
@@ -152,7 +144,7 @@ def _object_permission(tag: str, remove: bool) -> Callable[[Any, Any], None]:
             )
         else:
             assert any(p.id == added.id for p in perms.list())
-            _refused(
+            refused(
                 lambda: perms.add(
                     T.Permission(role=T.Role(name="NoSuchRole"), user=T.User(id=bob.id))
                 ),
@@ -178,7 +170,7 @@ def remove_system_permission(sim: Any, conn: Any) -> None:
     perms.permission_service(added.id).remove()
     assert all(p.id != added.id for p in perms.list())
     everyone = next(p for p in perms.list() if p.group is not None)
-    _refused(
+    refused(
         lambda: perms.permission_service(everyone.id).remove(),
         409,
         "It's not allowed to remove system permissions assigned to built-in Everyone group",
@@ -204,7 +196,7 @@ def _holder_permission(holder: str, remove: bool) -> Callable[[Any, Any], None]:
             perms.permission_service(added.id).remove()
             assert perms.list() == []
         else:
-            _refused(lambda: perms.add(T.Permission(role=T.Role(name="UserRole"))), 400)
+            refused(lambda: perms.add(T.Permission(role=T.Role(name="UserRole"))), 400)
 
     return check
 

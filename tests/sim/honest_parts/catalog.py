@@ -16,19 +16,13 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import wait_for
 
+from .common import refused
+
 GiB = 2**30
 
 
 def _sys(conn: Any) -> Any:
     return conn.system_service()
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    if detail is not None:
-        assert info.value.fault.detail == f"[{detail}]"
 
 
 def _dc(conn: Any) -> Any:
@@ -55,10 +49,10 @@ def c_add_tag(sim: Any, conn: Any) -> None:
     got = {t.name: t for t in ts.list()}
     assert got["prod-web"].parent.id == top.id and got["prod"].description == "production"
     assert child.id in {t.id for t in ts.list()}
-    _refused(lambda: ts.add(T.Tag(name="prod")), 409, "The specified Tag name already exists.")
-    _refused(lambda: ts.add(T.Tag(name="x", parent=T.Tag(name="nope"))), 404)
+    refused(lambda: ts.add(T.Tag(name="prod")), 409, "The specified Tag name already exists.")
+    refused(lambda: ts.add(T.Tag(name="x", parent=T.Tag(name="nope"))), 404)
     # a tag cannot go below itself
-    _refused(
+    refused(
         lambda: ts.tag_service(top.id).update(T.Tag(parent=T.Tag(id=child.id))),
         409,
         "Operation canceled, recursive Tag hierarchy cannot be defined.",
@@ -84,7 +78,7 @@ def _assign(conn: Any, svc: Any, search_coll: Any, name: str) -> None:
     svc.tags_service().add(T.Tag(name="blue"))  # already there: stays once
     assert [t.name for t in svc.tags_service().list()] == ["blue"]
     assert [o.name for o in search_coll.list(search="tag=blue")] == [name]
-    _refused(lambda: svc.tags_service().add(T.Tag(name="nosuch")), 404)
+    refused(lambda: svc.tags_service().add(T.Tag(name="nosuch")), 404)
 
 
 def c_add_vm_tag(sim: Any, conn: Any) -> None:
@@ -136,8 +130,8 @@ def c_add_quota(sim: Any, conn: Any) -> None:
         _dc(conn).id,
     )
     assert {x.name for x in qs.list()} == {"Default", "team-a"}
-    _refused(lambda: qs.add(T.Quota(name="team-a")), 409)
-    _refused(lambda: qs.add(T.Quota(name="bad name")), 400)
+    refused(lambda: qs.add(T.Quota(name="team-a")), 409)
+    refused(lambda: qs.add(T.Quota(name="bad name")), 400)
 
 
 def c_update_quota(sim: Any, conn: Any) -> None:
@@ -145,7 +139,7 @@ def c_update_quota(sim: Any, conn: Any) -> None:
     svc.update(T.Quota(name="q2", description="new"))
     assert (svc.get().name, svc.get().description) == ("q2", "new")
     default = next(q for q in _dcs(conn).quotas_service().list() if q.name == "Default")
-    _refused(
+    refused(
         lambda: _dcs(conn).quotas_service().quota_service(default.id).update(T.Quota(name="x")),
         409,
         "Cannot edit Quota. Default quota cannot be changed.",
@@ -159,7 +153,7 @@ def c_remove_quota(sim: Any, conn: Any) -> None:
     vs = _sys(conn).vms_service().vm_service(vm.id)
     vs.update(T.Vm(quota=T.Quota(id=qid)))
     _dcs(conn).update(T.DataCenter(quota_mode=T.QuotaModeType.ENABLED))
-    _refused(svc.remove, 409)  # in use while enforced
+    refused(svc.remove, 409)  # in use while enforced
     _dcs(conn).update(T.DataCenter(quota_mode=T.QuotaModeType.DISABLED))
     svc.remove()
     assert qid not in {q.id for q in _dcs(conn).quotas_service().list()}
@@ -174,12 +168,12 @@ def c_add_cluster_limit(sim: Any, conn: Any) -> None:
     got = lims.list()
     assert [(x.memory_limit, x.memory_usage, x.cluster) for x in got] == [(2.0, 0.0, None)]
     cl = _cluster(conn)
-    _refused(lambda: lims.add(T.QuotaClusterLimit(cluster=T.Cluster(id=cl.id))), 409)
+    refused(lambda: lims.add(T.QuotaClusterLimit(cluster=T.Cluster(id=cl.id))), 409)
     vm = _sys(conn).vms_service().list(search=f"cluster={cl.name} and status=down")[0]
     vs = _sys(conn).vms_service().vm_service(vm.id)
     vs.update(T.Vm(quota=T.Quota(id=svc.get().id), memory=4 * GiB))
     _dcs(conn).update(T.DataCenter(quota_mode=T.QuotaModeType.ENABLED))
-    _refused(vs.start, 409, "Cannot run VM. Quota has insufficient cluster resources.")
+    refused(vs.start, 409, "Cannot run VM. Quota has insufficient cluster resources.")
     assert vs.get().status == T.VmStatus.DOWN
     vs.update(T.Vm(memory=1 * GiB))
     vs.start()
@@ -201,7 +195,7 @@ def c_add_storage_limit(sim: Any, conn: Any) -> None:
     lims.add(T.QuotaStorageLimit(storage_domain=T.StorageDomain(id=sd.id), limit=100))
     got = lims.list()
     assert [(x.storage_domain.id, x.limit, x.usage) for x in got] == [(sd.id, 100, 0.0)]
-    _refused(lambda: lims.add(T.QuotaStorageLimit(limit=5)), 409)  # specific and general
+    refused(lambda: lims.add(T.QuotaStorageLimit(limit=5)), 409)  # specific and general
 
 
 def c_remove_storage_limit(sim: Any, conn: Any) -> None:
@@ -230,18 +224,18 @@ def c_add_mac_pool(sim: Any, conn: Any) -> None:
         "02:00:00:00:00:00",
         False,
     )
-    _refused(
+    refused(
         lambda: mps.add(T.MacPool(name="empty")),
         409,
         "Cannot add MAC Pool. MAC Pool must contain at least one MAC address range.",
     )
-    _refused(lambda: _pool(conn), 409)  # name in use
+    refused(lambda: _pool(conn), 409)  # name in use
     _pool_macs(sim, conn)
     overlap = [
         T.Range(from_="04:00:00:00:00:00", to="04:00:00:00:00:ff"),
         T.Range(from_="04:00:00:00:00:10", to="04:00:00:00:01:00"),
     ]
-    _refused(
+    refused(
         lambda: mps.add(T.MacPool(name="ov", ranges=overlap)),
         409,
         "Cannot add MAC Pool. MAC pool cannot contain overlapping ranges.",
@@ -263,7 +257,7 @@ def _pool_macs(sim: Any, conn: Any) -> None:
     prof = nics.list()[0].vnic_profile
     got = [nics.add(T.Nic(name=f"pool{i}", vnic_profile=prof)).mac.address for i in (1, 2)]
     assert got == ["0a:00:00:00:00:01", "0a:00:00:00:00:02"]
-    _refused(
+    refused(
         lambda: nics.add(T.Nic(name="pool3", vnic_profile=prof)),
         409,
         "Cannot add Interface. Not enough MAC addresses left in MAC Address Pool.",
@@ -279,7 +273,7 @@ def c_update_mac_pool(sim: Any, conn: Any) -> None:
     got = svc.get()
     assert got.allow_duplicates is True and got.ranges[0].to == "06:00:00:00:0f:ff"
     default = next(p for p in _sys(conn).mac_pools_service().list() if p.default_pool)
-    _refused(
+    refused(
         lambda: _sys(conn).mac_pools_service().mac_pool_service(default.id).update(T.MacPool(default_pool=False)),
         409,
     )  # fmt: skip
@@ -292,12 +286,12 @@ def c_remove_mac_pool(sim: Any, conn: Any) -> None:
     cs = _sys(conn).clusters_service().cluster_service(cl.id)
     cs.update(T.Cluster(mac_pool=T.MacPool(id=pool.id)))
     assert cs.get().mac_pool.id == pool.id
-    _refused(mps.mac_pool_service(pool.id).remove, 409)  # a cluster uses it
+    refused(mps.mac_pool_service(pool.id).remove, 409)  # a cluster uses it
     default = next(p for p in mps.list() if p.default_pool)
     cs.update(T.Cluster(mac_pool=T.MacPool(id=default.id)))
     mps.mac_pool_service(pool.id).remove()
     assert pool.id not in {p.id for p in mps.list()}
-    _refused(
+    refused(
         mps.mac_pool_service(default.id).remove,
         409,
         "Cannot remove MAC Pool. Default MAC Pool cannot be removed.",
@@ -324,10 +318,10 @@ def c_add_affinity_group(sim: Any, conn: Any) -> None:
     got = ags.group_service(g.id).get()
     assert (got.vms_rule.positive, got.vms_rule.enforcing) == (True, True)
     assert {v.id for v in ags.group_service(g.id).vms_service().list()} == {v.id for v in vms}
-    _refused(lambda: ags.add(T.AffinityGroup(name="together")), 409)
+    refused(lambda: ags.add(T.AffinityGroup(name="together")), 409)
     other = _sys(conn).vms_service().list(search="cluster!=Default")
     if other:
-        _refused(lambda: ags.add(T.AffinityGroup(name="x", vms=[T.Vm(id=other[0].id)])), 409)
+        refused(lambda: ags.add(T.AffinityGroup(name="x", vms=[T.Vm(id=other[0].id)])), 409)
 
 
 def _enforced(sim: Any, conn: Any) -> None:
@@ -425,7 +419,7 @@ def c_add_label(sim: Any, conn: Any) -> None:
     assert [v.id for v in als.label_service(lab.id).get().vms] == [vm.id]
     got = _sys(conn).vms_service().vm_service(vm.id).affinity_labels_service().list()
     assert [x.name for x in got] == ["fast"]
-    _refused(lambda: als.add(T.AffinityLabel(name="fast")), 409)
+    refused(lambda: als.add(T.AffinityLabel(name="fast")), 409)
 
 
 def c_update_label(sim: Any, conn: Any) -> None:

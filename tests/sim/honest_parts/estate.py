@@ -12,16 +12,11 @@ import ovirtsdk4 as sdk
 import pytest
 from ovirtsdk4 import types as T
 
+from .common import refused
+
 
 def _sys(conn: Any) -> Any:
     return conn.system_service()
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    assert info.value.fault.detail == f"[{detail}]"
 
 
 def _new_dc(conn: Any, name: str = "dc-x") -> Any:
@@ -54,7 +49,7 @@ def c_add_dc(sim: Any, conn: Any) -> None:
     assert (got.name, got.status, got.local) == ("dc-x", T.DataCenterStatus.UNINITIALIZED, False)
     nets = _sys(conn).networks_service().list(search="datacenter=dc-x")
     assert [n.name for n in nets] == ["ovirtmgmt"]
-    _refused(
+    refused(
         lambda: _new_dc(conn),
         409,
         "Cannot create Data Center. The Data Center name is already in use.",
@@ -67,7 +62,7 @@ def c_update_dc(sim: Any, conn: Any) -> None:
     svc.update(T.DataCenter(description="lab", quota_mode=T.QuotaModeType.AUDIT))
     got = svc.get()
     assert (got.description, got.quota_mode) == ("lab", T.QuotaModeType.AUDIT)
-    _refused(
+    refused(
         lambda: svc.update(T.DataCenter(version=T.Version(major=4, minor=6))),
         409,
         "Cannot decrease data center compatibility version.",
@@ -80,7 +75,7 @@ def c_remove_dc(sim: Any, conn: Any) -> None:
     assert "dc-x" not in [d.name for d in _sys(conn).data_centers_service().list()]
     assert _sys(conn).networks_service().list(search="datacenter=dc-x") == []
     default = _sys(conn).data_centers_service().list(search="name=Default")[0]
-    _refused(
+    refused(
         _sys(conn).data_centers_service().data_center_service(default.id).remove,
         409,
         "Cannot remove an active Data Center.",
@@ -95,7 +90,7 @@ def c_add_cluster(sim: Any, conn: Any) -> None:
     nets = _sys(conn).clusters_service().cluster_service(cl.id).networks_service().list()
     assert [n.name for n in nets] == ["ovirtmgmt"]
     assert T.NetworkUsage.MANAGEMENT in nets[0].usages
-    _refused(
+    refused(
         lambda: (
             _sys(conn)
             .clusters_service()
@@ -124,7 +119,7 @@ def c_add_network(sim: Any, conn: Any) -> None:
     assert (got.vlan.id, got.mtu, got.data_center.id) == (55, 9000, dc.id)
     profiles = [p.name for p in _sys(conn).vnic_profiles_service().list() if p.network.id == net.id]
     assert profiles == ["app"]
-    _refused(
+    refused(
         lambda: _new_net(conn, dc, name="other", vlan=T.Vlan(id=55)),
         409,
         "The specified VLAN ID (55) is already in use.",
@@ -137,7 +132,7 @@ def c_update_network(sim: Any, conn: Any) -> None:
     svc = _sys(conn).networks_service().network_service(net.id)
     svc.update(T.Network(mtu=1400, description="smaller", vlan=T.Vlan(id=77)))
     assert (svc.get().mtu, svc.get().description, svc.get().vlan.id) == (1400, "smaller", 77)
-    _refused(
+    refused(
         lambda: svc.update(T.Network(vlan=T.Vlan(id=5000))),
         409,
         "VLAN ID must be a number between 0 and 4094.",
@@ -151,7 +146,7 @@ def c_remove_network(sim: Any, conn: Any) -> None:
     assert net.id not in [n.id for n in _sys(conn).networks_service().list()]
     assert all(p.network.id != net.id for p in _sys(conn).vnic_profiles_service().list())
     mgmt = _sys(conn).networks_service().list(search="datacenter=Default and name=ovirtmgmt")[0]
-    _refused(
+    refused(
         _sys(conn).networks_service().network_service(mgmt.id).remove,
         409,
         "The Management Network ('ovirtmgmt') is mandatory and cannot be removed.",
@@ -171,7 +166,7 @@ def c_attach_cluster_network(sim: Any, conn: Any) -> None:
     got = {n.name: n for n in cns.list()}
     assert got["app"].required is False and T.NetworkUsage.MIGRATION in got["app"].usages
     assert T.NetworkUsage.MIGRATION not in got["ovirtmgmt"].usages  # the role moved
-    _refused(
+    refused(
         lambda: cns.add(T.Network(id=net.id)),
         409,
         "Logical Network is already attached to Cluster.",
@@ -199,7 +194,7 @@ def c_detach_cluster_network(sim: Any, conn: Any) -> None:
     cns.network_service(net.id).remove()
     assert [n.name for n in cns.list()] == ["ovirtmgmt"]
     mgmt = cns.list()[0]
-    _refused(
+    refused(
         cns.network_service(mgmt.id).remove,
         409,
         "The Management Network ('ovirtmgmt') is mandatory and cannot be removed.",
@@ -217,7 +212,7 @@ def c_add_vnic_profile(sim: Any, conn: Any) -> None:
     got = _sys(conn).vnic_profiles_service().profile_service(p.id).get()
     assert (got.name, got.network.id, got.port_mirroring) == ("app-mirror", net.id, True)
     storage = _new_net(conn, dc, name="backend", usages=[])
-    _refused(
+    refused(
         lambda: (
             _sys(conn)
             .vnic_profiles_service()

@@ -7,25 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ovirtsdk4 as sdk
-import pytest
 from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import wait_for
+
+from .common import refused
 
 VS = T.VmStatus
 
 
 def _sys(conn: Any) -> Any:
     return conn.system_service()
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    if detail is not None:
-        assert info.value.fault.detail == f"[{detail}]"
 
 
 def _template(conn: Any) -> Any:
@@ -66,12 +58,12 @@ def c_pool_add(sim: Any, conn: Any) -> None:
     assert pool.id in [p.id for p in _sys(conn).vm_pools_service().list(search="name=desk-*")]
     pools = _sys(conn).vm_pools_service()
     blank = T.Template(name="Blank")
-    _refused(
+    refused(
         lambda: pools.add(T.VmPool(name="b", cluster=T.Cluster(name="Default"), template=blank)),
         409,
         "VM-Pool must be based on  non-blank Template.",
     )
-    _refused(
+    refused(
         lambda: pools.add(
             T.VmPool(
                 name="desk-??", cluster=T.Cluster(name="Default"), template=T.Template(id=tpl.id)
@@ -81,7 +73,7 @@ def c_pool_add(sim: Any, conn: Any) -> None:
         "Cannot create VM-Pool. The VM-Pool name is already in use, please choose a unique name"
         " and try again.",
     )
-    _refused(
+    refused(
         lambda: pools.add(
             T.VmPool(
                 name="p2",
@@ -106,10 +98,10 @@ def c_pool_update(sim: Any, conn: Any) -> None:
     assert [v.name for v in _pool_vms(conn, pool)] == ["grow-1", "grow-2", "grow-3", "grow-4"]
     after = svc.get()
     assert (after.size, after.description, after.max_user_vms) == (4, "four now", 2)
-    _refused(lambda: svc.update(T.VmPool(size=3)), 409, "Cannot decrease VMs from VM-Pool.")
-    _refused(lambda: svc.update(T.VmPool(name="other")), 409, "Cannot change VM-Pool name.")
-    _refused(lambda: svc.update(T.VmPool(stateful=True)), 409,
-             "Cannot change VM-Pool stateful option.")  # fmt: skip
+    refused(lambda: svc.update(T.VmPool(size=3)), 409, "Cannot decrease VMs from VM-Pool.")
+    refused(lambda: svc.update(T.VmPool(name="other")), 409, "Cannot change VM-Pool name.")
+    refused(lambda: svc.update(T.VmPool(stateful=True)), 409,
+            "Cannot change VM-Pool stateful option.")  # fmt: skip
     assert svc.get().size == 4 and len(_pool_vms(conn, pool)) == 4
 
 
@@ -143,7 +135,7 @@ def c_pool_allocate(sim: Any, conn: Any) -> None:
     events = _sys(conn).events_service().list(search="correlation_id=alloc-1")
     assert {316, 318} <= {e.code for e in events}
     assert any(e.vm is not None and e.vm.id == vm.id for e in events if e.code == 316)
-    _refused(
+    refused(
         svc.allocate_vm,
         409,
         "Cannot allocate and run VM from VM-Pool. There are no available VMs in the VM-Pool.",

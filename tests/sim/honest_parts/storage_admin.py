@@ -15,20 +15,14 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim.testing import wait_for
 
+from .common import refused
+
 SDS = T.StorageDomainStatus
 GiB = 2**30
 
 
 def _sys(conn: Any) -> Any:
     return conn.system_service()
-
-
-def _refused(fn: Callable[[], Any], code: int, detail: str | None = None) -> None:
-    with pytest.raises(sdk.Error) as info:
-        fn()
-    assert info.value.code == code, info.value
-    if detail is not None:
-        assert info.value.fault.detail == f"[{detail}]"
 
 
 def _up_host(conn: Any) -> Any:
@@ -69,14 +63,14 @@ def c_sd_add(sim: Any, conn: Any) -> None:
     assert sim.world.status_path(sd.id) == ["locked", "unattached"]
     assert sd.storage.address == "nfs.example.com" and sd.storage.path == "/exports/nfs-new"
     # the same export again: the connection is taken
-    _refused(
+    refused(
         lambda: new_nfs_domain(conn, "nfs-other", "/exports/nfs-new"),
         409,
         "Cannot add Storage. Storage connection nfs.example.com:/exports/nfs-new already "
         "exists for nfs-new.",
     )
     # import of a path that holds nothing
-    _refused(
+    refused(
         lambda: _sys(conn).storage_domains_service().add(
             T.StorageDomain(
                 name="ghost", import_=True, type=T.StorageDomainType.DATA,
@@ -106,7 +100,7 @@ def c_sd_attach(sim: Any, conn: Any) -> None:
 def c_sd_detach(sim: Any, conn: Any) -> None:
     sd = _sys(conn).storage_domains_service().list(search="name=default-data2")[0]
     svc = attached(conn, sd)
-    _refused(
+    refused(
         svc.remove, 409, "Cannot detach Storage. The relevant Storage Domain's status is Active."
     )
     svc.deactivate()
@@ -121,7 +115,7 @@ def c_sd_remove(sim: Any, conn: Any) -> None:
     host = _up_host(conn).name
     active = _sys(conn).storage_domains_service().list(search="name=default-data2")[0]
     sds = _sys(conn).storage_domains_service()
-    _refused(
+    refused(
         lambda: sds.storage_domain_service(active.id).remove(host=host),
         409,
         "Cannot remove Storage. The relevant Storage Domain is inaccessible. -Please handle "
@@ -141,7 +135,7 @@ def c_sd_remove(sim: Any, conn: Any) -> None:
     svc = sds.storage_domain_service(sd.id)
     wait_for(lambda: svc.get().status == SDS.UNATTACHED, what="imported")
     svc.remove(host=host, format=True)  # wiped: nothing left to import
-    _refused(
+    refused(
         lambda: sds.add(
             T.StorageDomain(
                 import_=True, name="nfs-back", type=T.StorageDomainType.DATA,
@@ -170,7 +164,7 @@ def c_disk_add(sim: Any, conn: Any) -> None:
     wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
     got = svc.get()
     assert got.provisioned_size == 3 * GiB and got.storage_domains[0].id
-    _refused(
+    refused(
         lambda: disks.add(
             T.Disk(name="x", provisioned_size=GiB, format=T.DiskFormat.RAW,
                    storage_domains=[T.StorageDomain(name="default-iso")])
@@ -191,7 +185,7 @@ def c_disk_remove(sim: Any, conn: Any) -> None:
         )
     )
     svc = disks.disk_service(d.id)
-    _refused(svc.remove, 409, "Cannot remove Virtual Disk: Disk is locked. Please try again later.")
+    refused(svc.remove, 409, "Cannot remove Virtual Disk: Disk is locked. Please try again later.")
     wait_for(lambda: svc.get().status == T.DiskStatus.OK, what="disk ok")
     svc.remove()
     assert d.id not in [x.id for x in disks.list(search="name=floating2")]
@@ -251,7 +245,7 @@ def _transfer(conn: Any, disk_svc: Any) -> Any:
 def c_transfer_add(sim: Any, conn: Any) -> None:
     disk = _floating(conn, "up1")
     _transfer(conn, disk)
-    _refused(
+    refused(
         lambda: (
             _sys(conn).image_transfers_service().add(T.ImageTransfer(disk=T.Disk(id=disk.get().id)))
         ),
@@ -266,7 +260,7 @@ def c_transfer_finalize(sim: Any, conn: Any) -> None:
     tr.finalize()
     wait_for(lambda: tr.get().phase == T.ImageTransferPhase.FINISHED_SUCCESS, what="finished")
     assert disk.get().status == T.DiskStatus.OK
-    _refused(
+    refused(
         tr.finalize,
         409,
         "Cannot finalize image transfer. The transfer is in phase finished success.",
@@ -301,7 +295,7 @@ def c_glance_import(sim: Any, conn: Any) -> None:
     )
     codes = [e.code for e in _sys(conn).events_service().list(search="correlation_id=c-glance")]
     assert 3017 in codes and 3018 in codes
-    _refused(
+    refused(
         lambda: imgs.image_service(img.id).import_(
             storage_domain=T.StorageDomain(name="default-iso"), import_as_template=False
         ),
