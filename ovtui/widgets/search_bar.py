@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from ovtui.history import History, Recall
 from ovtui.search_complete import Completion, Vocabulary, complete, complete_command, hint, suggest
+from ovtui.textsafe import is_unsafe
 
 from .safe import message
 
@@ -25,7 +26,13 @@ class _Suggester(Suggester):
         self.bar = bar
 
     async def get_suggestion(self, value: str) -> str | None:
-        return suggest(self.bar.completion(value))
+        """None for an engine name with a control, bidi or invisible character: the ``Input``
+        would draw it raw after the cursor and ``tab`` would put it in the bar (the hint line
+        names it, escaped)."""
+        text = suggest(self.bar.completion(value))
+        if text is None or any(is_unsafe(ch) for ch in text):
+            return None
+        return text
 
 
 class SearchBar(Input):
