@@ -281,6 +281,7 @@ def picker_screen(names: list[str], current: str) -> Any:
                         for n in names
                     ),
                     id="engines",
+                    markup=False,  # a profile name is shown as it is: "[b]x[/b]" keeps its brackets
                 )
 
         def on_mount(self) -> None:
