@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -82,6 +83,19 @@ def run_cli(
     code = cli_main(["run", "-c", str(cfg), *args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def json_from(run: Callable[..., tuple[int, str, str]], *args: str) -> Any:
+    """The parsed output of ``run("-o", "json", *args)`` (a ``run_cli`` runner), which must
+    exit 0 (else the test fails with its stderr)."""
+    code, out, err = run("-o", "json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], cfg: Path | str, *args: str) -> Any:
+    """The parsed output of ``ovtui run -c CFG -o json ARGS...``, which must exit 0."""
+    return json_from(lambda *a: run_cli(capsys, cfg, *a), *args)
 
 
 def asynctest(fn: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:

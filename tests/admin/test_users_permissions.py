@@ -5,29 +5,9 @@ objects and on the system, through ``ovtui run``; every effect is read back from
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from ovtui.sim.testing import write_config
-from tests.support import run_cli
-
-
-@pytest.fixture
-def cli(sim: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    cfg = write_config(sim, tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        return run_cli(capsys, cfg, "-y", *args)
-
-    return run
-
-
-def data(cli: Any, *args: str) -> Any:
-    code, out, err = cli("-o", "json", *args)
-    assert code == 0, err
-    return json.loads(out)
+from tests.support import json_from
 
 
 def db_users(sim: Any) -> list[str]:
@@ -36,14 +16,16 @@ def db_users(sim: Any) -> list[str]:
 
 
 def test_user_add_from_the_internal_domain_and_remove(sim: Any, cli: Any) -> None:
-    directory = [u["user_name"] for u in data(cli, "user", "directory", "--domain", "internal")]
+    directory = [
+        u["user_name"] for u in json_from(cli, "user", "directory", "--domain", "internal")
+    ]
     assert "bob@internal" in directory
     assert "bob@internal" not in db_users(sim)
     code, out, err = cli("user", "add", "--domain", "internal", "bob")
     assert code == 0, err
     assert "User bob@internal added" in err
     assert "bob@internal" in db_users(sim)
-    assert "bob@internal" in [u["user_name"] for u in data(cli, "user", "list")]
+    assert "bob@internal" in [u["user_name"] for u in json_from(cli, "user", "list")]
     code, _, err = cli("user", "-n", "Bob", "remove")
     assert code == 0, err
     assert "bob@internal" not in db_users(sim)
@@ -78,7 +60,7 @@ def test_user_add_refusals(sim: Any, cli: Any) -> None:
 def test_group_add_list_remove(sim: Any, cli: Any) -> None:
     code, _, err = cli("group", "add", "--domain", "example.com", "developers")
     assert code == 0, err
-    assert "developers" in [g["name"] for g in data(cli, "group", "list")]
+    assert "developers" in [g["name"] for g in json_from(cli, "group", "list")]
     code, _, err = cli("group", "add", "--domain", "example.com", "nobody")
     assert code == 1
     assert "No such group: nobody in domain example.com-authz" in err
@@ -89,10 +71,10 @@ def test_group_add_list_remove(sim: Any, cli: Any) -> None:
 
 
 def test_role_list_show_create_remove(sim: Any, cli: Any) -> None:
-    roles = {r["name"]: r for r in data(cli, "role", "list")}
+    roles = {r["name"]: r for r in json_from(cli, "role", "list")}
     assert {"SuperUser", "UserRole", "UserVmManager", "PowerUserRole"} <= set(roles)
     assert roles["SuperUser"]["administrative"] is True
-    user_role = data(cli, "role", "-n", "UserRole", "show")
+    user_role = json_from(cli, "role", "-n", "UserRole", "show")
     permits = {p["name"] for p in user_role["permits"]}
     assert {"login", "run_vm", "stop_vm", "shut_down_vm"} <= permits
     assert "delete_vm" not in permits
@@ -115,7 +97,7 @@ def test_role_list_show_create_remove(sim: Any, cli: Any) -> None:
 
     code, _, err = cli("role", "-n", "Starter", "remove")
     assert code == 0, err
-    assert "Starter" not in [r["name"] for r in data(cli, "role", "list")]
+    assert "Starter" not in [r["name"] for r in json_from(cli, "role", "list")]
     code, _, err = cli("role", "-n", "UserRole", "remove")
     assert code == 1
     assert "Cannot remove Role. The Role is Read-Only." in err
@@ -138,7 +120,7 @@ def test_permission_on_a_host_add_list_remove(sim: Any, cli: Any) -> None:
                          "--user", "alice@internal")  # fmt: skip
     assert code == 0, err
     assert "HostAdmin" in out and "alice@internal" in out  # names, not ids
-    perms = data(cli, "host", "-n", "host01", "permission-list")
+    perms = json_from(cli, "host", "-n", "host01", "permission-list")
     mine = [p for p in perms if (p.get("user") or {}).get("id") and p.get("host")]
     assert len(mine) == 1
     with sim.world.lock:
@@ -147,15 +129,15 @@ def test_permission_on_a_host_add_list_remove(sim: Any, cli: Any) -> None:
         assert perm.host.id == sim.world.find("host", "host01").id
 
     # the engine's audit event (AuditLogMessages USER_ADD_PERMISSION)
-    events = [e["description"] for e in data(cli, "event", "list", "--max", "5")]
+    events = [e["description"] for e in json_from(cli, "event", "list", "--max", "5")]
     assert (
         "User/Group alice, Namespace *, Authorization provider: internal-authz was granted"
         " permission for Role HostAdmin on Host host01, by admin@internal." in events
     ), events
     # what the user holds, seen from the user
-    roles = [r["name"] for r in data(cli, "user", "-n", "Alice", "roles")]
+    roles = [r["name"] for r in json_from(cli, "user", "-n", "Alice", "roles")]
     assert roles == ["HostAdmin"]
-    held = data(cli, "user", "-n", "Alice", "permissions")
+    held = json_from(cli, "user", "-n", "Alice", "permissions")
     assert [p["id"] for p in held] == [mine[0]["id"]]
 
     code, _, err = cli("host", "-n", "host01", "permission-remove", mine[0]["id"])
@@ -186,14 +168,16 @@ def test_system_wide_permission(sim: Any, cli: Any) -> None:
     cli("user", "add", "--domain", "internal", "bob")
     code, out, err = cli("permission", "add", "--role", "UserRole", "--user", "bob")
     assert code == 0, err
-    perms = data(cli, "permission", "list")
+    perms = json_from(cli, "permission", "list")
     mine = [p for p in perms if (p.get("user") or {}).get("id") and not p.get("vm")]
-    bob_id = next(u["id"] for u in data(cli, "user", "list") if u["user_name"] == "bob@internal")
+    bob_id = next(
+        u["id"] for u in json_from(cli, "user", "list") if u["user_name"] == "bob@internal"
+    )
     (given,) = [p for p in mine if p["user"]["id"] == bob_id]
     code, out, err = cli("permission", "list")
     assert "UserRole" in out and "bob@internal" in out and "Everyone" in out
     # a system-wide permission shows on every object, as inherited
-    on_vm = data(cli, "vm", "-n", "web01", "permission-list")
+    on_vm = json_from(cli, "vm", "-n", "web01", "permission-list")
     assert given["id"] in [p["id"] for p in on_vm]
     code, _, err = cli("permission", "-i", given["id"], "remove")
     assert code == 0, err

@@ -4,20 +4,12 @@ then return; each refusal exits 1 with the engine's words."""
 
 from __future__ import annotations
 
-import json
-
 from ovtui.sim.testing import write_config
-from tests.support import run_cli
-
-
-def _json(capsys, cfg, *args: str):
-    code, out, err = run_cli(capsys, cfg, "-o", "json", *args)
-    assert code == 0, err
-    return json.loads(out)
+from tests.support import run_cli, run_json
 
 
 def _usages(capsys, cfg, cluster: str) -> dict[str, tuple[list[str], bool]]:
-    nets = _json(capsys, cfg, "cluster", "-n", cluster, "export", "networks")
+    nets = run_json(capsys, cfg, "cluster", "-n", cluster, "export", "networks")
     return {n["name"]: (sorted(n.get("usages") or []), n.get("required")) for n in nets}
 
 
@@ -30,12 +22,12 @@ def test_create_update_remove_a_cluster(sim, tmp_path, capsys) -> None:
     )  # fmt: skip
     assert code == 0, err
     assert "event 809: Cluster web was added by admin@internal" in err
-    shown = _json(capsys, cfg, "cluster", "-n", "web", "show")
+    shown = run_json(capsys, cfg, "cluster", "-n", "web", "show")
     assert shown["cpu"]["type"] == "AMD EPYC"
     assert shown["memory_policy"]["over_commit"]["percent"] == 150
     assert shown["firewall_type"] == "iptables"
     assert shown["migration"]["policy"]["id"] == "a7aeedb2-8d66-4e51-bb22-32595027ce71"
-    dc02 = _json(capsys, cfg, "datacenter", "-n", "dc02", "show")
+    dc02 = run_json(capsys, cfg, "datacenter", "-n", "dc02", "show")
     assert shown["data_center"]["id"] == dc02["id"]
     # the data center's management network is attached with every role
     roles, required = _usages(capsys, cfg, "web")["ovirtmgmt"]
@@ -46,7 +38,7 @@ def test_create_update_remove_a_cluster(sim, tmp_path, capsys) -> None:
         "--cpu-type", "Secure AMD EPYC",
     )  # fmt: skip
     assert code == 0, err
-    shown = _json(capsys, cfg, "cluster", "-n", "web", "show")
+    shown = run_json(capsys, cfg, "cluster", "-n", "web", "show")
     assert (shown["description"], shown["cpu"]["type"]) == ("front", "Secure AMD EPYC")
 
     code, _, err = run_cli(capsys, cfg, "-y", "cluster", "-n", "web", "remove")
@@ -74,7 +66,7 @@ def test_remove_is_refused_while_the_cluster_has_hosts(sim, tmp_path, capsys) ->
     assert code == 1
     assert "Cannot remove Cluster. Cluster contains one or more Hosts" in err
     assert "Cannot remove Cluster. One or more VMs are still assigned to the Cluster" in err
-    assert _json(capsys, cfg, "cluster", "-n", "Default", "show")["name"] == "Default"
+    assert run_json(capsys, cfg, "cluster", "-n", "Default", "show")["name"] == "Default"
     code, _, err = run_cli(capsys, cfg, "cluster", "create", "--name", "Default", "--dc", "dc02")
     assert code == 1
     assert "Cannot create Cluster. Cluster name is already in use." in err
@@ -135,5 +127,5 @@ def test_cluster_version_is_raised(sim, tmp_path, capsys) -> None:
     assert code == 0, err
     code, _, err = run_cli(capsys, cfg, "cluster", "-n", "old", "update", "--version", "4.7")
     assert code == 0, err
-    shown = _json(capsys, cfg, "cluster", "-n", "old", "show")
+    shown = run_json(capsys, cfg, "cluster", "-n", "old", "show")
     assert (shown["version"]["major"], shown["version"]["minor"]) == (4, 7)

@@ -7,18 +7,12 @@ from __future__ import annotations
 import json
 
 from ovtui.sim.testing import write_config
-from tests.support import run_cli
-
-
-def _json(capsys, cfg, *args: str):
-    code, out, err = run_cli(capsys, cfg, "-o", "json", *args)
-    assert code == 0, err
-    return json.loads(out)
+from tests.support import run_cli, run_json
 
 
 def _profiles(capsys, cfg) -> dict[str, str]:
     """vNIC profile name -> its network's id."""
-    return {p["name"]: p["network"]["id"] for p in _json(capsys, cfg, "vnicprofile", "list")}
+    return {p["name"]: p["network"]["id"] for p in run_json(capsys, cfg, "vnicprofile", "list")}
 
 
 def test_create_update_remove_a_network(sim, tmp_path, capsys) -> None:
@@ -41,7 +35,7 @@ def test_create_update_remove_a_network(sim, tmp_path, capsys) -> None:
         "--required", "no",
     )  # fmt: skip
     assert code == 0, err
-    shown = _json(capsys, cfg, "network", "-i", net["id"], "show")
+    shown = run_json(capsys, cfg, "network", "-i", net["id"], "show")
     assert (shown["mtu"], shown["vlan"]["id"], shown["required"]) == (1500, 301, False)
 
     code, _, err = run_cli(capsys, cfg, "-y", "network", "-i", net["id"], "remove")
@@ -73,11 +67,11 @@ def test_non_vm_network_and_refusals(sim, tmp_path, capsys) -> None:
         "existing logical network in the same data-center." in err
     )
     # the management network of a cluster, and a network VMs use
-    mgmt = _json(capsys, cfg, "network", "-s", "name=ovirtmgmt and datacenter=Default", "list")
+    mgmt = run_json(capsys, cfg, "network", "-s", "name=ovirtmgmt and datacenter=Default", "list")
     code, _, err = run_cli(capsys, cfg, "-y", "network", "-i", mgmt[0]["id"], "remove")
     assert code == 1
     assert "The Management Network ('ovirtmgmt') is mandatory and cannot be removed." in err
-    vmnet = _json(capsys, cfg, "network", "-s", "name=vmnet and datacenter=Default", "list")
+    vmnet = run_json(capsys, cfg, "network", "-s", "name=vmnet and datacenter=Default", "list")
     code, _, err = run_cli(capsys, cfg, "-y", "network", "-i", vmnet[0]["id"], "remove")
     assert code == 1
     assert "Cannot remove Network. This logical network is used by virtual machine" in err
@@ -91,9 +85,9 @@ def test_vnic_profiles(sim, tmp_path, capsys) -> None:
     )  # fmt: skip
     assert code == 0, err
     assert "was added to network vmnet in Data Center: dc02" in err
-    prof = _json(capsys, cfg, "vnicprofile", "-n", "mirror", "show")
+    prof = run_json(capsys, cfg, "vnicprofile", "-n", "mirror", "show")
     assert prof["port_mirroring"] is True
-    dc02_vmnet = _json(capsys, cfg, "network", "-s", "name=vmnet and datacenter=dc02", "list")
+    dc02_vmnet = run_json(capsys, cfg, "network", "-s", "name=vmnet and datacenter=dc02", "list")
     assert prof["network"]["id"] == dc02_vmnet[0]["id"]
     code, _, err = run_cli(capsys, cfg, "-y", "vnicprofile", "-n", "mirror", "remove")
     assert code == 0, err
@@ -105,9 +99,9 @@ def test_vnic_profiles(sim, tmp_path, capsys) -> None:
     assert code == 1
     assert "VM network interface profiles cannot be added to a non-VM network." in err
     # one a VM's NIC uses stays
-    vm_nics = _json(capsys, cfg, "vm", "-n", "web01", "export", "nics")
+    vm_nics = run_json(capsys, cfg, "vm", "-n", "web01", "export", "nics")
     used = vm_nics[0]["vnic_profile"]["id"]
     code, _, err = run_cli(capsys, cfg, "-y", "vnicprofile", "-i", used, "remove")
     assert code == 1
     assert "This VM network interface profile is used by" in err
-    assert _json(capsys, cfg, "vnicprofile", "-i", used, "show")["id"] == used
+    assert run_json(capsys, cfg, "vnicprofile", "-i", used, "show")["id"] == used

@@ -11,24 +11,18 @@ import json
 
 from ovtui.sim.faults import FaultInjector
 from ovtui.sim.testing import connect, write_config
-from tests.support import run_cli
-
-
-def _json(capsys, cfg, *args: str):
-    code, out, err = run_cli(capsys, cfg, "-o", "json", *args)
-    assert code == 0, err
-    return json.loads(out)
+from tests.support import run_cli, run_json
 
 
 def _nics(capsys, cfg, host: str) -> dict[str, dict]:
-    return {n["name"]: n for n in _json(capsys, cfg, "host", "-n", host, "export", "nics")}
+    return {n["name"]: n for n in run_json(capsys, cfg, "host", "-n", host, "export", "nics")}
 
 
 def _on(capsys, cfg, host: str) -> dict[str, tuple[str, dict]]:
     """network name -> (the NIC it is on, its attachment), as the engine reports them."""
     nics = {n["id"]: n["name"] for n in _nics(capsys, cfg, host).values()}
-    nets = {n["id"]: n["name"] for n in _json(capsys, cfg, "network", "list")}
-    atts = _json(capsys, cfg, "host", "-n", host, "export", "networkattachments")
+    nets = {n["id"]: n["name"] for n in run_json(capsys, cfg, "network", "list")}
+    atts = run_json(capsys, cfg, "host", "-n", host, "export", "networkattachments")
     return {nets[a["network"]["id"]]: (nics[a["host_nic"]["id"]], a) for a in atts}
 
 
@@ -154,14 +148,14 @@ def test_host_add_password_from_a_file_never_argv(sim, tmp_path, capsys) -> None
     assert code == 0, err
     assert "host h9: installing" in err and "host h9 added to cluster cluster02; up" in err
     assert "s3cret" not in err
-    shown = _json(capsys, cfg, "host", "-n", "h9", "show")
+    shown = run_json(capsys, cfg, "host", "-n", "h9", "show")
     assert shown["status"] == "up" and "root_password" not in shown
     code, _, err = run_cli(
         capsys, cfg, "host", "add", "--name", "h10", "--address", "h10.example.com",
         "--ssh-key", "--no-activate",
     )  # fmt: skip
     assert code == 0, err
-    assert _json(capsys, cfg, "host", "-n", "h10", "show")["status"] == "maintenance"
+    assert run_json(capsys, cfg, "host", "-n", "h10", "show")["status"] == "maintenance"
     code, _, err = run_cli(
         capsys, cfg, "host", "add", "--name", "h9", "--address", "x", "--password-file", str(pw)
     )
@@ -171,7 +165,7 @@ def test_host_add_password_from_a_file_never_argv(sim, tmp_path, capsys) -> None
 
 def test_discoverdomain_iscsi_targets(sim, tmp_path, capsys) -> None:
     cfg = write_config(sim, tmp_path)
-    rows = _json(capsys, cfg, "host", "-n", "host01", "discoverdomain", "--address",
+    rows = run_json(capsys, cfg, "host", "-n", "host01", "discoverdomain", "--address",
                  "iscsi.example.com")  # fmt: skip
     targets = {r["target"] for r in rows}
     assert "iqn.2003-01.org.linux-iscsi.storage.x8664:default" in targets
@@ -207,8 +201,8 @@ def test_fence_where_power_management_is_configured(sim, tmp_path, capsys) -> No
     code, _, err = run_cli(capsys, cfg, "-y", "host", "-n", "host04", "fence", "stop")
     assert code == 0, err
     assert "Host host04 was stopped by admin@internal." in err
-    assert _json(capsys, cfg, "host", "-n", "host04", "show")["status"] == "down"
-    assert _json(capsys, cfg, "host", "-n", "host04", "power-status")["power"] == "off"
+    assert run_json(capsys, cfg, "host", "-n", "host04", "show")["status"] == "down"
+    assert run_json(capsys, cfg, "host", "-n", "host04", "power-status")["power"] == "off"
     code, _, err = run_cli(capsys, cfg, "-y", "host", "-n", "host04", "fence", "start")
     assert code == 0, err
-    assert _json(capsys, cfg, "host", "-n", "host04", "show")["status"] == "maintenance"
+    assert run_json(capsys, cfg, "host", "-n", "host04", "show")["status"] == "maintenance"
