@@ -571,7 +571,7 @@ def _search(system: Any, noun_name: str, search: str, limit: int) -> list[Any]:
 
 def _q(value: str | None) -> str:
     value = value or ""
-    return f'"{value}"' if any(c in value for c in ' "') else value
+    return f'"{value}"' if any(c in value for c in ' "=<>!()[]') else value
 
 
 # Search keys of each entity type in other types' searches (engine search language).
