@@ -9,7 +9,9 @@ that forges a row, a newline, and a 10,000-character string.
 show, across the simulator's world: names, descriptions and comments of data centers,
 clusters, hosts, VMs, storage domains, templates, disks, networks, vNIC profiles; event and
 snapshot descriptions; sub-tab rows (NICs, applications, host devices and hooks, affinity
-groups); the API's product info. References are by id, so lookups still work; names stay
+groups); tags, users, groups, roles, quotas, MAC pools, VM pools, affinity labels, scheduling
+policies, image providers and their images; every VM's cloud-init settings (host and user name,
+DNS, time zone, domain, custom script, a configured NIC's name); the API's product info. References are by id, so lookups still work; names stay
 unique per collection (a repeated string gets `` #N``).
 
 XML 1.0 cannot carry most C0 controls (ESC, BEL...): an engine that sends them sends XML
@@ -90,7 +92,26 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("description",),
     "jobs": ("description",),
     "tags": ("name", "description"),
+    "users": ("name", "last_name", "department", "email"),
+    "groups": ("name",),
+    "roles": ("name", "description"),
+    "quotas": ("name", "description"),
+    "macpools": ("name", "description"),
+    "vmpools": ("name", "description", "comment"),
+    "affinitylabels": ("name",),
+    "openstackimageproviders": ("name", "description"),
+    "schedulingpolicies": ("name",),
 }
+
+# a VM's cloud-init (``initialization``) fields the General sub-tab shows
+INIT_FIELDS: tuple[str, ...] = (
+    "host_name",
+    "user_name",
+    "dns_servers",
+    "dns_search",
+    "timezone",
+    "domain",
+)
 
 # (parent collection, sub-collection) -> text fields of its items
 SUB_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -145,6 +166,8 @@ def poison_world(world: Any, text_for: TextFor | None = None, product: bool = Tr
         for coll, fields in FIELDS.items():
             for i, obj in enumerate(world.coll.get(coll, {}).values()):
                 _poison(obj, coll, fields, i, pick, namer)
+        _poison_images(world, pick)
+        _poison_cloud_init(world, pick)
         # items already generated, then every later generation
         counters: dict[tuple[str, str], int] = {}
         for (pcoll, _pid, name), items in list(world._subs.items()):
@@ -164,6 +187,37 @@ def poison_world(world: Any, text_for: TextFor | None = None, product: bool = Tr
                 "full_version": pick("api", "full_version", 2) or "",
             }
             _install_product_hook()
+
+
+def _poison_images(world: Any, pick: TextFor) -> None:
+    """The image providers' images (kept on the provider, not in a collection)."""
+    namer = _Namer()
+    k = 0
+    for prov in world.coll.get("openstackimageproviders", {}).values():
+        for img in getattr(prov, "_sim_images", None) or []:
+            _poison(img, "openstackimages", ("name",), k, pick, namer)
+            k += 1
+
+
+def _poison_cloud_init(world: Any, pick: TextFor) -> None:
+    """Every VM's cloud-init settings, and one configured NIC named with hostile text."""
+    from ovirtsdk4 import types as T
+
+    from ovtui.sim import xmlcache
+    from ovtui.sim.records import mk
+
+    for i, vm in enumerate(world.coll.get("vms", {}).values()):
+        init = vm.initialization
+        if init is None:
+            init = vm.initialization = mk(T.Initialization)
+        _poison(init, "initialization", INIT_FIELDS, i, pick, _Namer())
+        init.custom_script = pick("initialization", "custom_script", i)
+        nic_name = pick("initialization", "nic", i + 1)
+        if nic_name is not None:
+            init.nic_configurations = [
+                mk(T.NicConfiguration, name=nic_name, boot_protocol=T.BootProtocol.DHCP)
+            ]
+        xmlcache.touch(vm)
 
 
 def _poisoned_generator(
