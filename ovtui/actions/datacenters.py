@@ -24,17 +24,15 @@ from .base import (
     EngineRefused,
     NoMatch,
     Param,
-    ReplyLost,
     Result,
     UsageError,
-    new_correlation_id,
 )
 from .declare import verb
 from .errors import engine_errors
 from .nouns import NOUNS
 from .selectors import collection_service, entity_service, quote
 from .vm_writes import add_once
-from .waiters import EventFollower, read_back, status_of, wait_gone
+from .waiters import EventFollower, send_action, status_of, wait_gone
 
 # the compatibility versions of an oVirt 4.5 engine (its /clusterlevels); the verbs check a
 # version against the engine's own list before sending it
@@ -150,27 +148,15 @@ def create(
 
 def update(ctx: ActionContext, service: Any, spec: Any, label: str) -> None:
     """``service.update(spec)`` sent once, with its job followed (a lost reply read back)."""
-    cid = new_correlation_id(label.split()[0])
-    follower = EventFollower(ctx, cid)
-    try:
-        with engine_errors(label):
-            service.update(spec, headers={"Correlation-Id": cid})
-    except ReplyLost as lost:
-        read_back(ctx, lost, label, cid, follower)
-    ctx.progress("accepted", f"{label}: accepted by the engine")
+    doing, _, what = label.partition(" ")
+    cid, follower = send_action(ctx, service, "update", spec, what=what, verb=doing)
     follow_job(ctx, cid, follower, label)
 
 
 def remove(ctx: ActionContext, service: Any, label: str, **kw: Any) -> None:
     """``service.remove()`` sent once; done when the engine no longer has the object."""
-    cid = new_correlation_id(label.split()[0])
-    follower = EventFollower(ctx, cid)
-    try:
-        with engine_errors(label):
-            service.remove(headers={"Correlation-Id": cid}, **kw)
-    except ReplyLost as lost:
-        read_back(ctx, lost, label, cid, follower)
-    ctx.progress("accepted", f"{label}: accepted by the engine")
+    doing, _, what = label.partition(" ")
+    _cid, follower = send_action(ctx, service, "remove", what=what, verb=doing, **kw)
     limit = ctx.timeout_for(JOB_WAIT)
     wait_gone(
         ctx,

@@ -248,12 +248,13 @@ def send_action(
     ctx: ActionContext,
     service: Any,
     method: str,
-    *,
+    *args: Any,
     what: str,
     verb: str | None = None,
     **kwargs: Any,
 ) -> tuple[str, EventFollower]:
-    """Call ``service.method(**kwargs)`` with a fresh correlation id; report it accepted.
+    """Call ``service.method(*args, **kwargs)`` once, with a fresh correlation id; report it
+    accepted (a lost reply is read back, never sent again).
 
     Returns the correlation id and an EventFollower started just before the call, so the
     action's engine events can be reported while waiting.
@@ -263,7 +264,7 @@ def send_action(
     label = f"{verb or method} {what}"
     try:
         with engine_errors(label):
-            getattr(service, method)(headers={"Correlation-Id": cid}, **kwargs)
+            getattr(service, method)(*args, headers={"Correlation-Id": cid}, **kwargs)
     except ReplyLost as lost:
         read_back(ctx, lost, label, cid, follower)  # done (or cannot tell): wait as usual
         return cid, follower
