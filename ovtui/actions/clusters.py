@@ -579,6 +579,19 @@ def cluster_networks(ctx: ActionContext, cl: Any) -> list[Any]:
         return list(ctx.system.clusters_service().cluster_service(cl.id).networks_service().list())
 
 
+def attached_network(ctx: ActionContext, cl: Any, network: str | None) -> Any:
+    """The network (by name or id) attached to cluster ``cl``; NoMatch (exit 4) naming the
+    ones it has."""
+    nets = cluster_networks(ctx, cl)
+    got = next((n for n in nets if network in (n.name, n.id)), None)
+    if got is None:
+        raise NoMatch(
+            f"Cluster {cl.name} has no network {network!r}.",
+            f"Its networks: {', '.join(sorted(n.name for n in nets)) or 'none'}.",
+        )
+    return got
+
+
 def _usages(roles: Any) -> list[types.NetworkUsage]:
     return [types.NetworkUsage(r) for r in _as_list(roles)]
 
@@ -686,13 +699,7 @@ def network_update(
     required: str | None = None,
 ) -> Result:
     cl = dc.get_obj(ctx, "cluster", target)
-    nets = cluster_networks(ctx, cl)
-    got = next((n for n in nets if network in (n.name, n.id)), None)
-    if got is None:
-        raise NoMatch(
-            f"Cluster {cl.name} has no network {network!r}.",
-            f"Its networks: {', '.join(sorted(n.name for n in nets)) or 'none'}.",
-        )
+    got = attached_network(ctx, cl, network)
     roles = _as_list(role)
     req = None if required is None else required == "yes"
     keep = [u for u in got.usages or [] if dc.enum_value(u) in ("management", "vm")]
@@ -718,13 +725,7 @@ def network_update(
 )
 def network_detach(ctx: ActionContext, target: Any, network: str | None = None) -> Result:
     cl = dc.get_obj(ctx, "cluster", target)
-    nets = cluster_networks(ctx, cl)
-    got = next((n for n in nets if network in (n.name, n.id)), None)
-    if got is None:
-        raise NoMatch(
-            f"Cluster {cl.name} has no network {network!r}.",
-            f"Its networks: {', '.join(sorted(n.name for n in nets)) or 'none'}.",
-        )
+    got = attached_network(ctx, cl, network)
     svc = ctx.system.clusters_service().cluster_service(cl.id).networks_service()
     dc.remove(ctx, svc.network_service(got.id), f"detach network {got.name} from cluster {cl.name}")
     return _net_result(ctx, cl, f"network {got.name} detached from cluster {cl.name}")
