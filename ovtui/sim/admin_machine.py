@@ -379,7 +379,18 @@ class AdminMachine(MachineBase):
         return any(g.obj == SYSTEM and g.role.id == SUPER_USER_ROLE for g in access.grants)
 
     # ------------------------------------------------------------ users and groups
-    def _adm_directory(self, name: str | None, domain: Any) -> tuple[Directory | None, str]:
+    def _adm_directory(self, kind: str, name: str | None, domain: Any) -> tuple[Directory, str]:
+        """The directory a user/group add names, and the name without its ``@profile``;
+        the engine's refusal when it names none: 404 for a domain it does not know, 400
+        (``kind`` incomplete) when none is said."""
+        d, base = self._adm_find_directory(name, domain)
+        if d is None:
+            if domain is not None and (domain.id or domain.name):
+                raise not_found()
+            raise incomplete(kind, "domain.id|name")
+        return d, base
+
+    def _adm_find_directory(self, name: str | None, domain: Any) -> tuple[Directory | None, str]:
         """The directory a user/group add names (``bob@internal``, or the domain given),
         and the name without its ``@profile``."""
         name = name or ""
@@ -406,11 +417,7 @@ class AdminMachine(MachineBase):
         spec = parse_body(req.body, T.User)
         if not spec.user_name and not spec.principal:
             raise incomplete("User", "userName")
-        d, name = self._adm_directory(spec.user_name or spec.principal, spec.domain)
-        if d is None:
-            if spec.domain is not None and (spec.domain.id or spec.domain.name):
-                raise not_found()
-            raise incomplete("User", "domain.id|name")
+        d, name = self._adm_directory("User", spec.user_name or spec.principal, spec.domain)
         principal = spec.principal or name
         entry = next((u for u in d.users if u.principal.lower() == principal.lower()), None)
         if entry is None:
@@ -455,11 +462,7 @@ class AdminMachine(MachineBase):
         spec = parse_body(req.body, T.Group)
         if not spec.name:
             raise incomplete("Group", "name")
-        d, name = self._adm_directory(spec.name, spec.domain)
-        if d is None:
-            if spec.domain is not None and (spec.domain.id or spec.domain.name):
-                raise not_found()
-            raise incomplete("Group", "domain.id|name")
+        d, name = self._adm_directory("Group", spec.name, spec.domain)
         if name not in d.groups:
             raise bad_request(f"No such group: {spec.name} in domain {d.authz}")
         group = next(
