@@ -15,8 +15,9 @@ from .base import ActionContext, Param, Result
 from .declare import verb
 from .errors import engine_errors
 from .selectors import name_search
-from .tags import added, done, pick
+from .tags import added, pick
 from .waiters import send_action
+from .writes import done
 
 GROUP_COLUMNS = ("name", "cluster", "vms_rule", "hosts_rule", "vms", "hosts", "description", "id")
 LABEL_COLUMNS = ("name", "vms", "hosts", "id")

@@ -53,6 +53,7 @@ from .placement import GIB, plan_for_host
 from .selectors import quote
 from .vm_writes import add_once
 from .waiters import status_of, wait_for
+from .writes import done as done_result
 
 HEALTHY_TIMEOUT = 900.0
 STEPS = ("upgradecheck", "preflight", "maintenance", "upgrade", "activate", "healthy")
@@ -482,8 +483,7 @@ def _asked(kw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cluster_done(ctx: ActionContext, cl: Any, message: str) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(True, message, cl, columns=CLUSTER_COLUMNS)
+    return done_result(ctx, message, cl, columns=CLUSTER_COLUMNS)
 
 
 @verb(
@@ -605,9 +605,8 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _net_result(ctx: ActionContext, cl: Any, message: str) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(True, message, cluster_networks(ctx, cl), columns=CLUSTER_NET_COLUMNS,
-                  root="networks")  # fmt: skip
+    return done_result(ctx, message, cluster_networks(ctx, cl), columns=CLUSTER_NET_COLUMNS,
+                       root="networks")  # fmt: skip
 
 
 def _check_roles(

@@ -33,6 +33,7 @@ from .nouns import NOUNS
 from .selectors import collection_service, entity_service, quote
 from .vm_writes import add_once
 from .waiters import EventFollower, send_action, status_of, wait_gone
+from .writes import done
 
 # the compatibility versions of an oVirt 4.5 engine (its /clusterlevels); the verbs check a
 # version against the engine's own list before sending it
@@ -206,8 +207,7 @@ def _dc_state(dc: Any) -> dict[str, Any]:
 
 
 def _dc_result(ctx: ActionContext, dc: Any, message: str) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(True, message, dc, columns=DC_COLUMNS)
+    return done(ctx, message, dc, columns=DC_COLUMNS)
 
 
 DC_FIELDS = (

@@ -19,6 +19,7 @@ from .vm_create import parse_size
 from .vm_disks import DISK_WAIT, wait_disk
 from .vm_writes import add_once
 from .waiters import send_action, wait_gone
+from .writes import done
 
 DISK_COLUMNS = ("name", "provisioned_size", "status", "format", "storage_domains", "id")
 SD = Param(
@@ -49,8 +50,7 @@ def sd_id(ctx: ActionContext, name: str) -> str | None:
 
 
 def _result(ctx: ActionContext, disk: Any, message: str) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(True, message, disk, columns=DISK_COLUMNS)
+    return done(ctx, message, disk, columns=DISK_COLUMNS)
 
 
 @verb(

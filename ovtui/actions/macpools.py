@@ -9,8 +9,9 @@ from . import read as _read  # noqa: F401 - its generic verbs first: the ones he
 from .base import ActionContext, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
-from .tags import added, done, pick
+from .tags import added, pick
 from .waiters import send_action
+from .writes import done
 
 POOL_COLUMNS = (
     "name",

@@ -20,6 +20,7 @@ from .declare import verb
 from .errors import engine_errors
 from .nouns import NOUNS
 from .selectors import entity_service
+from .writes import done
 
 NET_COLUMNS = ("name", "data_center", "vlan.id", "mtu", "usages", "required", "id")
 PROFILE_COLUMNS = ("name", "network", "port_mirroring", "description", "id")
@@ -39,8 +40,7 @@ def _state(net: Any) -> dict[str, Any]:
 
 
 def _done(ctx: ActionContext, obj: Any, message: str, columns: tuple[str, ...]) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(True, message, obj, columns=columns)
+    return done(ctx, message, obj, columns=columns)
 
 
 NET_FIELDS = (

@@ -10,8 +10,9 @@ from . import read as _read  # noqa: F401 - its generic verbs first: the ones he
 from .base import ActionContext, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
-from .tags import done, pick
+from .tags import pick
 from .waiters import send_action
+from .writes import done
 
 POLICY_COLUMNS = ("name", "balance", "filters", "weights", "properties", "locked", "id")
 

@@ -3,7 +3,7 @@ the top), ``vm tag-assign/tag-unassign`` and ``host tag-assign/tag-unassign``.
 
 Also the helpers the other catalog verb modules share (quotas, MAC pools, affinity,
 scheduling): picking one object by the ``-i/-n`` selector or a name given as an option, and
-an add sent once.
+an add sent once (their ``done`` is :func:`.writes.done`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .errors import engine_errors
 from .selectors import name_matches
 from .vm_writes import add_once
 from .waiters import send_action
+from .writes import done
 
 ROOT_TAG = "00000000-0000-0000-0000-000000000000"
 TAG_COLUMNS = ("name", "parent", "description", "id")
@@ -61,11 +62,6 @@ def added(
     """``svc.add(spec)`` sent once (a lost reply is read back with ``find``)."""
     obj, _cid, _follower = add_once(ctx, svc, spec, label, find)
     return obj
-
-
-def done(ctx: ActionContext, message: str, data: Any = None, **kw: Any) -> Result:
-    ctx.progress("done", message, fraction=1.0)
-    return Result(ok=True, message=message, data=data, **kw)
 
 
 # ------------------------------------------------------------------ tags
