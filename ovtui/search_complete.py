@@ -164,7 +164,8 @@ class Completion:
 
 
 def _quote(value: str) -> str:
-    return f'"{value}"' if any(c in value for c in ' "()') else value
+    # an operator or bracket in an unquoted value is a syntax error to the engine
+    return f'"{value}"' if any(c in value for c in ' "()=<>![]') else value
 
 
 def _match(word: str, options: list[str]) -> list[str]:
