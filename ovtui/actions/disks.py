@@ -16,7 +16,7 @@ from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
 from .vm_create import parse_size
-from .vm_disks import DISK_WAIT, wait_disk
+from .vm_disks import DISK_WAIT, move_disk, wait_disk
 from .vm_writes import add_once
 from .waiters import send_action, wait_gone
 from .writes import done
@@ -37,16 +37,6 @@ def fetch_disk(ctx: ActionContext, target: Any) -> types.Disk:
     with engine_errors("reading the disk"):
         disk: types.Disk = disk_service(ctx, did).get()
     return disk
-
-
-def sd_id(ctx: ActionContext, name: str) -> str | None:
-    with engine_errors(f"looking up storage domain {name}"):
-        found = [
-            s
-            for s in ctx.system.storage_domains_service().list(search=f"name={name}")
-            if s.name == name
-        ]
-    return found[0].id if found else None
 
 
 def _result(ctx: ActionContext, disk: Any, message: str) -> Result:
@@ -193,18 +183,9 @@ def move(ctx: ActionContext, target: Any, storagedomain: str | None = None) -> R
         raise UsageError("disk move needs --storagedomain NAME.")
     disk = fetch_disk(ctx, target)
     what = f"disk {disk.name}"
-    cid, follower = send_action(
-        ctx, disk_service(ctx, disk.id), "move", what=what,
-        storage_domain=types.StorageDomain(name=storagedomain),
-    )  # fmt: skip
-    if ctx.async_:
+    final = move_disk(ctx, disk.id, storagedomain, what)
+    if final is None:
         return _result(ctx, disk, f"move {what}: accepted")
-    target_id = sd_id(ctx, storagedomain)
-
-    def there(d: Any) -> bool:
-        return any(s.id == target_id for s in d.storage_domains or [])
-
-    final = wait_disk(ctx, disk.id, f"move {what} to {storagedomain}", follower, cid, there)
     return _result(ctx, final, f"{what} moved to {storagedomain}")
 
 

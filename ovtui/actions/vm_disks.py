@@ -271,28 +271,39 @@ def disk_resize(
 def disk_move(
     ctx: ActionContext, target: Any, disk: str | None = None, storagedomain: str | None = None
 ) -> Result:
-    from ovirtsdk4 import types
-
     if not storagedomain:
         raise UsageError("disk-move needs --storagedomain NAME.")
     vm = fetch_vm(ctx, target)
     _, d = _attached(ctx, vm, disk)
-    svc = ctx.system.disks_service().disk_service(d.id)
     what = f"disk {d.name} of VM {vm.name}"
-    cid, follower = send_action(
-        ctx, svc, "move", what=what, storage_domain=types.StorageDomain(name=storagedomain)
-    )
-    if not ctx.async_:
-        sd_id = _sd_id(ctx, storagedomain)
-
-        def there(x: Any) -> bool:
-            return any(s.id == sd_id for s in x.storage_domains or [])
-
-        wait_disk(ctx, d.id, f"move {what} to {storagedomain}", follower, cid, there)
+    move_disk(ctx, d.id, storagedomain, what)
     return _done(ctx, vm, f"{what} moved to {storagedomain}")
 
 
-def _sd_id(ctx: ActionContext, name: str) -> str | None:
+def move_disk(ctx: ActionContext, did: str, storagedomain: str, what: str) -> Any | None:
+    """Send the move of disk ``did`` to the storage domain named ``storagedomain`` once;
+    unless async (then None), wait until the disk is ok there and return it."""
+    from ovirtsdk4 import types
+
+    cid, follower = send_action(
+        ctx,
+        ctx.system.disks_service().disk_service(did),
+        "move",
+        what=what,
+        storage_domain=types.StorageDomain(name=storagedomain),
+    )
+    if ctx.async_:
+        return None
+    target_id = sd_id(ctx, storagedomain)
+
+    def there(x: Any) -> bool:
+        return any(s.id == target_id for s in x.storage_domains or [])
+
+    return wait_disk(ctx, did, f"move {what} to {storagedomain}", follower, cid, there)
+
+
+def sd_id(ctx: ActionContext, name: str) -> str | None:
+    """The id of the storage domain named ``name``; None when the engine has none."""
     with engine_errors(f"looking up storage domain {name}"):
         found = [
             s for s in ctx.system.storage_domains_service().list(search=f"name={name}")
