@@ -109,8 +109,8 @@ async def test_a_chart_gains_a_point_at_each_refresh(sim):
         assert len(bottom.strip()) == min(len(cpu.points), cpu.size.width - 2)
 
 
-def test_dashboard_snapshot(snap_compare, frozen_sim):
-    app = make_app(frozen_sim, live=False)
+def _show_dashboard(app):
+    """The snapshot's ``run_before``: the dashboard shown with its first figures."""
 
     async def run_before(pilot):
         await wait_until(pilot, lambda: app.main_screen() is not None, what="main")
@@ -123,24 +123,17 @@ def test_dashboard_snapshot(snap_compare, frozen_sim):
         )
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return run_before
+
+
+def test_dashboard_snapshot(snap_compare, frozen_sim):
+    app = make_app(frozen_sim, live=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_show_dashboard(app))
 
 
 def test_dashboard_snapshot_80x24(snap_compare, frozen_sim):
     app = make_app(frozen_sim, live=False)
-
-    async def run_before(pilot):
-        await wait_until(pilot, lambda: app.main_screen() is not None, what="main")
-        await wait_until(pilot, lambda: app.engine_info, what="engine info")
-        app.show_dashboard()
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, DashboardScreen) and app.screen.fetches >= 1,
-            what="dashboard figures",
-        )
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_show_dashboard(app))
 
 
 @asynctest
