@@ -14,6 +14,7 @@ import ovirtsdk4
 from .base import DEFAULT_WAIT, ActionContext, EngineRefused, NoMatch, Result
 from .errors import engine_errors
 from .nouns import NOUNS
+from .selectors import quote
 from .waiters import EventFollower, send_action, status_of, wait_for
 
 VM = NOUNS["vm"]
@@ -106,7 +107,7 @@ def mib(n: float | int | None) -> str:
 def find_host(ctx: ActionContext, name: str) -> Any:
     hosts = ctx.system.hosts_service()
     with engine_errors(f"looking up host {name}"):
-        found = [h for h in hosts.list(search=f"name={name}") if (h.name or "") == name]
+        found = [h for h in hosts.list(search=f"name={quote(name)}") if (h.name or "") == name]
         if not found:
             found = [h for h in hosts.list() if (h.name or "").lower() == name.lower()]
     if not found:
@@ -198,7 +199,7 @@ def vm_problem_event(follower: EventFollower, vm_name: str) -> str | None:
     since = min((e.id for e in follower.seen), default=follower.last_id + 1) - 1
     try:
         events = follower.ctx.system.events_service().list(
-            from_=since, search=f"vm.name={vm_name}", max=20
+            from_=since, search=f"vm.name={quote(vm_name)}", max=20
         )
     except ovirtsdk4.Error:
         return None

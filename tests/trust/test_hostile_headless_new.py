@@ -190,3 +190,24 @@ def test_eval_progress_is_data(world, tmp_path):
     assert_terminal_safe(err)
     assert code == 0, err
     assert visible(vm.name)[:30] in err
+
+
+def test_migrate_to_a_host_named_with_markup_and_equals(world):
+    """``--host NAME``: the engine search quotes the name (an '=' in it was a syntax error)."""
+    sim, _ids, run, _cfg = world
+    w = sim.world
+    vm = next(v for v in w.coll["vms"].values() if v.status == T.VmStatus.UP and v.host)
+    dest = next(
+        h
+        for h in w.coll["hosts"].values()
+        if h.id != vm.host.id and h.cluster.id == vm.cluster.id and h.status == T.HostStatus.UP
+    )
+    dest.name = QUIT
+    code, out, err = run("vm", "-i", vm.id, "migrate", "--host", QUIT)
+    assert_terminal_safe(out + err)
+    assert "syntax" not in err, err
+    # the host was found: the VM went there, or the engine's scheduler names it as it is
+    if code == 0:
+        assert w.coll["vms"][vm.id].host.id == dest.id
+    else:
+        assert f"The host {QUIT} did not satisfy" in err, err
