@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -96,6 +97,17 @@ def json_from(run: Callable[..., tuple[int, str, str]], *args: str) -> Any:
 def run_json(capsys: pytest.CaptureFixture[str], cfg: Path | str, *args: str) -> Any:
     """The parsed output of ``ovtui run -c CFG -o json ARGS...``, which must exit 0."""
     return json_from(lambda *a: run_cli(capsys, cfg, *a), *args)
+
+
+def two_engine_config(path: Path, a: Simulator, b: Simulator) -> Path:
+    """A config file at ``path`` (mode 600): engine ``a`` as the default profile, engine
+    ``b`` as profile ``lab``."""
+    path.write_text(
+        f"[api]\nurl = {a.url}\nusername = {a.username}\npassword = {a.password}\n\n"
+        f"[profile:lab]\nurl = {b.url}\nusername = {b.username}\npassword = {b.password}\n"
+    )
+    os.chmod(path, 0o600)
+    return path
 
 
 def asynctest(fn: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:

@@ -3,13 +3,11 @@ keeps its own tab state (Pilot, two simulators)."""
 
 from __future__ import annotations
 
-import os
-
 from ovtui.app import OvtuiApp
 from ovtui.config import load_profile
 from ovtui.engines import tui_profiles
 from ovtui.sim.testing import connect, wait_for
-from tests.support import asynctest, wait_until
+from tests.support import asynctest, two_engine_config, wait_until
 from tests.tui.helpers import loaded
 
 SIZE = (160, 45)
@@ -28,12 +26,7 @@ def _ids(sim, what: str) -> set[str]:
 async def test_ctrl_e_switches_engines_and_keeps_each_tab(tmp_path, make_sim):
     a = make_sim(vms=4, hosts=2, seed=1)
     b = make_sim(vms=3, hosts=3, seed=2)
-    cfg = tmp_path / "ovtui.ini"
-    cfg.write_text(
-        f"[api]\nurl = {a.url}\nusername = {a.username}\npassword = {a.password}\n\n"
-        f"[profile:lab]\nurl = {b.url}\nusername = {b.username}\npassword = {b.password}\n"
-    )
-    os.chmod(cfg, 0o600)
+    cfg = two_engine_config(tmp_path / "ovtui.ini", a, b)
     app = OvtuiApp(load_profile(str(cfg)), live=False)
     assert tui_profiles(app) == ["default", "lab"]
     async with app.run_test(size=SIZE) as pilot:

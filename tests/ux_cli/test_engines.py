@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import yaml
 
-from tests.support import run_cli
+from tests.support import run_cli, two_engine_config
 
 
 def _two(tmp_path, make_sim):
     a = make_sim(vms=3, hosts=2, seed=1)
     b = make_sim(vms=2, hosts=2, seed=2)
-    cfg = tmp_path / "ovtui.ini"
-    cfg.write_text(
-        f"[api]\nurl = {a.url}\nusername = {a.username}\npassword = {a.password}\n\n"
-        f"[profile:lab]\nurl = {b.url}\nusername = {b.username}\npassword = {b.password}\n"
-    )
-    os.chmod(cfg, 0o600)
-    return a, b, cfg
+    return a, b, two_engine_config(tmp_path / "ovtui.ini", a, b)
 
 
 def _names(sim) -> set[str]:
