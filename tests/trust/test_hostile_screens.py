@@ -22,6 +22,7 @@ from ovtui.screens.dashboard import DashboardScreen
 from ovtui.screens.detail import DetailScreen
 from ovtui.screens.noun_table import NounTableScreen
 from ovtui.sim.hostile import poison_world
+from ovtui.textsafe import visible
 from tests.support import asynctest, wait_until
 from tests.tui.helpers import loaded, make_app
 from tests.tui.test_hostile_text import QUIT, assert_cells_safe, assert_safe
@@ -85,6 +86,7 @@ async def test_noun_tables_show_engine_text_literally_and_a_click_does_nothing(p
     async with app.run_test(size=SIZE) as pilot:
         m = await loaded(pilot, app, "vm")
         seen_quit = False
+        details = []
         for word in NOUN_COMMANDS:
             m.run_command(f":{word}")
             await wait_until(
@@ -101,10 +103,24 @@ async def test_noun_tables_show_engine_text_literally_and_a_click_does_nothing(p
             for r in range(min(table.row_count, 4)):
                 await click_text(pilot, table, r, 1)
             assert app.is_running and app.return_code is None, f"a click on :{word} quit"
+            # enter opens the row's detail (where the noun has one): its title is data
+            if app.screen is screen:
+                table.focus()
+                table.move_cursor(row=0)
+                await pilot.press("enter")
+                await pilot.pause(0.3)
+            if isinstance(app.screen, DetailScreen):
+                detail = app.screen
+                await wait_until(pilot, lambda d=detail: d.is_mounted, what="detail")
+                shown(app)
+                title = str(detail.query_one("#detail-title").render())
+                assert visible(detail.obj.name, 40)[:30] in title, title
+                details.append(word)
             while app.screen is not m:
                 await pilot.press("escape")
                 await pilot.pause()
         assert seen_quit, f"{QUIT!r} shown on none of the noun tables"
+        assert details, "no noun table opened a detail"
 
 
 @asynctest
