@@ -1241,9 +1241,7 @@ class CatalogMachine(MachineBase):
         return self._created(label, "affinity_label")
 
     def _update_label(self, req: Request, node: Node) -> Response:
-        label = node.obj
-        if label.read_only:
-            raise conflict("Cannot change read-only affinity label.")
+        label = _writable_label(node.obj)
         l_in = parse_body(req.body, T.AffinityLabel)
         if l_in.name and l_in.name != label.name:
             self._label_name_ok(l_in.name, "edit", skip=label)
@@ -1258,16 +1256,12 @@ class CatalogMachine(MachineBase):
         return self._ok(label, "affinity_label")
 
     def _remove_label(self, req: Request, node: Node) -> Response:
-        label = node.obj
-        if label.read_only:
-            raise conflict("Cannot change read-only affinity label.")
+        label = _writable_label(node.obj)
         del self.world.coll["affinitylabels"][label.id]
         return Response(200, b"")
 
     def _label_add_member(self, req: Request, node: Node) -> Response:
-        label = node.parent
-        if label.read_only:
-            raise conflict("Cannot change read-only affinity label.")
+        label = _writable_label(node.parent)
         coll, cls = ("vms", T.Vm) if node.tag == "vm" else ("hosts", T.Host)
         refs = self._label_members([parse_body(req.body, cls)], coll)
         have = list(getattr(label, coll) or [])
@@ -1278,13 +1272,18 @@ class CatalogMachine(MachineBase):
         return self._created(self.world.get(coll, refs[0].id), node.tag)
 
     def _label_remove_member(self, req: Request, node: Node) -> Response:
-        label = node.parent
-        if label.read_only:
-            raise conflict("Cannot change read-only affinity label.")
+        label = _writable_label(node.parent)
         coll = "vms" if node.tag == "vm" else "hosts"
         setattr(label, coll, [r for r in getattr(label, coll) or [] if r.id != node.obj.id])
         xmlcache.touch(label)
         return Response(200, b"")
+
+
+def _writable_label(label: Any) -> Any:
+    """``label``, unless it is read-only: then the engine refuses any change to it (409)."""
+    if label.read_only:
+        raise conflict("Cannot change read-only affinity label.")
+    return label
 
 
 def _sync_legacy(group: Any) -> None:
