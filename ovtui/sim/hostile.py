@@ -210,7 +210,10 @@ def _poison_cloud_init(world: Any, pick: TextFor) -> None:
         init = vm.initialization
         if init is None:
             init = vm.initialization = mk(T.Initialization)
-        _poison(init, "initialization", INIT_FIELDS, i, pick, _Namer())
+        for k, field in enumerate(INIT_FIELDS):  # each row a different string
+            text = pick("initialization", field, i + k)
+            if text is not None:
+                setattr(init, field, text)
         init.custom_script = pick("initialization", "custom_script", i)
         nic_name = pick("initialization", "nic", i + 1)
         if nic_name is not None:

@@ -144,9 +144,11 @@ async def test_pools_tab_and_a_vm_detail_cloud_init_statistics_permissions(poiso
         assert QUIT in joined, "the VM's name is not in its General sub-tab"
         assert "Cloud-Init / Sysprep" in joined
         init = vm.initialization
-        for value in (init.host_name, init.user_name, init.timezone):
-            if "\n" not in value and len(value) < 100:
-                assert value in joined, f"cloud-init {value!r} not shown literally"
+        values = [init.host_name, init.user_name, init.dns_servers, init.timezone, init.domain]
+        assert len(set(values)) > 3
+        for value in values:
+            if len(value) < 100:  # escaped where it is a control, else as it is
+                assert visible(value) in joined, f"cloud-init {value!r} not shown"
         shown(app)
         for i, (sub_title, _key, _jump) in enumerate(SUBTABS["vm"]):
             await pilot.press("right_square_bracket")
