@@ -146,6 +146,14 @@ class EstateMachine(MachineBase):
                 400, f"{kind} [{', '.join(missing)}] required for add", "Incomplete parameters"
             )
 
+    def _name_free(self, coll: str, name: str | None, refusal: str, current: Any = None) -> None:
+        """409 ``refusal`` when another object of ``coll`` is named ``name`` (an add's name,
+        or an edit's new name: ``current``, the object edited, may keep its own)."""
+        if not name or (current is not None and name == current.name):
+            return
+        if any(o.name == name for o in self.world.coll[coll].values()):
+            raise conflict(refusal)
+
     def _dc_clusters(self, dc: Any) -> list[Any]:
         return [
             c
@@ -173,8 +181,7 @@ class EstateMachine(MachineBase):
         dc_in = parse_body(req.body, T.DataCenter)
         self._missing("DataCenter", dc_in, [("name", dc_in.name), ("local", dc_in.local)])
         pre = "Cannot create Data Center."
-        if any(d.name == dc_in.name for d in w.coll["datacenters"].values()):
-            raise conflict(f"{pre} The Data Center name is already in use.")
+        self._name_free("datacenters", dc_in.name, f"{pre} The Data Center name is already in use.")
         version = version_pair(dc_in.version) or COMPAT_VERSIONS[-1]
         if version not in COMPAT_VERSIONS:
             raise conflict(f"{pre} Selected Compatibility Version is not supported.")
@@ -214,13 +221,12 @@ class EstateMachine(MachineBase):
     def _update_dc(self, req: Request, node: Any) -> Response:
         """UpdateStoragePool: name, description, quota mode, local and the compatibility
         version (never lowered, never above a cluster's) (event 952)."""
-        w = self.world
         dc = node.obj
         dc_in = parse_body(req.body, T.DataCenter)
         pre = "Cannot edit Data Center."
-        if dc_in.name and dc_in.name != dc.name:
-            if any(d.name == dc_in.name for d in w.coll["datacenters"].values()):
-                raise conflict(f"{pre} The Data Center name is already in use.")
+        self._name_free(
+            "datacenters", dc_in.name, f"{pre} The Data Center name is already in use.", dc
+        )
         new = version_pair(dc_in.version)
         old = version_pair(dc.version) or COMPAT_VERSIONS[-1]
         if new is not None and new != old:
@@ -341,8 +347,7 @@ class EstateMachine(MachineBase):
         )
         dc = self._by("datacenters", dc_ref, "DataCenter")
         pre = "Cannot create Cluster."
-        if any(c.name == cl_in.name for c in w.coll["clusters"].values()):
-            raise conflict(f"{pre} Cluster name is already in use.")
+        self._name_free("clusters", cl_in.name, f"{pre} Cluster name is already in use.")
         dc_version = version_pair(dc.version) or COMPAT_VERSIONS[-1]
         version = version_pair(cl_in.version) or dc_version
         if version not in COMPAT_VERSIONS:
@@ -466,9 +471,7 @@ class EstateMachine(MachineBase):
         call this first.)"""
         w = self.world
         pre = "Cannot edit Cluster."
-        if cl_in.name and cl_in.name != cl.name:
-            if any(c.name == cl_in.name for c in w.coll["clusters"].values()):
-                raise conflict(f"{pre} Cluster name is already in use.")
+        self._name_free("clusters", cl_in.name, f"{pre} Cluster name is already in use.", cl)
         dc_ref = cl_in.data_center
         if dc_ref is not None and (dc_ref.id or dc_ref.name):
             dc = self._by("datacenters", dc_ref, "DataCenter")
