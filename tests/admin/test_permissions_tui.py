@@ -13,7 +13,7 @@ from ovtui.actions.browse import SUBTABS
 from ovtui.screens.detail import DetailScreen
 from ovtui.screens.modals import ConfirmScreen, VerbForm
 from tests.support import asynctest, wait_until
-from tests.tui.helpers import loaded, make_app
+from tests.tui.helpers import footer_verbs, loaded, make_app
 
 SIZE = (160, 45)
 USER_ROLE = "00000000-0000-0000-0001-000000000001"
@@ -60,14 +60,6 @@ async def permissions_tab(pilot: Any, detail: DetailScreen, noun: str) -> tuple[
         pilot, lambda: f"sub-{i}" in detail.sub_objects, timeout=60, what="Permissions loaded"
     )
     return detail.query_one(f"#sub-{i}", DataTable), f"sub-{i}"
-
-
-def footer_verbs(screen: Any) -> list[str]:
-    return [
-        ab.binding.action.split("'")[3]
-        for ab in screen.active_bindings.values()
-        if ab.binding.action.startswith("verb(") and ab.enabled
-    ]
 
 
 def bobs(sim: Any, bob_id: str) -> list[Any]:

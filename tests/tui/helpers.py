@@ -42,3 +42,12 @@ async def loaded(pilot: Any, app: OvtuiApp, noun: str | None = None) -> MainScre
 def cell_text(table: Any, key: str, col: str) -> str:
     v = table.get_cell(key, col)
     return getattr(v, "plain", str(v))
+
+
+def footer_verbs(screen: Any) -> list[str]:
+    """The verbs whose keys the footer shows now (enabled bindings of verb actions)."""
+    return [
+        ab.binding.action.split("'")[3]
+        for ab in screen.active_bindings.values()
+        if ab.binding.action.startswith("verb(") and ab.enabled
+    ]

@@ -17,7 +17,7 @@ from ovtui.widgets.tasks_pane import TaskRow, TasksPane
 from tests.support import asynctest, wait_until
 from tests.vm_life.helpers import vm_named
 
-from .helpers import cell_text, loaded, make_app
+from .helpers import cell_text, footer_verbs, loaded, make_app
 
 SIZE = (160, 45)
 GIB = 2**30
@@ -49,15 +49,6 @@ async def show_subtab(pilot: Any, detail: DetailScreen, title: str) -> DataTable
         await pilot.press("right_square_bracket")
     await wait_until(pilot, lambda: f"sub-{i}" in detail.sub_objects, what=f"{title} loaded")
     return detail.query_one(f"#sub-{i}", DataTable)
-
-
-def footer_verbs(screen: Any) -> list[str]:
-    """The verbs whose keys the footer shows now (enabled bindings of verb actions)."""
-    return [
-        ab.binding.action.split("'")[3]
-        for ab in screen.active_bindings.values()
-        if ab.binding.action.startswith("verb(") and ab.enabled
-    ]
 
 
 async def run_form(pilot: Any, app: Any) -> VerbForm:
