@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ovirtsdk4 import types as T
 from textual.widgets import Input
 
 from ovtui.screens.modals import VerbForm
-from ovtui.sim.testing import connect, wait_for
+from ovtui.sim.testing import connect
 from ovtui.widgets.tasks_pane import TaskRow, TasksPane
+from tests.sim.honest_parts.storage_admin import new_nfs_domain
 from tests.support import asynctest, wait_until
 from tests.tui.helpers import cell_text, loaded, make_app
 
@@ -23,21 +23,7 @@ def unattached_domain(sim: Any, name: str) -> str:
     """An NFS data domain added through the engine, unattached; its id."""
     conn = connect(sim)
     try:
-        sds = conn.system_service().storage_domains_service()
-        host = conn.system_service().hosts_service().list(search="status=up")[0]
-        sd = sds.add(
-            T.StorageDomain(
-                name=name,
-                type=T.StorageDomainType.DATA,
-                host=T.Host(name=host.name),
-                storage=T.HostStorage(
-                    type=T.StorageType.NFS, address="nfs.example.com", path=f"/exports/{name}"
-                ),
-            )
-        )
-        svc = sds.storage_domain_service(sd.id)
-        wait_for(lambda: svc.get().status == T.StorageDomainStatus.UNATTACHED, timeout=30)
-        return str(sd.id)
+        return str(new_nfs_domain(conn, name).id)
     finally:
         conn.close()
 

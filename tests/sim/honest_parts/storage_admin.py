@@ -48,7 +48,7 @@ def new_nfs_domain(conn: Any, name: str = "nfs-new", path: str | None = None) ->
     )
     assert sd.status == SDS.LOCKED
     svc = sds.storage_domain_service(sd.id)
-    wait_for(lambda: svc.get().status == SDS.UNATTACHED, what="unattached")
+    wait_for(lambda: svc.get().status == SDS.UNATTACHED, timeout=30, what="unattached")
     return svc.get()
 
 
