@@ -10,8 +10,9 @@ show, across the simulator's world: names, descriptions and comments of data cen
 clusters, hosts, VMs, storage domains, templates, disks, networks, vNIC profiles; event and
 snapshot descriptions; sub-tab rows (NICs, applications, host devices and hooks, affinity
 groups); tags, users, groups, roles, quotas, MAC pools, VM pools, affinity labels, scheduling
-policies, image providers and their images; every VM's cloud-init settings (host and user name,
-DNS, time zone, domain, custom script, a configured NIC's name); the API's product info. References are by id, so lookups still work; names stay
+policies, image providers and their images; the API's product info; with ``cloud_init=True``
+every VM's cloud-init settings (host and user name, DNS, time zone, domain, custom script, a
+configured NIC's name). References are by id, so lookups still work; names stay
 unique per collection (a repeated string gets `` #N``).
 
 XML 1.0 cannot carry most C0 controls (ESC, BEL...): an engine that sends them sends XML
@@ -153,11 +154,15 @@ def _poison(
         setattr(obj, field, text)
 
 
-def poison_world(world: Any, text_for: TextFor | None = None, product: bool = True) -> None:
+def poison_world(
+    world: Any, text_for: TextFor | None = None, product: bool = True, cloud_init: bool = False
+) -> None:
     """Put hostile text into every shown text field of ``world`` (see the module doc).
 
     Sub-collections generated later (snapshots, NICs...) are poisoned as they are generated;
-    every disk is generated now. ``product`` also poisons the API root's product info.
+    every disk is generated now. ``product`` also poisons the API root's product info;
+    ``cloud_init`` every VM's cloud-init settings (off by default: a VM's own XML then stays
+    what tests/perf's golden outputs hold).
     """
     pick = text_for or cycle_text()
     namer = _Namer()
@@ -167,7 +172,8 @@ def poison_world(world: Any, text_for: TextFor | None = None, product: bool = Tr
             for i, obj in enumerate(world.coll.get(coll, {}).values()):
                 _poison(obj, coll, fields, i, pick, namer)
         _poison_images(world, pick)
-        _poison_cloud_init(world, pick)
+        if cloud_init:
+            _poison_cloud_init(world, pick)
         # items already generated, then every later generation
         counters: dict[tuple[str, str], int] = {}
         for (pcoll, _pid, name), items in list(world._subs.items()):

@@ -35,7 +35,7 @@ NOUN_COMMANDS = ("tags", "users", "roles", "quotas", "macpools", "affinity", "po
 def poisoned(make_sim, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     sim = make_sim(vms=16, hosts=2, seed=3, speed=50)
-    poison_world(sim.world)
+    poison_world(sim.world, cloud_init=True)
     return sim
 
 
