@@ -8,21 +8,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ovirtsdk4 import types as T
 
-from ovtui.sim.testing import wait_for, write_config
+from ovtui.sim.testing import wait_for
 
-from .helpers import run_cli, vm_named
+from .helpers import vm_named
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SECRET = "pw-Zq81-never-shown"
-
-
-@pytest.fixture
-def cli(sim: Any, tmp_path: Any, capsys: Any) -> Any:
-    cfg = write_config(sim, tmp_path)
-    return lambda *args: run_cli(capsys, cfg, *args)
 
 
 def test_container_vm_example_stores_cloud_init_without_the_password(

@@ -7,22 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from ovirtsdk4 import types as T
 from ovirtsdk4.reader import Reader
 
-from ovtui.sim.testing import write_config
-
-from .helpers import run_cli, vm_named
+from .helpers import vm_named
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SECRET = "Pw-5kq-never-in-the-clear"
-
-
-@pytest.fixture
-def cli(sim: Any, tmp_path: Any, capsys: Any) -> Any:
-    cfg = write_config(sim, tmp_path)
-    return lambda *args: run_cli(capsys, cfg, *args)
 
 
 def _id(sim: Any, name: str) -> str:

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from ovtui.sim.testing import write_config
 from tests.support import json_from
 
-from .helpers import run_cli, vm_named
+from .helpers import vm_named
 
 GIB = 2**30
-
-
-@pytest.fixture
-def cli(sim: Any, tmp_path: Any, capsys: Any) -> Any:
-    cfg = write_config(sim, tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        return run_cli(capsys, cfg, *args)
-
-    return run
 
 
 def _disks(cli: Any, vm: str) -> dict[str, Any]:

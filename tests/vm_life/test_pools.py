@@ -7,21 +7,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from ovirtsdk4 import types as T
 
-from ovtui.sim.testing import connect, wait_for, write_config
+from ovtui.sim.testing import connect, wait_for
 from tests.support import asynctest
 
-from .helpers import run_cli
-
 VS = T.VmStatus
-
-
-@pytest.fixture
-def cli(sim: Any, tmp_path: Any, capsys: Any) -> Any:
-    cfg = write_config(sim, tmp_path)
-    return lambda *args: run_cli(capsys, cfg, *args)
 
 
 def _show(cli: Any, name: str) -> dict[str, Any]:
