@@ -1,19 +1,9 @@
-"""Helpers of the VM's-life tests: ``ovtui run`` in process, VMs of the seeded world."""
+"""Helpers of the VM's-life tests: VMs of the seeded world (``ovtui run`` in process is
+``tests.support.run_cli``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-from ovtui.cli import main
-
-
-def run_cli(capsys: Any, cfg: Path | str, *args: str) -> tuple[int, str, str]:
-    """``(exit code, stdout, stderr)`` of ``ovtui run -c CFG ARGS...``."""
-    capsys.readouterr()
-    code = main(["run", "-c", str(cfg), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def vm_named(sim: Any, status: str, n: int = 0) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from ovtui.sim.testing import wait_for, write_config
+from tests.support import run_cli
 
-from .helpers import run_cli, vm_named
+from .helpers import vm_named
 
 FAKE = """\
 #!{python}
