@@ -117,9 +117,11 @@ def load_plugins(warn: bool = True) -> list[Plugin]:
             first = (str(exc).splitlines() or [""])[0][:200]
             plugin.error = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
             if warn:
+                from .textsafe import visible  # its name and message are shown as data
+
                 print(
-                    f"ovtui: warning: plugin {ep.name} ({ep.value}) failed to load,"
-                    f" skipped: {plugin.error}",
+                    f"ovtui: warning: plugin {visible(ep.name)} ({visible(ep.value)}) failed"
+                    f" to load, skipped: {visible(plugin.error)}",
                     file=sys.stderr,
                 )
         else:

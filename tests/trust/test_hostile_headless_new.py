@@ -211,3 +211,30 @@ def test_migrate_to_a_host_named_with_markup_and_equals(world):
         assert w.coll["vms"][vm.id].host.id == dest.id
     else:
         assert f"The host {QUIT} did not satisfy" in err, err
+
+
+class _BrokenEntryPoint:
+    """An installed plugin whose import raises with control characters in its message."""
+
+    name = "evil\u202eexe"
+    value = "evil_plugin:\x1b]0;pwned\x07register"
+    dist = None
+
+    def load(self) -> Any:
+        raise RuntimeError("boom \x1b[2J\x1b]52;c;cm0=\x07 [bold]x[/] \x9b31m")
+
+
+def test_plugins_output_and_load_warning_are_data(monkeypatch, capsys):
+    import argparse
+
+    from ovtui import plugins
+
+    monkeypatch.setattr(plugins, "_entry_points", lambda: [_BrokenEntryPoint()])
+    monkeypatch.setattr(plugins, "LOADED", [])
+    monkeypatch.setattr(plugins, "_done", False)
+    code = plugins.run(argparse.Namespace())
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert_terminal_safe(out + err)
+    assert "evil\\u202eexe" in out and "FAILED: RuntimeError: boom \\x1b[2J" in out
+    assert "plugin evil\\u202eexe" in err and "[bold]x[/]" in err
