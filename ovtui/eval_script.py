@@ -266,7 +266,15 @@ def _script_traceback(exc: BaseException, filename: str) -> None:
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != filename:
         tb = tb.tb_next
-    traceback.print_exception(type(exc), exc, tb or exc.__traceback__, file=sys.stderr)
+    _say_lines("".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__)))
+
+
+def _say_lines(text: str) -> None:
+    """On stderr, each line through ``visible()``: a script's message may quote engine text."""
+    from .textsafe import visible
+
+    for line in text.rstrip("\n").split("\n"):
+        print(visible(line), file=sys.stderr)
 
 
 def run_eval(args: argparse.Namespace, debug: bool, cli: Any) -> int:
@@ -336,7 +344,7 @@ def run_eval(args: argparse.Namespace, debug: bool, cli: Any) -> int:
             return EXIT_OK
         if isinstance(exc.code, int):
             return exc.code
-        print(exc.code, file=sys.stderr)
+        _say_lines(str(exc.code))
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("\novtui: interrupted; the engine goes on with what it was asked.", file=sys.stderr)

@@ -238,3 +238,20 @@ def test_plugins_output_and_load_warning_are_data(monkeypatch, capsys):
     assert_terminal_safe(out + err)
     assert "evil\\u202eexe" in out and "FAILED: RuntimeError: boom \\x1b[2J" in out
     assert "plugin evil\\u202eexe" in err and "[bold]x[/]" in err
+
+
+@pytest.mark.parametrize(
+    "ending", ["sys.exit('no good: ' + vm.name)", "raise RuntimeError(vm.name)"]
+)
+def test_eval_exit_message_and_traceback_quoting_engine_text_are_data(world, tmp_path, ending):
+    sim, ids, run, _cfg = world
+    vm = sim.world.coll["vms"][ids["db01"]]
+    vm.name = "db\x9b31m\u202e[bold]x[/]\u200b"
+    script = tmp_path / "s.py"
+    script.write_text(
+        f"import sys\nvm = context.vm.get(id={vm.id!r})\n{ending}\n", encoding="utf-8"
+    )
+    code, out, err = run("eval", str(script))
+    assert code == 1, err
+    assert_terminal_safe(out + err)
+    assert visible(vm.name) in err, err
