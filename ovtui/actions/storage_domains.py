@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ovirtsdk4
 from ovirtsdk4 import types
 
 from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError
+from .datacenters import by_name
 from .declare import verb
 from .errors import engine_errors
 from .storage import SD_TIMEOUT, attached_service
@@ -107,20 +107,6 @@ def _fetch(ctx: ActionContext, target: Any) -> types.StorageDomain:
     return sd
 
 
-def _datacenter(ctx: ActionContext, name: str) -> types.DataCenter:
-    with engine_errors(f"looking up data center {name}"):
-        svc = ctx.system.data_centers_service()
-        found = [d for d in svc.list(search=f"name={name}") if d.name == name]
-        if not found:
-            try:
-                found = [svc.data_center_service(name).get()]
-            except ovirtsdk4.NotFoundError:
-                found = []
-    if len(found) != 1:
-        raise NoMatch(f"No data center named {name!r}.", "List them with: ovtui run dc list")
-    return found[0]
-
-
 def _create(ctx: ActionContext, params: dict[str, Any], importing: bool) -> Result:
     name = params.get("name")
     if not importing and not name:
@@ -198,7 +184,7 @@ def import_(ctx: ActionContext, target: Any, **params: Any) -> Result:
 
 
 def _attach(ctx: ActionContext, sd: Any, datacenter: str) -> Result:
-    dc = _datacenter(ctx, datacenter)
+    dc = by_name(ctx, "datacenter", datacenter)
     svc = ctx.system.data_centers_service().data_center_service(dc.id).storage_domains_service()
     label = f"attach storage domain {sd.name} to data center {dc.name}"
 
