@@ -20,6 +20,7 @@ from .datacenters import by_name
 from .declare import verb
 from .errors import engine_errors
 from .storage import SD_TIMEOUT, attached_service
+from .vm_common import find_host
 from .vm_writes import add_once
 from .waiters import send_action, status_of, wait_for_status, wait_gone
 
@@ -390,13 +391,7 @@ def luns(
     """What ``GET /hosts/ID/storage`` reports (after ``host discoverdomain --address``
     found the portal's targets): one row per LUN."""
     name = _pick_host(ctx, host)
-    with engine_errors(f"looking up host {name}"):
-        found = [
-            h for h in ctx.system.hosts_service().list(search=f"name={name}") if h.name == name
-        ]
-    if not found:
-        raise NoMatch(f"No host named {name!r}.", "List them with: ovtui run host list")
-    hs = ctx.system.hosts_service().host_service(found[0].id)
+    hs = ctx.system.hosts_service().host_service(find_host(ctx, name).id)
     with engine_errors(f"listing the storage host {name} sees"):
         storages = hs.storage_service().list()
     rows = [lu for st in storages for lu in (st.logical_units or [])]
