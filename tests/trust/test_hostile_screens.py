@@ -277,3 +277,32 @@ async def test_detail_task_strip_shows_a_refused_start_of_a_hostile_vm_literally
         await pilot.pause(0.2)
         assert app.is_running and app.return_code is None
         assert vm.status == T.VmStatus.DOWN
+
+
+@asynctest
+async def test_every_main_type_detail_general_and_statistics_show_engine_text_as_data(poisoned):
+    from ovtui.actions.browse import MAIN_TABS
+
+    app = make_app(poisoned, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for noun in MAIN_TABS:
+            m = await loaded(pilot, app, noun)
+            if not m.view.table.row_count:
+                continue
+            m.view.table.focus()
+            m.view.table.move_cursor(row=0)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), what=noun)
+            detail = app.screen
+            general = assert_cells_safe(detail.query_one("#general"), f"{noun} General")
+            assert any("[" in g for g in general), f"{noun}: no hostile text in General"
+            shown(app)
+            for i, (sub_title, _key, _jump) in enumerate(SUBTABS.get(noun, [])):
+                if sub_title != "Statistics":
+                    continue
+                detail.query_one("TabbedContent").active = f"tab-{i}"
+                await wait_until(pilot, lambda i=i, d=detail: f"tab-{i}" in d.loaded, what="stats")
+                shown(app)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, DetailScreen), what="back")
+        assert app.is_running
