@@ -298,10 +298,26 @@ async def test_every_main_type_detail_general_and_statistics_show_engine_text_as
             assert any("[" in g for g in general), f"{noun}: no hostile text in General"
             shown(app)
             for i, (sub_title, _key, _jump) in enumerate(SUBTABS.get(noun, [])):
-                if sub_title != "Statistics":
+                if sub_title != "Statistics" and noun not in ("vmpool", "host", "cluster"):
                     continue
                 detail.query_one("TabbedContent").active = f"tab-{i}"
-                await wait_until(pilot, lambda i=i, d=detail: f"tab-{i}" in d.loaded, what="stats")
+                await wait_until(
+                    pilot,
+                    lambda i=i, d=detail: (
+                        f"tab-{i}" in d.loaded
+                        and (
+                            not d.query(f"#sub-{i}")
+                            or d.query_one(f"#sub-{i}").row_count
+                            or str(d.query_one(f"#tab-{i} .view-message").render()).strip()
+                        )
+                    ),
+                    what=f"{noun} {sub_title}",
+                )
+                said = str(detail.query_one(f"#tab-{i} .view-message").render())
+                assert "syntax" not in said and "400" not in said, f"{noun} {sub_title}: {said}"
+                tables = list(detail.query(f"#sub-{i}"))
+                if tables and tables[0].row_count:
+                    assert_cells_safe(tables[0], f"{noun} {sub_title}")
                 shown(app)
             await pilot.press("escape")
             await wait_until(pilot, lambda: not isinstance(app.screen, DetailScreen), what="back")
