@@ -18,7 +18,7 @@ from ovirtsdk4.reader import Reader
 from ovtui.sim import events as ev
 from ovtui.sim.clock import Scheduler
 from ovtui.sim.faults import FaultInjector
-from ovtui.sim.httptypes import bad_request
+from ovtui.sim.httptypes import bad_request, conflict
 from ovtui.sim.store import RecordStore
 
 VS = T.VmStatus
@@ -202,6 +202,17 @@ def _find_named(w: RecordStore, coll: str, r: Any) -> Any:
     if r.name:
         return next((o for o in w.coll[coll].values() if o.name == r.name), None)
     return None
+
+
+def disk_action_target(w: RecordStore, disk: Any, ctx: Ctx, action: str) -> Any:
+    """The storage domain a disk ``move``/``copy`` names: 400 when it names none the engine
+    has, 409 while the disk is not ok (MoveDisk / CopyDisk's first refusals)."""
+    target = _find_named(w, "storagedomains", ctx.action.storage_domain)
+    if ctx.action.storage_domain is None or target is None:
+        raise bad_request("Entity not found: storage_domain")
+    if disk.status != T.DiskStatus.OK:
+        raise conflict(f"Cannot {action} Virtual Disk: Disk is locked. Please try again later.")
+    return target
 
 
 S = TypeVar("S")

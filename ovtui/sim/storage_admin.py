@@ -20,7 +20,7 @@ from ovirtsdk4 import types as T
 
 from ovtui.sim import events as ev
 from ovtui.sim import render, xmlcache
-from ovtui.sim.httptypes import HttpError, Request, Response, bad_request, conflict
+from ovtui.sim.httptypes import HttpError, Request, Response, conflict
 from ovtui.sim.machine_base import (
     RUNNING,
     SDS,
@@ -30,6 +30,7 @@ from ovtui.sim.machine_base import (
     RouteParts,
     _engine_enum,
     _find_named,
+    disk_action_target,
     parse_body,
 )
 from ovtui.sim.records import GiB, href, mk, new_disk, ref, set_private
@@ -696,11 +697,7 @@ class StorageAdmin(MachineBase):
         """POST /disks/ID/copy: a new disk (``disk.alias`` or "<alias>_copy") on the target
         domain, locked while the image is copied (job progress)."""
         w = self.world
-        target = _find_named(w, "storagedomains", ctx.action.storage_domain)
-        if ctx.action.storage_domain is None or target is None:
-            raise bad_request("Entity not found: storage_domain")
-        if disk.status != T.DiskStatus.OK:
-            raise conflict("Cannot copy Virtual Disk: Disk is locked. Please try again later.")
+        target = disk_action_target(w, disk, ctx, "copy")
         if disk.storage_type == T.DiskStorageType.LUN:
             raise conflict(
                 "Cannot copy Virtual Disk. Action is unsupported for the specified disk type (Lun)."

@@ -24,6 +24,7 @@ from ovtui.sim.machine_base import (
     Ctx,
     MachineBase,
     _find_named,
+    disk_action_target,
     parse_body,
 )
 from ovtui.sim.records import GiB, href, mk, ref, set_private
@@ -173,11 +174,7 @@ class VmLifeMachine(MachineBase):
     def disk_move(self, disk: Any, ctx: Ctx) -> None:
         """MoveDisk: locked while the image is copied (job progress), then on the target."""
         w = self.world
-        target = _find_named(w, "storagedomains", ctx.action.storage_domain)
-        if ctx.action.storage_domain is None or target is None:
-            raise bad_request("Entity not found: storage_domain")
-        if disk.status != T.DiskStatus.OK:
-            raise conflict("Cannot move Virtual Disk: Disk is locked. Please try again later.")
+        target = disk_action_target(w, disk, ctx, "move")
         current = {s.id for s in disk.storage_domains or []}
         if target.id in current:
             raise conflict(
