@@ -15,7 +15,7 @@ from typing import Any
 
 from ovirtsdk4 import types
 
-from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError
+from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .datacenters import by_name
 from .declare import verb
 from .errors import engine_errors
@@ -401,20 +401,3 @@ def luns(
         rows = [lu for lu in rows if not lu.storage_domain_id]
     return Result(True, f"{len(rows)} LUN(s) seen by host {name}", rows, columns=LUN_COLUMNS,
                   root="logical_units")  # fmt: skip
-
-
-def storage_domain_named(ctx: ActionContext, name: str) -> types.StorageDomain:
-    """The storage domain named ``name`` (or with that id); NoMatch when none."""
-    with engine_errors(f"looking up storage domain {name}"):
-        found = [
-            s
-            for s in ctx.system.storage_domains_service().list(search=f"name={name}")
-            if s.name == name
-        ]
-    if not found:
-        try:
-            return _fetch(ctx, name)
-        except EngineRefused:
-            pass
-        raise NoMatch(f"No storage domain named {name!r}.", "List them with: ovtui run sd list")
-    return found[0]
