@@ -66,8 +66,11 @@ class ResourceTable(DataTable):
         self.sort_col: int | None = None
         self.sort_reverse = False
         self._raw: list[Row] = []
-        # rendered cells by place and value (see _render_cell)
-        self._cell_lines: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(8000)
+        # rendered cells by place and value (see _render_cell): a screenful of a page's
+        # cells, with and without the cursor; DataTable's own cell cache, whose entries a
+        # refresh makes useless, only hands each render over
+        self._cell_lines: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(2500)
+        self._cell_render_cache = LRUCache(32)
 
     def _render_cell(
         self,
