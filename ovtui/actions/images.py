@@ -17,6 +17,7 @@ from ovirtsdk4 import types
 from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .waiters import jobs_of, send_action, span, status_of
 
 IMPORT_WAIT = 3600.0
@@ -141,7 +142,7 @@ def import_(
         with engine_errors(f"reading template {as_template}"):
             found = [
                 t
-                for t in ctx.system.templates_service().list(search=f"name={as_template}")
+                for t in ctx.system.templates_service().list(search=f"name={quote(as_template)}")
                 if t.name == as_template
             ]
         if not found:
@@ -151,7 +152,9 @@ def import_(
         return Result(True, message, found[0], columns=("name", "status", "cluster", "id"))
     with engine_errors(f"reading disk {alias}"):
         disks = [
-            d for d in ctx.system.disks_service().list(search=f"name={alias}") if d.name == alias
+            d
+            for d in ctx.system.disks_service().list(search=f"name={quote(alias)}")
+            if d.name == alias
         ]
     message = f"{what} imported as disk {alias}"
     ctx.progress("done", message, fraction=1.0)

@@ -35,8 +35,9 @@ def entity_service(system: Any, noun: Noun, obj_id: str) -> Any:
 
 
 def quote(value: str) -> str:
-    """Quote a value for the engine search language when it has spaces or quotes."""
-    if any(c in value for c in ' "=<>!'):
+    """Quote a value for the engine search language when it has spaces, quotes, operators or
+    brackets (a name such as ``web-[prod]`` or ``a=b`` is a syntax error unquoted)."""
+    if any(c in value for c in ' "=<>!()[]'):
         return '"' + value.replace('"', '\\"') + '"'
     return value
 

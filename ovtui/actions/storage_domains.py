@@ -19,6 +19,7 @@ from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .datacenters import by_name
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .storage import SD_TIMEOUT, attached_service
 from .vm_common import find_host
 from .vm_writes import add_once
@@ -129,7 +130,7 @@ def _create(ctx: ActionContext, params: dict[str, Any], importing: bool) -> Resu
     def find() -> Any | None:
         if not name:
             return None
-        found = [s for s in svc.list(search=f"name={name}") if s.name == name]
+        found = [s for s in svc.list(search=f"name={quote(name)}") if s.name == name]
         return found[0] if found else None
 
     added, _cid, follower = add_once(ctx, svc, spec, label, find)

@@ -9,6 +9,7 @@ from typing import Any
 from .base import ActionContext, EngineRefused, NoMatch, Param, Result, UsageError, WaitTimeout
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .vm_clone import find_vm
 from .vm_create import parse_size
 from .vm_writes import add_once
@@ -46,7 +47,9 @@ def _wait_ok(ctx: ActionContext, tid: str, what: str, follower: Any) -> Any:
 
 def _base(ctx: ActionContext, name: str) -> Any:
     with engine_errors(f"looking up template {name}"):
-        found = [t for t in _templates(ctx).list(search=f"name={name}") if name in (t.name, t.id)]
+        found = [
+            t for t in _templates(ctx).list(search=f"name={quote(name)}") if name in (t.name, t.id)
+        ]
     first = [t for t in found if not t.version or (t.version.version_number or 1) == 1]
     if not first:
         raise NoMatch(f"No template {name!r} to add a version to.")
@@ -89,10 +92,10 @@ def create(ctx: ActionContext, target: Any = None, **params: Any) -> Result:
             version_name=params.get("version_name"),
         )
     svc = _templates(ctx)
-    before = {t.id for t in svc.list(search=f"name={name}")}
+    before = {t.id for t in svc.list(search=f"name={quote(name)}")}
 
     def find() -> Any | None:
-        new = [t for t in svc.list(search=f"name={name}") if t.id not in before]
+        new = [t for t in svc.list(search=f"name={quote(name)}") if t.id not in before]
         return new[0] if new else None
 
     label = f"create template {name} from VM {vm.name}"

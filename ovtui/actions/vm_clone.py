@@ -7,13 +7,14 @@ from typing import Any
 from .base import ActionContext, EngineRefused, Param, Result, UsageError
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .vm_common import TIMEOUTS, fetch_vm, finished, job_finished, vm_service, vms_service, wait_vm
 from .waiters import send_action
 
 
 def find_vm(ctx: ActionContext, name: str) -> Any | None:
     with engine_errors(f"looking up VM {name}"):
-        found = [v for v in vms_service(ctx).list(search=f"name={name}") if v.name == name]
+        found = [v for v in vms_service(ctx).list(search=f"name={quote(name)}") if v.name == name]
     return found[0] if found else None
 
 

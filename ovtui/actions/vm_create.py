@@ -31,6 +31,7 @@ from .cloud_init import CLOUD_INIT_PARAMS, build_initialization
 from .cloud_init import given as cloud_init_given
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .vm_common import TIMEOUTS, fetch_vm, finished, vm_service, vms_service, wait_vm
 from .waiters import EventFollower, read_back, send_action, status_of, wait_gone
 
@@ -330,7 +331,9 @@ def template_version(ctx: ActionContext, name: str, wanted: Any) -> Any:
     number = None if text == "latest" else _int(text, "--template-version")
     with engine_errors(f"looking up the versions of template {name}"):
         found = [
-            t for t in ctx.system.templates_service().list(search=f"name={name}") if t.name == name
+            t
+            for t in ctx.system.templates_service().list(search=f"name={quote(name)}")
+            if t.name == name
         ]
     numbered = {(t.version.version_number if t.version else 1) or 1: t for t in found}
     if not numbered:
@@ -364,7 +367,9 @@ def _read_back_vm(
     found: list[Any] = []
 
     def find() -> str | None:
-        found[:] = [v for v in vms_service(ctx).list(search=f"name={name}") if v.name == name]
+        found[:] = [
+            v for v in vms_service(ctx).list(search=f"name={quote(name)}") if v.name == name
+        ]
         return f"VM {name}, id {found[0].id}" if found else None
 
     read_back(ctx, lost, label, cid, follower, find)

@@ -11,6 +11,7 @@ from typing import Any
 from .base import ActionContext, EngineRefused, Param, Result, UsageError, WaitTimeout
 from .declare import verb
 from .errors import engine_errors
+from .selectors import quote
 from .vm_common import fetch_vm, vm_service
 from .vm_create import parse_size
 from .vm_writes import add_once, by_name_or_id
@@ -175,7 +176,7 @@ def disk_add(ctx: ActionContext, target: Any, **params: Any) -> Result:
 def _find_disk(ctx: ActionContext, which: str) -> Any:
     disks = ctx.system.disks_service()
     with engine_errors(f"looking up disk {which}"):
-        found = [d for d in disks.list(search=f"name={which}") if d.name == which]
+        found = [d for d in disks.list(search=f"name={quote(which)}") if d.name == which]
         if not found:
             try:
                 found = [disks.disk_service(which).get()]
@@ -306,7 +307,7 @@ def sd_id(ctx: ActionContext, name: str) -> str | None:
     """The id of the storage domain named ``name``; None when the engine has none."""
     with engine_errors(f"looking up storage domain {name}"):
         found = [
-            s for s in ctx.system.storage_domains_service().list(search=f"name={name}")
+            s for s in ctx.system.storage_domains_service().list(search=f"name={quote(name)}")
             if s.name == name
         ]  # fmt: skip
     return found[0].id if found else None
