@@ -67,10 +67,9 @@ class ResourceTable(DataTable):
         self.sort_reverse = False
         self._raw: list[Row] = []
         # rendered cells by place and value (see _render_cell): a screenful of a page's
-        # cells, with and without the cursor; DataTable's own cell cache, whose entries a
-        # refresh makes useless, only hands each render over
+        # cells, with and without the cursor (DataTable's own cell cache is left as it is:
+        # shrunk, keys answered more slowly while refreshing)
         self._cell_lines: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(2500)
-        self._cell_render_cache = LRUCache(32)
 
     def _render_cell(
         self,
