@@ -46,6 +46,8 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        # q gets out from any depth, as on every other screen (not shown: the footer is full)
+        Binding("q", "app.quit", "Quit", show=False),
         Binding("right_square_bracket", "subtab(1)", "Next tab"),
         Binding("left_square_bracket", "subtab(-1)", "Prev tab"),
         Binding("x", "xml", "XML"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ovtui.app import OvtuiApp
 from ovtui.screens.connect import ConnectScreen
+from ovtui.screens.detail import DetailScreen
 from ovtui.screens.modals import HelpScreen
 from ovtui.screens.verbs import visible_verbs
 from tests.support import asynctest, wait_until
@@ -92,3 +93,20 @@ async def test_cancel_stops_the_wait_and_says_the_engine_goes_on(make_sim):
         await wait_until(pilot, lambda: not task.running, timeout=20, what="task to stop")
         assert task.state == "cancelled"
         assert "engine" in task.step
+
+
+@asynctest
+async def test_q_quits_from_a_nested_detail_screen(sim):
+    """``q`` always gets out: from a VM opened from its host's sub-tab too."""
+    app = make_app(sim, live=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot, app, "host")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), what="host")
+        host = app.screen
+        host.action_subtab(1)  # Virtual Machines
+        await wait_until(pilot, lambda: "sub-0" in host.sub_objects, what="its VMs")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is not host, what="a VM's detail")
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, what="the app to quit")
