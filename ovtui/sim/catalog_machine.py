@@ -22,7 +22,7 @@ from ovirtsdk4 import types as T
 from ovtui.sim import render, routes, xmlcache
 from ovtui.sim.httptypes import HttpError, Response, bad_request, conflict
 from ovtui.sim.machine_base import RUNNING, MachineBase, RouteParts, _find_named, parse_body
-from ovtui.sim.records import GiB, href, mk, ref, set_private
+from ovtui.sim.records import DEFAULT_MAC_POOL_ID, GiB, href, mk, ref, set_private
 from ovtui.sim.store import RecordStore
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ovtui.sim.routes import Node
 
 ROOT_TAG = "00000000-0000-0000-0000-000000000000"
-DEFAULT_MAC_POOL = "58ca604b-017d-0374-0220-00000000014e"
+DEFAULT_MAC_POOL = DEFAULT_MAC_POOL_ID
 # the seeded VMs' and disks' quota (sim/records): the Default quota of their data center
 SEEDED_QUOTA = "58ca604b-017d-0374-0220-00000000014f"
 _NAME = re.compile(r"^[\w.-]+$")  # VALIDATION_TAGS_INVALID_TAG_NAME / AFFINITY_LABEL_BAD_NAME

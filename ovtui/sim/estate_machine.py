@@ -23,7 +23,15 @@ from ovtui.sim import levels, render, xmlcache
 from ovtui.sim.estate_views import MGMT_NETWORK, MGMT_ROLES, cluster_network_roles, cluster_networks
 from ovtui.sim.httptypes import HttpError, Response, conflict
 from ovtui.sim.machine_base import HS, SDS, VS, Ctx, MachineBase, RouteParts, parse_body
-from ovtui.sim.records import href, mk, ref, set_private
+from ovtui.sim.records import (
+    DEFAULT_MAC_POOL_ID,
+    NONE_POLICY_ID,
+    href,
+    make_cluster,
+    mk,
+    ref,
+    set_private,
+)
 
 if TYPE_CHECKING:
     from ovtui.sim.httptypes import Request
@@ -47,9 +55,9 @@ EXCLUSIVE_ROLES = (
     T.NetworkUsage.DEFAULT_ROUTE,
     T.NetworkUsage.MANAGEMENT,
 )
-MAC_POOL_ID = "58ca604b-017d-0374-0220-00000000014e"
+MAC_POOL_ID = DEFAULT_MAC_POOL_ID
 POLICY_IDS = {
-    "none": "b4ed2332-a7ac-4d5f-9596-99a439cb2812",
+    "none": NONE_POLICY_ID,
     "evenly_distributed": "20d25257-b4bd-4589-92a6-c4c5c5d3fd1a",
     "power_saving": "5a2b0939-7d46-4b73-a469-e9c2c7fc6a53",
     "vm_evenly_distributed": "8d5d7bec-68de-4a67-b53e-0ac54686d579",
@@ -379,42 +387,15 @@ class EstateMachine(MachineBase):
                 f"{pre} No single suitable network was found to serve as the management network."
             )
         cid = w.new_id()
-        cl = mk(
-            T.Cluster,
-            id=cid,
-            href=href("clusters", cid),
-            name=cl_in.name,
+        cl = make_cluster(
+            cid,
+            cl_in.name,
+            dc.id,
             description=cl_in.description or "",
             comment=cl_in.comment or "",
-            data_center=ref(T.DataCenter, "datacenters", dc.id),
-            cpu=mk(
-                T.Cpu,
-                architecture=T.Architecture.X86_64,
-                type=cpu_type or "Secure Intel Cascadelake Server Family",
-            ),
-            version=_v(version),
-            ballooning_enabled=True,
-            threads_as_cores=False,
-            trusted_service=False,
-            tunnel_migration=False,
-            virt_service=True,
-            gluster_service=False,
-            ha_reservation=False,
-            firewall_type=T.FirewallType.FIREWALLD,
-            switch_type=T.SwitchType.LEGACY,
-            error_handling=mk(T.ErrorHandling, on_error=T.MigrateOnError.MIGRATE),
-            fencing_policy=mk(T.FencingPolicy, enabled=True),
-            ksm=mk(T.Ksm, enabled=False, merge_across_nodes=True),
-            memory_policy=mk(T.MemoryPolicy, over_commit=mk(T.MemoryOverCommit, percent=100)),
-            migration=mk(
-                T.MigrationOptions,
-                auto_converge=T.InheritableBoolean.INHERIT,
-                compressed=T.InheritableBoolean.INHERIT,
-                policy=mk(T.MigrationPolicy, id=MIGRATION_POLICY_IDS["minimal_downtime"]),
-            ),
-            required_rng_sources=[T.RngSource.URANDOM],
-            scheduling_policy=ref(T.SchedulingPolicy, "schedulingpolicies", POLICY_IDS["none"]),
-            mac_pool=ref(T.MacPool, "macpools", MAC_POOL_ID),
+            cpu_type=cpu_type,
+            version=version,
+            migration_policy_id=MIGRATION_POLICY_IDS["minimal_downtime"],
         )
         self._apply_cluster_fields(cl, cl_in)
         set_private(cl, _sim_networks={mgmt.id: (True, [*MGMT_ROLES, T.NetworkUsage.VM])})

@@ -103,6 +103,67 @@ def ref(cls: type[S], coll: str, obj_id: str, **extra: Any) -> S:
     return mk(cls, id=obj_id, href=href(coll, obj_id), **extra)
 
 
+DEFAULT_CPU_TYPE = "Secure Intel Cascadelake Server Family"
+NONE_POLICY_ID = "b4ed2332-a7ac-4d5f-9596-99a439cb2812"  # the "none" scheduling policy
+DEFAULT_MAC_POOL_ID = "58ca604b-017d-0374-0220-00000000014e"
+
+
+def make_cluster(
+    cid: str,
+    name: str,
+    dc_id: str,
+    *,
+    description: str,
+    comment: str = "",
+    cpu_type: str | None = None,
+    version: tuple[int, int] = (4, 7),
+    migration_policy_id: str | None = None,
+    properties: list[Any] | None = None,
+) -> T.Cluster:
+    """A cluster of data center ``dc_id`` with the engine's defaults for a new cluster (the
+    seeded ones and ``POST /clusters``)."""
+    migration = mk(
+        T.MigrationOptions,
+        auto_converge=T.InheritableBoolean.INHERIT,
+        compressed=T.InheritableBoolean.INHERIT,
+    )
+    if migration_policy_id is not None:
+        migration.policy = mk(T.MigrationPolicy, id=migration_policy_id)
+    return mk(
+        T.Cluster,
+        id=cid,
+        href=href("clusters", cid),
+        name=name,
+        description=description,
+        comment=comment,
+        data_center=ref(T.DataCenter, "datacenters", dc_id),
+        cpu=mk(T.Cpu, architecture=T.Architecture.X86_64, type=cpu_type or DEFAULT_CPU_TYPE),
+        version=mk(T.Version, major=version[0], minor=version[1]),
+        ballooning_enabled=True,
+        threads_as_cores=False,
+        trusted_service=False,
+        tunnel_migration=False,
+        virt_service=True,
+        gluster_service=False,
+        ha_reservation=False,
+        maintenance_reason_required=False,
+        optional_reason=False,
+        firewall_type=T.FirewallType.FIREWALLD,
+        switch_type=T.SwitchType.LEGACY,
+        log_max_memory_used_threshold=95,
+        log_max_memory_used_threshold_type=T.LogMaxMemoryUsedThresholdType.PERCENTAGE,
+        error_handling=mk(T.ErrorHandling, on_error=T.MigrateOnError.MIGRATE),
+        fencing_policy=mk(T.FencingPolicy, enabled=True),
+        ksm=mk(T.Ksm, enabled=False, merge_across_nodes=True),
+        memory_policy=mk(T.MemoryPolicy, over_commit=mk(T.MemoryOverCommit, percent=100)),
+        migration=migration,
+        required_rng_sources=[T.RngSource.URANDOM],
+        scheduling_policy=ref(T.SchedulingPolicy, "schedulingpolicies", NONE_POLICY_ID),
+        mac_pool=ref(T.MacPool, "macpools", DEFAULT_MAC_POOL_ID),
+        custom_scheduling_policy_properties=properties,
+    )
+
+
 def add_storage_domain(
     world: RecordStore, sid: str, name: str, dc_id: str, **fields: Any
 ) -> T.StorageDomain:

@@ -22,11 +22,13 @@ from ovtui.sim import events as ev
 from ovtui.sim.catalog_machine import seed_catalog
 from ovtui.sim.pool_machine import seed_pools
 from ovtui.sim.records import (
+    DEFAULT_MAC_POOL_ID,
     GUEST_OS,
     GiB,
     add_storage_domain,
     disk_attachments,
     href,
+    make_cluster,
     make_host,
     make_template,
     make_vm,
@@ -115,11 +117,7 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int, empty: bool = False) 
             storage_format=T.StorageFormat.V5,
             version=mk(T.Version, major=4, minor=7),
             supported_versions=[mk(T.Version, major=4, minor=7)],
-            mac_pool=mk(
-                T.MacPool,
-                id="58ca604b-017d-0374-0220-00000000014e",
-                href=href("macpools", "58ca604b-017d-0374-0220-00000000014e"),
-            ),
+            mac_pool=ref(T.MacPool, "macpools", DEFAULT_MAC_POOL_ID),
         )
         world.coll["datacenters"][dc_id] = dc
         dcs.append(dc)
@@ -207,56 +205,12 @@ def populate(world: RecordStore, n_vms: int, n_hosts: int, empty: bool = False) 
         cid = world.new_id()
         dc = dcs[i % n_dcs]
         name = "Default" if i == 0 else f"cluster{i + 1:02d}"
-        cl = mk(
-            T.Cluster,
-            id=cid,
-            href=href("clusters", cid),
-            name=name,
+        cl = make_cluster(
+            cid,
+            name,
+            dc.id,
             description=f"{name} cluster",
-            comment="",
-            data_center=ref(T.DataCenter, "datacenters", dc.id),
-            cpu=mk(
-                T.Cpu,
-                architecture=T.Architecture.X86_64,
-                type="Secure Intel Cascadelake Server Family",
-            ),
-            version=mk(T.Version, major=4, minor=7),
-            ballooning_enabled=True,
-            threads_as_cores=False,
-            trusted_service=False,
-            tunnel_migration=False,
-            virt_service=True,
-            gluster_service=False,
-            ha_reservation=False,
-            maintenance_reason_required=False,
-            optional_reason=False,
-            firewall_type=T.FirewallType.FIREWALLD,
-            switch_type=T.SwitchType.LEGACY,
-            log_max_memory_used_threshold=95,
-            log_max_memory_used_threshold_type=T.LogMaxMemoryUsedThresholdType.PERCENTAGE,
-            error_handling=mk(T.ErrorHandling, on_error=T.MigrateOnError.MIGRATE),
-            fencing_policy=mk(T.FencingPolicy, enabled=True),
-            ksm=mk(T.Ksm, enabled=False, merge_across_nodes=True),
-            memory_policy=mk(T.MemoryPolicy, over_commit=mk(T.MemoryOverCommit, percent=100)),
-            migration=mk(
-                T.MigrationOptions,
-                auto_converge=T.InheritableBoolean.INHERIT,
-                compressed=T.InheritableBoolean.INHERIT,
-            ),
-            required_rng_sources=[T.RngSource.URANDOM],
-            scheduling_policy=mk(
-                T.SchedulingPolicy,
-                id="b4ed2332-a7ac-4d5f-9596-99a439cb2812",
-                href=href("schedulingpolicies", "b4ed2332-a7ac-4d5f-9596-99a439cb2812"),
-            ),
-            mac_pool=mk(
-                T.MacPool,
-                id="58ca604b-017d-0374-0220-00000000014e",
-                href=href("macpools", "58ca604b-017d-0374-0220-00000000014e"),
-            ),
-            custom_scheduling_policy_properties=[
-                mk(T.Property, name="HighUtilization", value="80")
-            ],
+            properties=[mk(T.Property, name="HighUtilization", value="80")],
         )
         world.coll["clusters"][cid] = cl
         clusters.append(cl)
