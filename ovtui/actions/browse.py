@@ -82,16 +82,20 @@ class ConnectionPool:
         self._lock = threading.Lock()
         self._sem = threading.BoundedSemaphore(size)
         self._token: str | None = None
+        self._login = threading.Lock()  # one login at a time: the pool shares its token
 
     def _new(self) -> Any:
         """A new connection with the pool's token; the first one logs in to get that token
-        (here, on the thread that will use it: a leased connection is never touched)."""
-        conn = self._factory(token=self._token)
-        if self._token is None:
-            try:
-                self._token = conn.authenticate()
-            except Exception:  # noqa: BLE001 - the caller's first request reports the error
-                pass
+        (here, on the thread that will use it: a leased connection is never touched). Two
+        workers leasing at once wait for one login: each logging in made a second session
+        that the one logout at close never ended."""
+        with self._login:
+            conn = self._factory(token=self._token)
+            if self._token is None:
+                try:
+                    self._token = conn.authenticate()
+                except Exception:  # noqa: BLE001 - the caller's first request reports the error
+                    pass
         with self._lock:
             self._all.append(conn)
         return conn
