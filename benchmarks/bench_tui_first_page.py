@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import socket
 import sys
 import threading
@@ -40,12 +41,14 @@ class CountingProxy:
         self.lock = threading.Lock()
         self.requests = 0
         self.bytes = 0
+        self.api_lines: list[str] = []  # request lines to the API (not SSO), oldest first
         threading.Thread(target=self._accept, daemon=True).start()
 
     def reset(self) -> tuple[int, int]:
         with self.lock:
             out = (self.requests, self.bytes)
             self.requests = self.bytes = 0
+            self.api_lines = []
         return out
 
     def snapshot(self) -> tuple[int, int]:
@@ -72,6 +75,10 @@ class CountingProxy:
                     self.bytes += len(data)
                     if upstream:
                         self.requests += data.count(b" HTTP/1.1\r\n")
+                        self.api_lines.extend(
+                            m.decode("latin-1")
+                            for m in re.findall(rb"[A-Z]+ /ovirt-engine/api\S* HTTP/1\.1", data)
+                        )
                 dst.sendall(data)
         except OSError:
             pass
@@ -125,6 +132,8 @@ async def tui_run(url: str, sim: Simulator, proxy: CountingProxy, page_size: int
         m = app.main_screen()
         await until(lambda: m.view.loaded_once and m.view.table.row_count == page_size)
         out["first_page_s"] = time.perf_counter() - t0
+        with proxy.lock:  # API requests (login excluded) sent until the first rows showed
+            out["first_rows_api"] = list(proxy.api_lines)
         await until(lambda: bool(app.engine_info))
         await pilot.pause(0.2)
         out["first_page"] = proxy.reset()
