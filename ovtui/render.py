@@ -58,6 +58,40 @@ def csv_text(rows: list[list[str]], headers: list[str]) -> str:
     return out.getvalue()
 
 
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """Engine text for a CSV cell: one that a spreadsheet would run as a formula (it starts
+    with ``= + - @``, TAB or CR) gets a leading ``'`` (OWASP's advice), so Excel/LibreOffice
+    show it as text. Only for text: numbers ovtui writes (``-1``) are not passed here."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
+def _is_text(value: Any) -> bool:
+    """Whether :func:`cell` writes ``value`` as engine text (a string, a referenced object's
+    name, id or version string), not as a number, enum, yes/no or time ovtui formats."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return bool(value) and _is_text(value[0])
+    if is_struct(value):
+        return any(getattr(value, a, None) for a in ("name", "id", "full_version"))
+    return False
+
+
+def csv_cell(value: Any, column: str, names: dict[str, str] | None = None) -> str:
+    """:func:`cell` for ``-o csv``: engine text through :func:`formula_safe`."""
+    text = cell(value, column, names)
+    return formula_safe(text) if _is_text(value) else text
+
+
+def _csv_scalar(value: Any) -> str:
+    """:func:`_scalar` for ``-o csv``: strings through :func:`formula_safe`."""
+    return formula_safe(value) if isinstance(value, str) else _scalar(value)
+
+
 def is_struct(value: Any) -> bool:
     return hasattr(value, "__dict__") and type(value).__module__.startswith("ovirtsdk4")
 
@@ -297,7 +331,8 @@ class RowStream:
             return "---\n" + yaml_text(to_data(obj)).rstrip("\n")
         if self.fmt == "xml":
             return xml(obj)
-        cells = [visible(cell(dig(obj, c), c)) for c in self.columns]
+        render_cell = csv_cell if self.fmt == "csv" else cell
+        cells = [visible(render_cell(dig(obj, c), c)) for c in self.columns]
         if self.fmt == "csv":
             text = csv_text([cells], headers_for(self.columns)).rstrip("\n")
             if self.widths is None:
@@ -349,12 +384,12 @@ def _csv(data: Any, items: list[Any], cols: list[str], names: dict[str, str] | N
     if items and not is_struct(items[0]):
         if isinstance(items[0], dict):
             keys = list(dict.fromkeys(k for it in items for k in it))
-            return csv_text([[_scalar(it.get(k)) for k in keys] for it in items], keys).rstrip("\n")
-        return csv_text([[_scalar(i)] for i in items], ["value"]).rstrip("\n")
+            rows = [[_csv_scalar(it.get(k)) for k in keys] for it in items]
+            return csv_text(rows, keys).rstrip("\n")
+        return csv_text([[_csv_scalar(i)] for i in items], ["value"]).rstrip("\n")
     if not isinstance(data, list):
-        pairs = [line.split(": ", 1) for line in detail(data).split("\n") if ": " in line]
-        return csv_text([[k, v] for k, v in pairs], ["key", "value"]).rstrip("\n")
-    rows = [[cell(dig(o, c), c, names) for c in cols] for o in items]
+        return csv_text(detail_pairs(data, _csv_scalar), ["key", "value"]).rstrip("\n")
+    rows = [[csv_cell(dig(o, c), c, names) for c in cols] for o in items]
     return csv_text(rows, headers_for(cols)).rstrip("\n")
 
 
@@ -391,7 +426,13 @@ def _scalar(v: Any) -> str:
 
 def detail(obj: Any) -> str:
     """One object as ``key: value`` lines (nested values flattened with dots)."""
-    lines: list[str] = []
+    return "\n".join(f"{k}: {v}" for k, v in detail_pairs(obj, _scalar))
+
+
+def detail_pairs(obj: Any, scalar: Any) -> list[list[str]]:
+    """One object's ``[key, value]`` pairs (nested values flattened with dots), both
+    visible; ``scalar`` writes a leaf value (``-o csv`` guards text against formulas)."""
+    pairs: list[list[str]] = []
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, dict):
@@ -401,10 +442,10 @@ def detail(obj: Any) -> str:
             for i, v in enumerate(value):
                 walk(f"{prefix}[{i}]", v)
         else:
-            lines.append(f"{visible(prefix)}: {visible(_scalar(value))}")
+            pairs.append([visible(prefix), visible(scalar(value))])
 
     walk("", to_data(obj))
-    return "\n".join(lines)
+    return pairs
 
 
 def plural_tag(objs: list[Any], fallback: str) -> str:
@@ -645,7 +686,8 @@ class PageRenderer:
         if self.fmt == "yaml":
             return [yaml_item(to_data(o)) for o in objs]
         cols, names = self.columns, self.names
-        return [[visible(cell(dig(o, c), c, names)) for c in cols] for o in objs]
+        render_cell = csv_cell if self.fmt == "csv" else cell
+        return [[visible(render_cell(dig(o, c), c, names)) for c in cols] for o in objs]
 
 
 class ListWriter:
