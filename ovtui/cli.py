@@ -80,9 +80,10 @@ def _add_global_options(
     )
 
 
-def build_parser(nouns: bool = True) -> argparse.ArgumentParser:
+def build_parser(nouns: bool = True, sim: bool = True) -> argparse.ArgumentParser:
     """``nouns=False`` leaves out ``run``'s noun and verb parsers (a quarter of a second at
-    start): only for a command line without ``run``, which they can never parse."""
+    start), ``sim=False`` the options of ``sim`` (they import the simulator): only for a
+    command line without ``run`` (``sim``), which they can never parse."""
     parser = argparse.ArgumentParser(
         prog="ovtui",
         description="A terminal UI and headless CLI for oVirt / RHV engines.",
@@ -109,11 +110,12 @@ def build_parser(nouns: bool = True) -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="world seed")
     demo.add_argument("--readonly", action="store_true", help="hide and refuse mutating verbs")
 
-    sim = sub.add_parser("sim", help="serve the oVirt engine simulator until interrupted")
+    sim_parser = sub.add_parser("sim", help="serve the oVirt engine simulator until interrupted")
     try:
-        from .sim.cli import add_sim_arguments
+        if sim:
+            from .sim.cli import add_sim_arguments
 
-        add_sim_arguments(sim)
+            add_sim_arguments(sim_parser)
     except ImportError:  # pragma: no cover - the simulator package is part of ovtui
         pass
 
@@ -268,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(err)
         return err.exit_code
     # the TUI starts sooner without the parsers of every noun and verb (issue 14)
-    parser = build_parser(nouns="run" in argv)
+    parser = build_parser(nouns="run" in argv, sim="sim" in argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: -h (0) or a usage error (2)
