@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from ovtui.sim import routes, xmlcache
@@ -99,20 +102,49 @@ class Simulator:
         log.info("simulator serving on %s", self.url)
         return self
 
-    def warm(self, chunk: int = 500) -> None:
-        """Render every top-level list into the XML cache now, ``chunk`` records per hold of
-        the world lock (requests go on meanwhile), so the first full list is served from
-        cached bytes too. ``ovtui sim`` runs this in the background after it starts."""
+    def warm(self, hold_s: float = 0.01) -> None:
+        """Render every top-level list into the XML cache now, holding the world lock at most
+        about ``hold_s`` at a time (requests go on meanwhile), so the first full list is
+        served from cached bytes too. Every VM's and template's disks are generated first,
+        in the same small holds (``/disks`` would otherwise generate them all in one).
+        ``ovtui sim`` runs this in the background after it starts."""
+        world = self.world
+        with world.lock:
+            owners = (
+                []
+                if world.disks_complete
+                else [(coll, list(world.coll[coll].values())) for coll in ("vms", "templates")]
+            )
+        for coll, records in owners:
+
+            def disks(record: Any, coll: str = coll) -> None:
+                if record.id in world.coll[coll]:  # (not removed meanwhile)
+                    world.sub(coll, record, "diskattachments")
+
+            self._in_holds(records, disks, hold_s)
         for name in routes.TOP:
-            with self.world.lock:
-                node = routes.resolve(self.world, [name])
+            with world.lock:
+                node = routes.resolve(world, [name])
                 if node is None:
                     continue
                 items = list(node.items or [])
-            for k in range(0, len(items), chunk):
-                with self.world.lock:
-                    for obj in items[k : k + chunk]:
-                        xmlcache.entity_bytes(obj, node.tag)
+            self._in_holds(items, functools.partial(xmlcache.entity_bytes, tag=node.tag), hold_s)
+
+    def _in_holds(self, items: list[Any], step: Callable[[Any], object], hold_s: float) -> None:
+        """``step(item)`` for each of ``items`` under the world lock, about ``hold_s`` per
+        hold of it."""
+        k = 0
+        while k < len(items):
+            with self.world.lock:
+                until = time.perf_counter() + hold_s
+                while k < len(items):
+                    step(items[k])
+                    k += 1
+                    if time.perf_counter() >= until:
+                        break
+            # let a request waiting for the lock take it (re-taking it at once, this thread
+            # would mostly have it again before the waiter wakes)
+            time.sleep(0.001)
 
     def stop(self) -> None:
         if self._server is not None:

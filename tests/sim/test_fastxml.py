@@ -6,6 +6,8 @@ translate (which the SDK writes itself)."""
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from typing import Any
 
 import ovirtsdk4
@@ -16,7 +18,8 @@ from ovirtsdk4 import types as T
 from ovirtsdk4 import writers
 from ovirtsdk4.xml import XmlWriter as CWriter
 
-from ovtui.sim import fastxml, hostile, render, routes
+from ovtui.sim import fastxml, hostile, render, routes, xmlcache
+from ovtui.sim.clock import FrozenClock
 from ovtui.sim.store import RecordStore
 from ovtui.sim.testing import bearer_request, connect
 
@@ -281,3 +284,37 @@ def test_a_record_whose_getter_is_not_the_sdks_reads_it_through_the_getter():
     plain = T.Vm(name="quiet", description="d")
     assert "<name>quiet</name>" in _same(plain, "vm")
     assert "<name>QUIET</name>" in _same(vm, "vm")  # (each class is told apart)
+
+
+def test_warm_caches_every_list_in_short_holds_and_changes_nothing(make_sim):
+    """``Simulator.warm`` (run by ``ovtui sim``) leaves every top-level list served as a
+    fresh rendering gives it, and the same as a simulator that did not warm serves it."""
+    frozen = FrozenClock(1_790_000_000.0)
+    warmed = make_sim(vms=40, hosts=4, seed=11, speed=0.001, clock=frozen)
+    cold = make_sim(vms=40, hosts=4, seed=11, speed=0.001, clock=frozen)
+    waits: list[float] = []
+    done = threading.Event()
+
+    def probe() -> None:  # as a request would: how long the world lock is waited for
+        while not done.is_set():
+            t0 = time.perf_counter()
+            with warmed.world.lock:
+                waits.append(time.perf_counter() - t0)
+            done.wait(0.001)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    warmed.warm(hold_s=0.005)
+    done.set()
+    prober.join()
+    assert warmed.world.disks_complete
+    stored = ["vms", "hosts", "clusters", "datacenters", "storagedomains", "templates", "disks"]
+    with warmed.world.lock:
+        for name in [*stored, "networks", "events", "users", "tags"]:
+            node = routes.resolve(warmed.world, [name])
+            assert node is not None and node.items
+            for obj in node.items:
+                assert obj.__dict__.get(xmlcache._SLOT) is not None, (name, obj.id)
+    for path in ["/vms", "/disks", "/hosts", "/templates", "/events"]:
+        assert bearer_request(warmed, "GET", path)[2] == bearer_request(cold, "GET", path)[2]
+    assert waits and max(waits) < 0.5  # (a loaded machine preempts; the holds are 5 ms)
