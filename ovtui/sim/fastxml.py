@@ -9,7 +9,8 @@ strings to a list, with the indentation of its depth precomputed:
 - ``if singular is None: singular = 'x'`` then ``writer.write_start(singular)`` (first),
   ``writer.write_end()`` (last);
 - ``href = obj.href`` / ``if href is not None: writer.write_attribute('href', href)`` and
-  ``if obj.a is not None: writer.write_attribute('a', obj.a)``, before any element;
+  ``if obj.a is not None: writer.write_attribute('a', obj.a)`` (or ``obj.a.value``,
+  ``str(obj.a)``), before any element;
 - ``if obj.a is not None:`` one of ``Writer.write_string|boolean|integer|decimal|date(writer,
   'tag', obj.a)``, ``Writer.write_string(writer, 'tag', obj.a.value)`` (an enum),
   ``XWriter.write_one(obj.a, writer, 'tag')``, ``XWriter.write_many(obj.a, writer, 'one',
@@ -89,8 +90,9 @@ _RE_HREF = (
     "href = obj.href",
     "if href is not None:\n    writer.write_attribute('href', href)",
 )
-_RE_ATTR = re.compile(
-    r"if obj\.(\w+) is not None:\n    writer\.write_attribute\('(\w+)', obj\.\1\)"
+_RE_ATTR = re.compile(  # the value as it is, an enum's value, or str() of it
+    r"if obj\.(\w+) is not None:\n"
+    r"    writer\.write_attribute\('(\w+)', (obj\.\1|obj\.\1\.value|str\(obj\.\1\))\)"
 )
 _RE_SCALAR = re.compile(
     r"if obj\.(\w+) is not None:\n"
@@ -354,12 +356,13 @@ class Translator:
             ]
             rest = rest[2:]
         while rest and (m := _RE_ATTR.fullmatch(rest[0])):
-            attr, xml = m.groups()
-            out += [
-                f"    v = obj.{attr}",
-                "    if v is not None:",
-                f"        s += f' {xml}=\"{_attr('v')}\"'",
-            ]
+            attr, xml, how = m.groups()
+            out += [f"    v = obj.{attr}", "    if v is not None:"]
+            if how.endswith(".value"):
+                out.append("        v = v.value")
+            elif how.startswith("str("):
+                out.append("        v = str(v)")
+            out.append(f"        s += f' {xml}=\"{_attr('v')}\"'")
             rest = rest[1:]
         out += ["    a(s + '>')", "    m = len(p)"]
         for stmt in rest:

@@ -128,13 +128,23 @@ def _link(base: str, rel: str) -> str:
     return f'<link href={quoteattr(base + "/" + rel)} rel="{rel}"/>'
 
 
+_BASE = "\x00"  # where the quoted base goes in a block of links (rels are fixed words)
+_LINK_BLOCKS: dict[tuple[str, ...], str] = {}
+
+
 def _links(base: str, rels: list[str]) -> list[str]:
-    """``_link`` for each of ``rels`` (fixed words), quoting ``base`` once when it can."""
+    """``_link`` for each of ``rels`` (fixed words), as one string of lines."""
+    if not rels:
+        return []
     quoted = quoteattr(base)
     if quoted[0] != '"':  # a double quote in the href: quote each link on its own
         return [_link(base, rel) for rel in rels]
-    prefix = quoted[:-1]
-    return [f'<link href={prefix}/{rel}" rel="{rel}"/>' for rel in rels]
+    key = tuple(rels)
+    block = _LINK_BLOCKS.get(key)
+    if block is None:
+        block = "\n".join(f'<link href={_BASE}/{rel}" rel="{rel}"/>' for rel in rels)
+        _LINK_BLOCKS[key] = block
+    return [block.replace(_BASE, quoted[:-1])]
 
 
 def collection(items: Iterable[str], plural: str) -> str:
