@@ -137,9 +137,7 @@ def test_each_character_alone_in_text_and_attributes():
         vm.cluster.href = f"{c}x"
         vm.tags = ovirtsdk4.List([])
         vm.tags.href = value
-        fast = _same(vm, "vm")
-        if c not in "\x00":
-            assert fast == _sdk_c(vm, "vm"), repr(c)
+        assert _same(vm, "vm") == _sdk_c(vm, "vm"), repr(c)
 
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
