@@ -105,30 +105,34 @@ class Simulator:
     def warm(self, hold_s: float = 0.01) -> None:
         """Render every top-level list into the XML cache now, holding the world lock at most
         about ``hold_s`` at a time (requests go on meanwhile), so the first full list is
-        served from cached bytes too. Every VM's and template's disks are generated first,
-        in the same small holds (``/disks`` would otherwise generate them all in one).
+        served from cached bytes too. Before ``/disks``, every VM's and template's disks are
+        generated in the same short holds (``/disks`` would generate them all in one).
         ``ovtui sim`` runs this in the background after it starts."""
         world = self.world
-        with world.lock:
-            owners = (
-                []
-                if world.disks_complete
-                else [(coll, list(world.coll[coll].values())) for coll in ("vms", "templates")]
-            )
-        for coll, records in owners:
-
-            def disks(record: Any, coll: str = coll) -> None:
-                if record.id in world.coll[coll]:  # (not removed meanwhile)
-                    world.sub(coll, record, "diskattachments")
-
-            self._in_holds(records, disks, hold_s)
         for name in routes.TOP:
+            if name == "disks":
+                self._generate_disks(hold_s)
             with world.lock:
                 node = routes.resolve(world, [name])
                 if node is None:
                     continue
                 items = list(node.items or [])
             self._in_holds(items, functools.partial(xmlcache.entity_bytes, tag=node.tag), hold_s)
+
+    def _generate_disks(self, hold_s: float) -> None:
+        """Every VM's and template's disks generated, in short holds of the world lock."""
+        world = self.world
+        for coll in ("vms", "templates"):
+            with world.lock:
+                if world.disks_complete:
+                    return
+                records = list(world.coll[coll].values())
+
+            def disks(record: Any, coll: str = coll) -> None:
+                if record.id in world.coll[coll]:  # (not removed meanwhile)
+                    world.sub(coll, record, "diskattachments")
+
+            self._in_holds(records, disks, hold_s)
 
     def _in_holds(self, items: list[Any], step: Callable[[Any], object], hold_s: float) -> None:
         """``step(item)`` for each of ``items`` under the world lock, about ``hold_s`` per
