@@ -26,7 +26,7 @@ from ovtui.actions.dashboard import Card, Dashboard, Loaded, Usage, fetch_dashbo
 from ovtui.widgets.charts import Chart, bar
 from ovtui.widgets.columns import human_bytes, percent
 from ovtui.widgets.footer import Footer
-from ovtui.widgets.header import EngineHeader
+from ovtui.widgets.header import DASHBOARD, EngineHeader, tab_bar
 from ovtui.widgets.safe import cell
 from ovtui.widgets.status_line import StatusLine
 from ovtui.widgets.workers import WorkerFailures
@@ -211,19 +211,12 @@ class DashboardScreen(WorkerFailures, Screen):
             return  # not composed yet
         narrow = bool(self.size.width) and self.size.width < 120
         self.query_one("#dash-cards", Grid).set_class(narrow, "narrow")
-        self.query_one("#tabbar", Static).update(self.tabbar_text(narrow))
+        self.query_one("#tabbar", Static).update(self.tabbar_text())
 
-    def tabbar_text(self, narrow: bool) -> str:
-        parts = [
-            "[reverse][b] 0 Dashboard [/b][/reverse]"
-            if not narrow
-            else "[reverse][b] 0 Dash [/b][/reverse]"
-        ]
-        for i, n in enumerate(MAIN_TABS):
-            label = f"{i + 1} " if i < 9 else ""  # the 10th (Pools) has no digit key
-            label += TINY[n] if narrow else SHORT[n]
-            parts.append(f"[@click=screen.tab('{n}')] {label} [/]")
-        return "".join(parts)
+    def tabbar_text(self) -> str:
+        """``0 Dashboard`` (current) and every main tab, fitted to the width (header.tab_bar:
+        at 80 columns all eleven, Pools too)."""
+        return tab_bar(MAIN_TABS, DASHBOARD, self.size.width, SHORT, TINY)
 
     # ------------------------------------------------------------------ data
     def tick(self) -> None:
