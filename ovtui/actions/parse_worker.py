@@ -17,7 +17,6 @@ killed), and an ``atexit`` hook of the TUI ends it at once. No textual here.
 from __future__ import annotations
 
 import atexit
-import copyreg
 import io
 import os
 import pickle
@@ -30,6 +29,9 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from ovirtsdk4.reader import TZ
+from ovirtsdk4.types import Struct
+
 OFFLOAD_BYTES = 64 * 1024  # smaller bodies parse in-process (the hop costs more than it saves)
 REPLY_TIMEOUT = 20.0  # seconds a parse may take before the worker is dropped
 SWITCH_INTERVAL = 0.001  # seconds: see tune_gil
@@ -41,8 +43,6 @@ _HEAD = struct.Struct("!cQ")  # status (b"o" objects, b"e" error, b"b" body), le
 def _tz(minutes: int, name: str) -> Any:
     """The reader's fixed-offset tzinfo (``ovirtsdk4.reader.TZ`` cannot pickle itself: its
     ``__init__`` needs arguments that tzinfo's default ``__reduce__`` does not give)."""
-    from ovirtsdk4.reader import TZ
-
     return TZ(minutes, name)
 
 
@@ -50,19 +50,47 @@ def _reduce_tz(tz: Any) -> tuple[Any, tuple[int, str]]:
     return _tz, (int(tz._delta.total_seconds() // 60), tz._name)
 
 
+_BLANK: dict[type, dict[str, None]] = {}  # an SDK type -> its attributes, all None
+
+
+def _blank(cls: type) -> dict[str, None]:
+    blank = _BLANK.get(cls)
+    if blank is None:
+        blank = _BLANK[cls] = dict.fromkeys(vars(cls()))
+    return blank
+
+
+def _struct(cls: Any, attrs: dict[str, Any]) -> Any:
+    """An SDK object back from its attributes that are not None (see _Pickler)."""
+    obj = cls.__new__(cls)
+    state = obj.__dict__
+    state.update(_blank(cls))
+    state.update(attrs)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """SDK objects as their type and the attributes that are set: an SDK object has every
+    attribute of its type, mostly None (a VM ~100), and a page has ~6,000 objects; sent
+    whole, unpickling them cost half the parse; this way a fifth. TZ as its offset."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Struct):
+            blank = _blank(type(obj))
+            attrs = {k: v for k, v in vars(obj).items() if v is not None or k not in blank}
+            return _struct, (type(obj), attrs)
+        if isinstance(obj, TZ):
+            return _reduce_tz(obj)
+        return NotImplemented
+
+
 def dumps_each(objs: Any) -> list[bytes]:
     """One pickle per object of a list (a single object: a list of one)."""
-    from ovirtsdk4.reader import TZ
-
-    table = copyreg.dispatch_table.copy()
-    table[TZ] = _reduce_tz
     items = objs if isinstance(objs, list) else [objs]
     out = []
     for obj in items:
         buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = table
-        pickler.dump(obj)
+        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
         out.append(buf.getvalue())
     return out
 
