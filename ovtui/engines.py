@@ -141,13 +141,16 @@ def render_many(
         return render.json_text(items) if fmt == "json" else render.yaml_text(items)
     cols = list(columns)
     headers = ["engine", *render.headers_for(cols)]
+    # -o csv: engine text that a spreadsheet would run as a formula gets a leading '
+    cell = render.csv_cell if fmt == "csv" else render.cell
+    scalar = render._csv_scalar if fmt == "csv" else render._scalar
     rows = []
     for engine, objs, refs in results:
         for o in objs:
             if render.is_struct(o):
-                rows.append([engine, *(render.cell(render.dig(o, c), c, refs) for c in cols)])
+                rows.append([engine, *(cell(render.dig(o, c), c, refs) for c in cols)])
             else:
-                rows.append([engine, render._scalar(o), *([""] * (len(cols) - 1))])
+                rows.append([engine, scalar(o), *([""] * (len(cols) - 1))])
     if fmt == "csv":
         return render.csv_text(rows, headers).rstrip("\n")
     return render.table(rows, headers, None, color=render.color_on(sys.stdout))

@@ -80,3 +80,27 @@ def test_follow_refused_over_several_engines(capsys, tmp_path, make_sim):
     a, b, cfg = _two(tmp_path, make_sim)
     code, _, err = run_cli(capsys, cfg, "-p", "all", "event", "list", "--follow")
     assert code == 2 and "--follow" in err
+
+
+def test_csv_over_several_engines_quotes_formula_names(capsys, tmp_path, make_sim):
+    """``-p all -o csv`` guards engine text as one engine's ``-o csv`` does (a leading ')."""
+    import csv
+    import io
+
+    from ovirtsdk4 import types as T
+
+    from ovtui.sim.testing import connect
+
+    a, b, cfg = _two(tmp_path, make_sim)
+    conn = connect(b)
+    try:
+        svc = conn.system_service().vms_service()
+        down = next(v for v in svc.list() if v.status == T.VmStatus.DOWN)
+        svc.vm_service(down.id).update(T.Vm(name='=HYPERLINK("http://x","y")'))
+    finally:
+        conn.close()
+    code, out, err = run_cli(capsys, cfg, "-p", "all", "-o", "csv", "vm", "list")
+    assert code == 0, err
+    names = {r["name"] for r in csv.DictReader(io.StringIO(out))}
+    assert '\'=HYPERLINK("http://x","y")' in names
+    assert _names(a) <= names  # plain names as the engine has them
