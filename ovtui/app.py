@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -16,14 +17,23 @@ from ovtui.actions.base import Action, ActionError
 from ovtui.actions.browse import Browser, ConnectionPool, PathNotServed, make_browser, take_early
 from ovtui.textsafe import visible
 
-from .screens.connect import ConnectScreen
 from .screens.main import MainScreen
-from .screens.modals import HelpScreen
-from .screens.palette import OvtuiCommands
 from .widgets.resource_view import ResourceView
 from .widgets.safe import MESSAGE
 from .widgets.tasks_pane import Task
 from .widgets.workers import WorkerFailures
+
+
+def _palette_commands() -> Any:
+    """The command palette's provider, imported when the palette first opens (issue 14)."""
+    from .screens.palette import OvtuiCommands
+
+    return OvtuiCommands
+
+
+def _on_connect_screen(app: App) -> bool:
+    connect = sys.modules.get("ovtui.screens.connect")  # imported only when shown
+    return connect is not None and isinstance(app.screen, connect.ConnectScreen)
 
 
 class OvtuiApp(WorkerFailures, App):
@@ -31,7 +41,7 @@ class OvtuiApp(WorkerFailures, App):
 
     CSS_PATH = "ovtui.tcss"
     TITLE = "ovtui"
-    COMMANDS = {OvtuiCommands}
+    COMMANDS = {_palette_commands}
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Palette", show=True),
         # Ctrl-C ends ovtui wherever the focus is (Textual's default only says how to quit)
@@ -67,6 +77,8 @@ class OvtuiApp(WorkerFailures, App):
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
         self.pool: ConnectionPool | None = None
         self.browser: Browser = None  # type: ignore[assignment]
+        self._system_worker: Worker | None = None
+        self._system_due = False
         self._start_early()
 
     # ------------------------------------------------------------------ start / stop
@@ -90,6 +102,8 @@ class OvtuiApp(WorkerFailures, App):
 
     def on_mount(self) -> None:
         if self.profile is None or not getattr(self.profile, "url", ""):
+            from .screens.connect import ConnectScreen
+
             self.push_screen(ConnectScreen())
             return
         self._open(self.profile)
@@ -100,12 +114,14 @@ class OvtuiApp(WorkerFailures, App):
         self.refresh_interval = float(getattr(profile, "refresh", 5.0) or 5.0)
         if self.pool is None or getattr(self, "_browser_profile", None) is not profile:
             self._make_browser(profile)
-        self.switch_screen(MainScreen()) if self.screen_stack and isinstance(
-            self.screen, ConnectScreen
+        self.switch_screen(MainScreen()) if self.screen_stack and _on_connect_screen(
+            self
         ) else self.push_screen(MainScreen())
         if self.demo is not None or getattr(profile, "start", "vms") == "dashboard":
             self.show_dashboard()
-        self._fetch_system()
+        # the engine's name for the header is asked once the first page has come (or
+        # failed): the first rows do not wait behind it (issue 14)
+        self._system_due = True
         if self.live:
             self.set_interval(self.refresh_interval, self._tick, name="refresh")
 
@@ -168,6 +184,13 @@ class OvtuiApp(WorkerFailures, App):
         )
 
     # ------------------------------------------------------------------ header state
+    def _ask_system(self) -> None:
+        """The engine's name and version for the header, one request at a time."""
+        self._system_due = False
+        if self.engine_info or (self._system_worker and not self._system_worker.is_finished):
+            return
+        self._system_worker = self._fetch_system()
+
     @work(thread=True, exclusive=True, group="system", exit_on_error=False)
     def _fetch_system(self) -> None:
         info = self.browser.system().product_info
@@ -187,12 +210,13 @@ class OvtuiApp(WorkerFailures, App):
     def on_resource_view_loaded(self, event: ResourceView.Loaded) -> None:
         self.conn_state = "connected"
         self.last_ok = time.time()
-        if not self.engine_info:
-            self._fetch_system()
+        self._ask_system()
 
     def on_resource_view_failed(self, event: ResourceView.Failed) -> None:
         from ovtui.actions.base import ConnectError
 
+        if self._system_due:
+            self._ask_system()  # once, as when the page comes
         if isinstance(event.error, ConnectError):
             self.conn_state = "error"
         elif not isinstance(event.error, PathNotServed):
@@ -280,6 +304,8 @@ class OvtuiApp(WorkerFailures, App):
     def action_help(self) -> None:
         """The keys of the current screen: its own and the app's first, then the widget's."""
         from textual.screen import Screen
+
+        from .screens.modals import HelpScreen
 
         first: list[tuple[str, str]] = []
         rest: list[tuple[str, str]] = []

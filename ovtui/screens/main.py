@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ovtui.actions.base import Action
 from ovtui.actions.browse import MAIN_TABS
-from ovtui.actions.dashboard import tag_names
 from ovtui.actions.registry import NOUNS, resolve_noun
-from ovtui.search_complete import Vocabulary
 from ovtui.widgets.events_pane import EventsPane
 from ovtui.widgets.footer import Footer
 from ovtui.widgets.header import EngineHeader
@@ -23,8 +22,12 @@ from ovtui.widgets.resource_view import ResourceView
 from ovtui.widgets.search_bar import SearchBar
 from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
 
-from .noun_table import NounTableScreen, listable
 from .verbs import VerbHost, verb_bindings
+
+if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
+    from ovtui.search_complete import Vocabulary
 
 SHORT = {
     "datacenter": "DCs",
@@ -87,6 +90,7 @@ class MainScreen(VerbHost, Screen):
         self.bar_mode = "search"
         self._tags: list[str] = []
         self._tags_asked = False
+        self._mounting: dict[str, AwaitMount] = {}  # views being mounted (show_tab)
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
@@ -94,8 +98,9 @@ class MainScreen(VerbHost, Screen):
         with Horizontal(id="body"):
             with Vertical(id="main-col"):
                 with ContentSwitcher(initial=f"view-{self.current}", id="views"):
-                    for n in MAIN_TABS:
-                        yield ResourceView(n, id=f"view-{n}")
+                    # the other tabs' views are made when first shown (show_tab): the
+                    # first screen is drawn sooner without them (issue 14)
+                    yield ResourceView(self.current, id=f"view-{self.current}")
                 yield EventsPane(id="events-pane", classes="hidden")
             yield TasksPane(id="tasks-pane", classes="hidden")
         yield Static("", id="bar-hint", classes="hidden")
@@ -128,16 +133,46 @@ class MainScreen(VerbHost, Screen):
     def show_tab(self, noun: str, search: str | None = None) -> None:
         verbs_change = noun != self.current
         self.current = noun
+        mounting = self._ensure_view(noun)
         self.query_one("#views", ContentSwitcher).current = f"view-{noun}"
         self.query_one("#tabbar", Static).update(self.tabbar_text())
-        view = self.view
+        if mounting is not None:
+            self.call_next(self._show_mounted, mounting, noun, search)
+        else:
+            self._show_view(self.view, search)
+        if verbs_change:
+            self.refresh_bindings()  # the footer shows this noun's verb keys
+
+    def _ensure_view(self, noun: str) -> AwaitMount | None:
+        """The tab's view, mounted (hidden until shown) the first time it is asked for;
+        the mount to wait for before its table can be used, or None when it was there."""
+        if noun in self._mounting:
+            return self._mounting[noun]
+        try:
+            self.query_one(f"#view-{noun}", ResourceView)
+            return None
+        except NoMatches:
+            view = ResourceView(noun, id=f"view-{noun}")
+            view.display = False  # the switcher shows it
+            mounting = self._mounting[noun] = self.query_one("#views", ContentSwitcher).mount(view)
+            return mounting
+
+    async def _show_mounted(self, mounting: AwaitMount, noun: str, search: str | None) -> None:
+        await mounting
+        self._mounting.pop(noun, None)
+        if self.current == noun:
+            self._show_view(self.view, search)
+        else:  # another tab was asked for meanwhile: this one loads when shown
+            view = self.query_one(f"#view-{noun}", ResourceView)
+            if search is not None:
+                view.search = search
+
+    def _show_view(self, view: ResourceView, search: str | None) -> None:
         if search is not None and search != view.search:
             view.set_query(search=search)
         elif not view.loaded_once or view.due():
             view.reload()
         view.table.focus()
-        if verbs_change:
-            self.refresh_bindings()  # the footer shows this noun's verb keys
 
     def action_tab(self, noun: str) -> None:
         self.show_tab(noun)
@@ -198,6 +233,8 @@ class MainScreen(VerbHost, Screen):
 
     def vocabulary(self) -> Vocabulary:
         """The values the bar completes: names ovtui has seen, the tab's rows, tags."""
+        from ovtui.search_complete import Vocabulary
+
         names: dict[str, list[str]] = {}
         for kind, objs in self.app.browser.cached_names().items():
             names[kind] = [o.name for o in objs.values() if getattr(o, "name", None)]
@@ -212,6 +249,8 @@ class MainScreen(VerbHost, Screen):
         if self._tags_asked:
             return
         self._tags_asked = True
+        from ovtui.actions.dashboard import tag_names
+
         with self.app.browser.pool.lease() as conn:
             tags = tag_names(conn)
         self.app.call_from_thread(self._set_tags, tags)
@@ -251,6 +290,8 @@ class MainScreen(VerbHost, Screen):
             self.app.show_dashboard()
             return
         noun = resolve_noun(word)
+        from .noun_table import NounTableScreen, listable
+
         if noun is not None and noun.name not in MAIN_TABS and listable(noun.name):
             self.app.push_screen(NounTableScreen(noun.name, rest.strip()))  # :tags, :quotas...
             return

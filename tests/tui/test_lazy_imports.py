@@ -1,0 +1,84 @@
+"""The TUI's start imports only what its first screen needs (issue 14: first row sooner).
+
+Each check runs in a fresh interpreter (``sys.modules`` of this test process has everything):
+the screens and modules listed here are imported by the action that opens them, so a
+top-level import creeping back in makes the TUI start slower, and this test says which.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# opened by a key, a command or the palette, never on the first screen
+LAZY_FOR_APP = [
+    "ovtui.screens.connect",  # only without a config
+    "ovtui.screens.palette",  # ctrl+p
+    "ovtui.screens.noun_table",  # :tags, :users... and the palette's tables
+    "ovtui.screens.detail",  # enter
+    "ovtui.screens.dashboard",  # 0
+    "ovtui.screens.subtab_verbs",
+    "ovtui.engines",  # ctrl+e
+    "ovtui.actions.dashboard",  # tags for the search bar, the dashboard
+    "ovtui.render",  # headless output
+    "ovtui.sim",  # the simulator
+]
+
+# the command line of the TUI (no 'run', no 'sim') builds no noun/verb parsers, no sim options
+LAZY_FOR_TUI_COMMAND_LINE = ["ovtui.sim", "ovtui.eval_script"]
+
+
+def imported_after(code: str, names: list[str]) -> list[str]:
+    probe = (
+        f"import sys, json\n{code}\nprint(json.dumps([n for n in {names!r} if n in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_app_leaves_the_other_screens_unimported() -> None:
+    assert imported_after("import ovtui.app", LAZY_FOR_APP) == []
+
+
+def test_the_tui_command_line_imports_no_simulator_and_no_verb_parsers() -> None:
+    code = (
+        "from ovtui.cli import build_parser\n"
+        "args = build_parser(nouns=False, sim=False).parse_args(['-c', 'x.ini', '--readonly'])\n"
+        "assert args.command is None and args.config == 'x.ini' and args.readonly\n"
+    )
+    assert imported_after(code, LAZY_FOR_TUI_COMMAND_LINE) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-c", "x.ini"],
+        ["-p", "lab", "--readonly", "-d"],
+        ["--config=x.ini", "--profile=lab"],
+        ["demo", "--vms", "3", "--readonly"],
+        ["config", "-h"],
+        ["-h"],
+        ["bogus"],
+    ],
+)
+def test_the_lean_parser_parses_a_line_without_run_or_sim_as_the_full_one(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ovtui.cli import build_parser
+
+    def parse(parser: object) -> tuple[object, str, str]:
+        try:
+            result: object = vars(parser.parse_args(argv))  # type: ignore[attr-defined]
+        except SystemExit as exc:  # -h, a usage error: the same text and code
+            result = ("exit", exc.code)
+        out = capsys.readouterr()
+        return result, out.out, out.err
+
+    full = parse(build_parser())
+    lean = parse(build_parser(nouns="run" in argv, sim="sim" in argv))
+    assert lean == full
