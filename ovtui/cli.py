@@ -31,7 +31,6 @@ from .actions.base import (
 )
 from .actions.pages import PagedList
 from .progress_printer import ProgressPrinter
-from .render import FORMATS, ListWriter, PageRenderer, RowStream, is_struct, render
 from .textsafe import visible
 
 S = argparse.SUPPRESS
@@ -45,6 +44,8 @@ def _add_global_options(
     After the verb, a verb's own flag wins: ``bond -o NAME VALUE`` or ``autoinstall -c
     CMDLINE`` (ovirtcmd's spellings) keep their short flag and the global keeps its long one.
     """
+    from .render import FORMATS  # (the renderers: imported by the lines that output)
+
     d = (lambda v: S) if suppress else (lambda v: v)
 
     def add(*flags: str, **kw: Any) -> None:
@@ -127,8 +128,8 @@ def build_parser(nouns: bool = True, sim: bool = True) -> argparse.ArgumentParse
         "Exit codes: 0 done, 1 refused or failed, 2 usage/config, 3 cannot connect, "
         "4 no (single) match, 130 interrupted.",
     )
-    _add_global_options(run, suppress=False)
     if nouns:
+        _add_global_options(run, suppress=False)
         add_noun_parsers(run)
     from . import completion, config_init, plugins  # their own subcommands (docs/plugins.md)
 
@@ -378,6 +379,8 @@ def run_command(args: argparse.Namespace) -> int:
         config.filter_debug_log(conn, profile)  # [logging] filters
         connection.check(conn)
         printer = ProgressPrinter(sys.stderr)
+        from .render import RowStream
+
         stream = RowStream(args.output, _cols(action))
         ctx = ActionContext(
             connection=conn,
@@ -543,6 +546,7 @@ def print_data(ctx: ActionContext, action: Action, first: Any, data: list[Any], 
     final object is a status line, not a page of attributes).
     """
     from .actions.read import reference_names
+    from .render import is_struct, render
 
     noun = registry.NOUNS[action.noun]
     if len(data) == 1 and isinstance(data[0], PagedList):
@@ -574,6 +578,7 @@ def print_pages(ctx: ActionContext, first: Any, objs: PagedList, fmt: str, noun:
     """A list read by pages, written page by page as it comes (the same text as
     :func:`render` gives), then its count on stderr as a list's message."""
     from .actions.read import reference_names
+    from .render import ListWriter, PageRenderer
 
     columns = first.columns or noun.columns
     names = first.names

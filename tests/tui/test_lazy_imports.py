@@ -27,8 +27,9 @@ LAZY_FOR_APP = [
     "ovtui.sim",  # the simulator
 ]
 
-# the command line of the TUI (no 'run', no 'sim') builds no noun/verb parsers, no sim options
-LAZY_FOR_TUI_COMMAND_LINE = ["ovtui.sim", "ovtui.eval_script"]
+# the command line of the TUI (no 'run', no 'sim') builds no noun/verb parsers, no sim options,
+# and imports no headless renderer
+LAZY_FOR_TUI_COMMAND_LINE = ["ovtui.sim", "ovtui.eval_script", "ovtui.render", "yaml"]
 
 
 def imported_after(code: str, names: list[str]) -> list[str]:
