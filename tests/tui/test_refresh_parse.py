@@ -211,3 +211,29 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
     return out
+
+
+@asynctest
+async def test_cells_reused_by_value_render_exactly_as_datatable_does(big_sim):
+    """A refresh's changed cells come from renders of the same value elsewhere (resource_table
+    ``_by_value``): each must be what DataTable itself renders there, click place included."""
+    from textual.widgets import DataTable
+
+    app = make_app(big_sim, refresh=0.5)
+    async with app.run_test(size=(160, 45)) as pilot:
+        m = await loaded(pilot, app, "vm")
+        table = m.view.table
+        gen = m.view.generation
+        await wait_until(pilot, lambda: m.view.generation > gen + 3, what="a few refreshes")
+        await wait_until(pilot, lambda: not m.view.in_flight, what="a refresh applied")
+        table._cell_lines.clear()  # by place: gone; by value: kept
+        hits = table.value_hits
+        style = table.rich_style
+        for row in range(min(table.row_count, 30)):
+            for col in range(len(table.columns)):
+                width = table.ordered_columns[col].get_render_width(table)
+                for cursor in (False, True):
+                    ours = table._render_cell(row, col, style, width, cursor)
+                    theirs = DataTable._render_cell(table, row, col, style, width, cursor)
+                    assert ours == theirs, (row, col, cursor)
+        assert table.value_hits - hits > 50, "few cells were found by value"
