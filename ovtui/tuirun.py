@@ -9,6 +9,7 @@ moment, then ends the process with the app's exit code if any is still running.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 
 LOG_NAME = "ovtui.log"
 GRACE = 0.3  # seconds given to workers still running once the app has ended
+START_NO_GC = 2.0  # seconds without garbage collection while the TUI starts (issue 14)
 
 
 def debug_log_path() -> Path:
@@ -54,6 +56,20 @@ def quiet_logging() -> None:
     log = logging.getLogger("ovtui")
     if not log.handlers:
         log.addHandler(logging.NullHandler())
+
+
+def no_gc_while_starting(seconds: float = START_NO_GC) -> None:
+    """No garbage collection for the first ``seconds`` of the TUI: its start (the imports of
+    Textual and the screens, the first screen's widgets and rows) makes hundreds of thousands
+    of objects and little garbage, and the collector's passes over them took ~15% of the
+    time to the first row. A daemon timer turns it back on (only if it was on)."""
+    if not gc.isenabled():
+        return
+    gc.disable()
+    timer = threading.Timer(seconds, gc.enable)
+    timer.daemon = True  # never holds the process (see exit_if_stuck)
+    timer.name = "ovtui-gc-on"
+    timer.start()
 
 
 def stuck_threads() -> list[threading.Thread]:

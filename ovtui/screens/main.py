@@ -376,7 +376,10 @@ class MainScreen(VerbHost, Screen):
 
     def tick(self) -> None:
         """A refresh: the visible table, and the panes that are shown."""
-        view = self.view
+        try:
+            view = self.view
+        except NoMatches:
+            return  # the screen is being taken down (the app's exit): nothing to refresh
         if view.due():
             view.reload()
         events = self.query_one(EventsPane)

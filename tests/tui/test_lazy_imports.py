@@ -83,3 +83,30 @@ def test_the_lean_parser_parses_a_line_without_run_or_sim_as_the_full_one(
     full = parse(build_parser())
     lean = parse(build_parser(nouns="run" in argv, sim="sim" in argv))
     assert lean == full
+
+
+def test_garbage_collection_is_off_while_the_tui_starts_and_back_on_after() -> None:
+    """The start runs without collector passes; the collector is on again after the bound
+    (an interpreter that had it off keeps it off)."""
+    code = (
+        "import gc, threading, time\n"
+        "from ovtui.tuirun import no_gc_while_starting\n"
+        "no_gc_while_starting(0.2)\n"
+        "off = not gc.isenabled()\n"
+        "timers = [t for t in threading.enumerate() if t.name == 'ovtui-gc-on']\n"
+        "assert timers and all(t.daemon for t in timers)\n"
+        "deadline = time.monotonic() + 30\n"
+        "while not gc.isenabled() and time.monotonic() < deadline:\n"
+        "    timers[0].join(0.1)\n"
+        "back = gc.isenabled()\n"
+        "gc.disable()\n"
+        "no_gc_while_starting(0.01)\n"
+        "timers[0].join(1)\n"
+        "kept_off = not gc.isenabled() and not any(\n"
+        "    t.name == 'ovtui-gc-on' for t in threading.enumerate())\n"
+        "print(off, back, kept_off)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["True", "True", "True"]
