@@ -17,7 +17,7 @@ from ovtui.actions.browse import MAIN_TABS
 from ovtui.actions.registry import NOUNS, resolve_noun
 from ovtui.widgets.events_pane import EventsPane
 from ovtui.widgets.footer import Footer
-from ovtui.widgets.header import EngineHeader
+from ovtui.widgets.header import EngineHeader, tab_bar
 from ovtui.widgets.resource_view import ResourceView
 from ovtui.widgets.search_bar import SearchBar
 from ovtui.widgets.tasks_pane import Task, TaskEnded, TasksPane
@@ -119,16 +119,8 @@ class MainScreen(VerbHost, Screen):
         return self.query_one(f"#view-{self.current}", ResourceView)
 
     def tabbar_text(self) -> str:
-        parts = []
-        narrow = self.size.width and self.size.width < 100
-        for i, n in enumerate(MAIN_TABS):
-            label = f"{i + 1} " if i < 9 else ""  # the 10th (Pools) has no digit key
-            label += TINY[n] if narrow else SHORT[n]
-            if n == self.current:
-                parts.append(f"[reverse][b] {label} [/b][/reverse]")
-            else:
-                parts.append(f"[@click=screen.tab('{n}')] {label} [/]")
-        return "".join(parts)
+        """``0 Dashboard`` and every main tab, with the labels the width allows."""
+        return tab_bar(MAIN_TABS, self.current, self.size.width, SHORT, TINY)
 
     def show_tab(self, noun: str, search: str | None = None) -> None:
         verbs_change = noun != self.current

@@ -67,11 +67,6 @@ async def test_main_bar_shows_the_current_tab_for_every_tab_at_80x24(sim):
         assert current == "Pools", line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ovtui/screens/main.py still draws its own bar; its tabbar_text() should return "
-    "header.tab_bar(MAIN_TABS, self.current, self.size.width, SHORT, TINY)",
-)
 @asynctest
 async def test_main_bar_lists_the_dashboard_at_80x24(sim):
     app = make_app(sim, live=False)
