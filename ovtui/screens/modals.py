@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -87,10 +88,11 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        lines = [f"[b]{markup_escape(k):>12}[/b]  {markup_escape(d)}" for k, d in self.rows]
+        # Text, not markup: a key such as "[" made "[b]  [[/b]" shown as it was written
+        keys = Text("\n").join(Text.assemble((k.rjust(12), "bold"), "  ", d) for k, d in self.rows)
         with VerticalScroll(classes="dialog help"):
             yield Static("[b]Keys[/b] (escape closes)", classes="dialog-title")
-            yield Static("\n".join(lines))
+            yield Static(keys)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -55,6 +55,10 @@ async def test_help_lists_the_screen_keys(sim):
         text = str(app.screen.query("Static").last().render())
         for word in ("Search", "Events", "Tasks", "Quit", "start"):
             assert word in text
+        # the page keys are shown as themselves, not as markup left over ("[[/b]")
+        keys = [line.split()[0] for line in text.splitlines() if line.strip()]
+        assert "[" in keys and "]" in keys
+        assert "[/b]" not in text
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
