@@ -17,6 +17,12 @@ NO_MARK = Text(" ")  # every cell is a Text: a str cell would be read as markup
 
 Row = tuple[str, tuple[Any, ...]]
 
+# Cells are reused by value (see ResourceTable._by_value) in tables of this many rows or more:
+# big pages are where a refresh changes many visible cells; a small table's few renders are
+# not worth the cache's memory (up to VALUE_CACHE_SIZE renders, each a few Rich objects).
+VALUE_CACHE_ROWS = 50
+VALUE_CACHE_SIZE = 600
+
 
 def _sort_value(cell: Any) -> Any:
     text = cell.plain if isinstance(cell, Text) else str(cell)
@@ -85,7 +91,7 @@ class ResourceTable(DataTable):
         # shrunk, keys answered more slowly while refreshing)
         self._cell_lines: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(2500)
         # rendered cells by value and look, whatever their place (see _by_value)
-        self._value_lines: LRUCache[tuple[Any, ...], Any] = LRUCache(4000)
+        self._value_lines: LRUCache[tuple[Any, ...], Any] = LRUCache(VALUE_CACHE_SIZE)
         self.value_hits = 0
 
     def _render_cell(
@@ -132,10 +138,11 @@ class ResourceTable(DataTable):
         hit = self._cell_lines.get(key)
         if hit is not None and hit[0] is datum:
             return hit[1]
-        lines = self._by_value(datum, key, row_index, column_index)
+        by_value = self.row_count >= VALUE_CACHE_ROWS
+        lines = self._by_value(datum, key, row_index, column_index) if by_value else None
         if lines is None:
             lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            vkey = _value_key(datum, key)
+            vkey = _value_key(datum, key) if by_value else None
             if vkey is not None:
                 self._value_lines[vkey] = lines
         self._cell_lines[key] = (datum, lines)

@@ -7,6 +7,7 @@ and no helper process outlives the TUI (``q``, Ctrl-C, or the TUI killed).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -79,6 +80,7 @@ def big_sim(make_sim: Callable[..., Any]) -> Any:
     """A page of 100 VMs with statistics: ~1 MB of XML, well over OFFLOAD_BYTES."""
     yield make_sim(vms=150, hosts=4, seed=0)
     parse_worker.close_worker()
+    gc.collect()  # the ~6,000 objects a page of each test: not left to the next test's counts
 
 
 def test_worker_parse_equals_the_sdk_parse_of_the_same_body(big_sim):
