@@ -99,6 +99,11 @@ class DetailScreen(WorkerFailures, SubtabVerbs, VerbHost, Screen):
         )
 
     def on_mount(self) -> None:
+        if self not in self.app.screen_stack:
+            # escape pressed before the screen was shown (a loaded machine, keys typed
+            # ahead): it was popped and its widgets removed before this ran; querying them
+            # raised NoMatches and ended the TUI (found by benchmarks/memgrowth.py)
+            return
         self._fill_general()
         self.query_one("#general", DataTable).focus()
         self._sample()

@@ -208,6 +208,10 @@ class TasksPane(WorkerFailures, VerticalScroll):
     """
 
     LONG_TASK = 10.0  # seconds: a task this long that ends elsewhere rings the bell
+    # Finished tasks shown (the newest; running ones are always kept). Every task kept its
+    # row (7 widgets) and its Task for the whole session: an ovtui left open all day with
+    # verbs run from it grew without bound (benchmarks/memgrowth.py, docs/memory.md).
+    KEEP_FINISHED = 50
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
@@ -288,6 +292,7 @@ class TasksPane(WorkerFailures, VerticalScroll):
             task.fraction = 1.0
         self._task_of = {w: t for w, t in self._task_of.items() if t is not task}
         self.update_task(task)
+        self._drop_old_finished()
         sev = {"done": "information", "failed": "error", "cancelled": "warning"}[event.state]
         took = time.monotonic() - task.started
         if took >= self.LONG_TASK and self._where() != task.where and event.state != "cancelled":
@@ -320,6 +325,18 @@ class TasksPane(WorkerFailures, VerticalScroll):
     def add_task(self, task: Task) -> None:
         self.query_one("#tasks-empty").display = False
         self.mount(TaskRow(task), before=self.query_one("#engine-jobs"))
+
+    def _drop_old_finished(self) -> None:
+        """Forget the oldest finished tasks beyond KEEP_FINISHED: their rows and entries."""
+        finished = [t.id for t in self.tasks.values() if not t.running]
+        old = set(finished[: max(0, len(finished) - self.KEEP_FINISHED)])
+        if not old:
+            return
+        for tid in old:
+            del self.tasks[tid]
+        for row in self.query(TaskRow):
+            if row.task_.id in old:
+                row.remove()
 
     def update_task(self, task: Task) -> None:
         for row in self.query(TaskRow):
