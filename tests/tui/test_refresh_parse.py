@@ -76,8 +76,10 @@ def _started_worker(browser: Browser) -> parse_worker.ParseWorker:
 
 
 @pytest.fixture
-def big_sim(make_sim: Callable[..., Any]) -> Any:
-    """A page of 100 VMs with statistics: ~1 MB of XML, well over OFFLOAD_BYTES."""
+def big_sim(make_sim: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A page of 100 VMs with statistics: ~1 MB of XML, well over OFFLOAD_BYTES; the worker
+    turned on (it is off by default), here and in a TUI started from here."""
+    monkeypatch.setenv("OVTUI_PARSE_WORKER", "1")
     yield make_sim(vms=150, hosts=4, seed=0)
     parse_worker.close_worker()
     gc.collect()  # the ~6,000 objects a page of each test: not left to the next test's counts
@@ -136,6 +138,17 @@ def test_a_bad_search_still_says_the_engines_words_and_keeps_statistics(big_sim)
         # a refused search is not the engine refusing ``follow``: statistics stay followed
         page = browser.page("vm", "", resolve=False)
         assert page.objects and all(v.statistics for v in page.objects)
+    finally:
+        browser.pool.close()
+
+
+def test_the_worker_is_off_by_default(make_sim, monkeypatch):
+    monkeypatch.delenv("OVTUI_PARSE_WORKER", raising=False)
+    browser = _browser(make_sim(vms=150, hosts=4, seed=0))
+    try:
+        for _ in range(3):
+            assert len(browser.page("vm", resolve=False).objects) == 100
+        assert not parse_worker.worker().up() and not parse_worker.worker()._starting
     finally:
         browser.pool.close()
 
@@ -213,29 +226,3 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
     return out
-
-
-@asynctest
-async def test_cells_reused_by_value_render_exactly_as_datatable_does(big_sim):
-    """A refresh's changed cells come from renders of the same value elsewhere (resource_table
-    ``_by_value``): each must be what DataTable itself renders there, click place included."""
-    from textual.widgets import DataTable
-
-    app = make_app(big_sim, refresh=0.5)
-    async with app.run_test(size=(160, 45)) as pilot:
-        m = await loaded(pilot, app, "vm")
-        table = m.view.table
-        gen = m.view.generation
-        await wait_until(pilot, lambda: m.view.generation > gen + 3, what="a few refreshes")
-        await wait_until(pilot, lambda: not m.view.in_flight, what="a refresh applied")
-        table._cell_lines.clear()  # by place: gone; by value: kept
-        hits = table.value_hits
-        style = table.rich_style
-        for row in range(min(table.row_count, 30)):
-            for col in range(len(table.columns)):
-                width = table.ordered_columns[col].get_render_width(table)
-                for cursor in (False, True):
-                    ours = table._render_cell(row, col, style, width, cursor)
-                    theirs = DataTable._render_cell(table, row, col, style, width, cursor)
-                    assert ours == theirs, (row, col, cursor)
-        assert table.value_hits - hits > 50, "few cells were found by value"
