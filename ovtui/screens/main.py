@@ -57,6 +57,10 @@ TINY = {
 }
 
 
+# the screen's actions that work on the shown tab's view (see MainScreen.check_action)
+ON_VIEW = frozenset({"search", "page", "sort", "reload", "advanced", "escape", "verb"})
+
+
 class MainScreen(VerbHost, Screen):
     DEFAULT_CSS = """
     MainScreen #bar-hint { height: 1; padding: 0 1; background: $boost; }
@@ -91,6 +95,13 @@ class MainScreen(VerbHost, Screen):
         self._tags: list[str] = []
         self._tags_asked = False
         self._mounting: dict[str, AwaitMount] = {}  # views being mounted (show_tab)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that work on the shown tab's table wait, shown but off, while the view of
+        a tab shown for the first time is being mounted (keys typed ahead of it)."""
+        if action in ON_VIEW and self.current in self._mounting:
+            return None
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
@@ -152,6 +163,7 @@ class MainScreen(VerbHost, Screen):
     async def _show_mounted(self, mounting: AwaitMount, noun: str, search: str | None) -> None:
         await mounting
         self._mounting.pop(noun, None)
+        self.refresh_bindings()  # the table's keys are on again
         if self.current == noun:
             self._show_view(self.view, search)
         else:  # another tab was asked for meanwhile: this one loads when shown
@@ -257,7 +269,8 @@ class MainScreen(VerbHost, Screen):
         bar = self.query_one("#command-bar", SearchBar)
         bar.add_class("hidden")
         self.query_one("#bar-hint", Static).add_class("hidden")
-        self.view.table.focus()
+        if self.current not in self._mounting:
+            self.view.table.focus()
 
     @on(Input.Submitted, "#command-bar")
     def _bar_submitted(self, event: Input.Submitted) -> None:
@@ -265,7 +278,10 @@ class MainScreen(VerbHost, Screen):
         self.query_one("#command-bar", SearchBar).remember(text)
         self._hide_bar()
         if self.bar_mode == "search":
-            self.view.set_query(search=text)
+            if self.current in self._mounting:
+                self.show_tab(self.current, text)  # applied once the view is mounted
+            else:
+                self.view.set_query(search=text)
             return
         self.run_command(text)
 
@@ -342,6 +358,8 @@ class MainScreen(VerbHost, Screen):
 
     def on_task_ended(self, event: TaskEnded) -> None:
         """A verb changed something: the table shows it (unless a load is under way)."""
+        if self.current in self._mounting:
+            return  # the view loads once it is mounted
         if self.view.due():
             self.view.reload()
 
