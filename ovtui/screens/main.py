@@ -99,9 +99,10 @@ class MainScreen(VerbHost, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that work on the shown tab's table wait, shown but off, while the view of
         a tab shown for the first time is being mounted (keys typed ahead of it)."""
-        if action in ON_VIEW and self.current in self._mounting:
+        allowed = super().check_action(action, parameters)
+        if allowed and action in ON_VIEW and self.current in self._mounting:
             return None
-        return super().check_action(action, parameters)
+        return allowed
 
     def compose(self) -> ComposeResult:
         yield EngineHeader(id="header")
