@@ -622,9 +622,10 @@ def demo_command(args: argparse.Namespace) -> int:
 def tui_command(args: argparse.Namespace) -> int:
     """``ovtui``: the TUI against the configured engine (a connect screen without config)."""
     from . import config
-    from .tuirun import no_gc_while_starting
+    from .tuirun import no_gc_while_starting, tune_gil
 
     no_gc_while_starting()  # the first rows sooner (issue 14)
+    tune_gil()  # keys answered while a refresh parses its page (issue 14)
     profile = None
     try:
         profile = config.load_profile(args.config, args.profile)

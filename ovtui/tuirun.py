@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 LOG_NAME = "ovtui.log"
+SWITCH_INTERVAL = 0.001  # seconds: see tune_gil
 GRACE = 0.3  # seconds given to workers still running once the app has ended
 START_NO_GC = 2.0  # seconds without garbage collection while the TUI starts (issue 14)
 
@@ -70,6 +71,14 @@ def no_gc_while_starting(seconds: float = START_NO_GC) -> None:
     timer.daemon = True  # never holds the process (see exit_if_stuck)
     timer.name = "ovtui-gc-on"
     timer.start()
+
+
+def tune_gil(interval: float = SWITCH_INTERVAL) -> None:
+    """A GIL switch interval of ``interval`` for the TUI process: the UI thread, back from
+    reading a key or writing the screen, gets the GIL after 1 ms instead of Python's 5 ms
+    while a refresh thread parses its page (docs/refresh-latency.md)."""
+    if sys.getswitchinterval() > interval:
+        sys.setswitchinterval(interval)
 
 
 def stuck_threads() -> list[threading.Thread]:

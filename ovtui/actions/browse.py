@@ -26,7 +26,6 @@ from .base import ActionError
 from .errors import translate
 from .host_networks import nic_rows
 from .nouns import NOUNS, Noun
-from .parse_worker import read_list
 from .permissions import subtab_rows as permission_rows
 from .read import fill_domain_status
 from .vm_pools import pool_event_rows
@@ -323,13 +322,13 @@ class Browser:
     def _list_follow(self, coll: Any, noun_name: str, follow: str | None, kw: dict) -> list:
         """List with ``follow``; an engine that refuses a follow gets the plainer request."""
         if not follow or not self._follow_ok.get(noun_name, True):
-            return read_list(coll, **kw)
+            return coll.list(**kw)
         try:
-            return read_list(coll, follow=follow, **kw)  # big bodies: parsed by parse_worker
+            return coll.list(follow=follow, **kw)
         except ovirtsdk4.Error as exc:
             if isinstance(exc, ovirtsdk4.NotFoundError) or exc.code not in (400, 500):
                 raise
-        objs = read_list(coll, **kw)  # a bad search fails here too: follow is not to blame
+        objs = coll.list(**kw)  # a bad search fails here too: follow is not to blame
         self._follow_ok[noun_name] = False
         return objs
 

@@ -15,7 +15,6 @@ from textual.worker import Worker, get_current_worker
 
 from ovtui.actions.base import ActionError, ConnectError
 from ovtui.actions.browse import PageResult, PathNotServed
-from ovtui.actions.parse_worker import close_worker, tune_gil
 from ovtui.actions.registry import NOUNS
 
 from .columns import columns_for, row_cells
@@ -61,11 +60,7 @@ class ResourceView(WorkerFailures, Vertical):
         yield ResourceTable(id=f"table-{self.noun}")
 
     def on_mount(self) -> None:
-        tune_gil()  # the TUI process: keys get the GIL back sooner from a refresh thread
         self.table.set_columns([(c.key, c.title) for c in columns_for(self.noun, self.advanced)])
-
-    def on_unmount(self) -> None:
-        close_worker()  # the app quits (a later refresh starts it again if not)
 
     @property
     def table(self) -> ResourceTable:
