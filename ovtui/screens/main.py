@@ -389,13 +389,13 @@ class MainScreen(VerbHost, Screen):
         """A refresh: the visible table, and the panes that are shown."""
         try:
             view = self.view
+            events = self.query_one(EventsPane)
+            tasks = self.query_one(TasksPane)
         except NoMatches:
             return  # the screen is being taken down (the app's exit): nothing to refresh
         if view.due():
             view.reload()
-        events = self.query_one(EventsPane)
         if not events.has_class("hidden"):
             events.poll()
-        tasks = self.query_one(TasksPane)
         if not tasks.has_class("hidden"):
             tasks.poll_jobs()

@@ -38,7 +38,11 @@ def test_import_an_image_as_a_template_then_template_list_shows_it(
             r"import image CirrOS 0\.5\.2 for x86_64: copying the image (\d+)%", err
         )
     ]
-    assert len(pcts) >= 2 and pcts == sorted(pcts) and pcts[-1] >= 80, err
+    assert len(pcts) >= 2 and pcts == sorted(pcts), err
+    # the 1 s polls see the steps they see (a loaded machine misses 80%); the end is 100%
+    assert re.search(rf"image {re.escape(CIRROS)} imported as template cirros \(ok\) 100%", err), (
+        err
+    )
     assert (
         f"event 3018: User admin@internal successfully imported image {CIRROS} as template" in err
     )
