@@ -99,6 +99,19 @@ def run_json(capsys: pytest.CaptureFixture[str], cfg: Path | str, *args: str) ->
     return json_from(lambda *a: run_cli(capsys, cfg, *a), *args)
 
 
+def parse_outcome(
+    parse: Callable[[list[str]], Any], argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    """What a parse of ``argv`` gives a user: the values (or argparse's exit code, for -h or
+    a usage error) and what it printed on stdout and stderr."""
+    try:
+        result: object = vars(parse(argv))
+    except SystemExit as exc:
+        result = ("exit", exc.code)
+    out = capsys.readouterr()
+    return result, out.out, out.err
+
+
 def two_engine_config(path: Path, a: Simulator, b: Simulator) -> Path:
     """A config file at ``path`` (mode 600): engine ``a`` as the default profile, engine
     ``b`` as profile ``lab``."""

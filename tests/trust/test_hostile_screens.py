@@ -49,6 +49,15 @@ async def click_text(pilot: Any, table: DataTable, row: int, col: int) -> None:
     await pilot.pause()
 
 
+def _subtab_settled(detail, i: int) -> bool:
+    """Sub-tab ``i`` of a detail screen has its answer: rows, or a message (none, refused)."""
+    return f"tab-{i}" in detail.loaded and bool(
+        not detail.query(f"#sub-{i}")
+        or detail.query_one(f"#sub-{i}").row_count
+        or str(detail.query_one(f"#tab-{i} .view-message").render()).strip()
+    )
+
+
 @asynctest
 async def test_dashboard_shows_hostile_cluster_and_host_names_literally(poisoned):
     app = make_app(poisoned, live=False)
@@ -154,14 +163,7 @@ async def test_pools_tab_and_a_vm_detail_cloud_init_statistics_permissions(poiso
             await pilot.press("right_square_bracket")
             await wait_until(
                 pilot,
-                lambda i=i: (
-                    f"tab-{i}" in detail.loaded
-                    and (
-                        not detail.query(f"#sub-{i}")
-                        or detail.query_one(f"#sub-{i}").row_count
-                        or str(detail.query_one(f"#tab-{i} .view-message").render()).strip()
-                    )
-                ),
+                lambda i=i: _subtab_settled(detail, i),
                 what=f"sub-tab {sub_title}",
             )
             tables = list(detail.query(f"#sub-{i}"))
@@ -303,14 +305,7 @@ async def test_every_main_type_detail_general_and_statistics_show_engine_text_as
                 detail.query_one("TabbedContent").active = f"tab-{i}"
                 await wait_until(
                     pilot,
-                    lambda i=i, d=detail: (
-                        f"tab-{i}" in d.loaded
-                        and (
-                            not d.query(f"#sub-{i}")
-                            or d.query_one(f"#sub-{i}").row_count
-                            or str(d.query_one(f"#tab-{i} .view-message").render()).strip()
-                        )
-                    ),
+                    lambda i=i, d=detail: _subtab_settled(d, i),
                     what=f"{noun} {sub_title}",
                 )
                 said = str(detail.query_one(f"#tab-{i} .view-message").render())

@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from tests.support import parse_outcome
+
 # opened by a key, a command or the palette, never on the first screen
 LAZY_FOR_APP = [
     "ovtui.screens.connect",  # only without a config
@@ -72,17 +74,9 @@ def test_the_lean_parser_parses_a_line_without_run_or_sim_as_the_full_one(
 ) -> None:
     from ovtui.cli import build_parser
 
-    def parse(parser: object) -> tuple[object, str, str]:
-        try:
-            result: object = vars(parser.parse_args(argv))  # type: ignore[attr-defined]
-        except SystemExit as exc:  # -h, a usage error: the same text and code
-            result = ("exit", exc.code)
-        out = capsys.readouterr()
-        return result, out.out, out.err
-
-    full = parse(build_parser())
-    lean = parse(build_parser(nouns="run" in argv, sim="sim" in argv))
-    assert lean == full
+    full = parse_outcome(build_parser().parse_args, argv, capsys)
+    lean_parser = build_parser(nouns="run" in argv, sim="sim" in argv)
+    assert parse_outcome(lean_parser.parse_args, argv, capsys) == full  # -h, errors too
 
 
 def test_garbage_collection_is_off_while_the_tui_starts_and_back_on_after() -> None:

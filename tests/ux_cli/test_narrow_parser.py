@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ovtui.cli import build_parser, parse_argv
+from tests.support import parse_outcome
 
 LINES = [
     ["run", "vm", "list"],
@@ -31,17 +32,8 @@ LINES = [
 def test_the_narrow_parse_is_the_full_one(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def outcome(parse: object) -> tuple[object, str, str]:
-        try:
-            result: object = vars(parse(argv))  # type: ignore[operator]
-        except SystemExit as exc:
-            result = ("exit", exc.code)
-        out = capsys.readouterr()
-        return result, out.out, out.err
-
-    full = outcome(build_parser().parse_args)
-    narrow = outcome(parse_argv)
-    assert narrow == full
+    full = parse_outcome(build_parser().parse_args, argv, capsys)
+    assert parse_outcome(parse_argv, argv, capsys) == full
 
 
 def test_the_noun_is_found_after_the_global_options() -> None:
